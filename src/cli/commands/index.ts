@@ -1,0 +1,9 @@
+/**
+ * Every capflow command, registered on the program. One file per command group.
+ */
+import type { Command } from 'commander';
+
+/** Registers all commands on `program`. */
+export function registerCommands(program: Command): void {
+  void program;
+}

@@ -1,0 +1,92 @@
+/**
+ * Parsing of command-line flag values into typed numbers, with errors that name the flag.
+ */
+import { UserError } from '../core/errors.ts';
+
+/** Bounds for a numeric flag. */
+export interface NumberBounds {
+  /** value ≥ min */
+  min?: number;
+  /** value ≤ max */
+  max?: number;
+  /** value > gt */
+  gt?: number;
+  /** value < lt */
+  lt?: number;
+  /** must be an integer */
+  integer?: boolean;
+}
+
+function describeBounds(b: NumberBounds): string {
+  const parts: string[] = [];
+  if (b.integer) parts.push('an integer');
+  else parts.push('a number');
+  if (b.gt !== undefined) parts.push(`> ${b.gt}`);
+  if (b.min !== undefined) parts.push(`>= ${b.min}`);
+  if (b.lt !== undefined) parts.push(`< ${b.lt}`);
+  if (b.max !== undefined) parts.push(`<= ${b.max}`);
+  return parts.join(' ');
+}
+
+/**
+ * Checks a number against bounds; throws a {@link UserError} naming `field` otherwise.
+ *
+ * @example checkNumber('--leverage', 3, { gt: 0 }) // 3
+ */
+export function checkNumber(field: string, value: number, bounds: NumberBounds): number {
+  const ok =
+    Number.isFinite(value) &&
+    (!bounds.integer || Number.isInteger(value)) &&
+    (bounds.min === undefined || value >= bounds.min) &&
+    (bounds.max === undefined || value <= bounds.max) &&
+    (bounds.gt === undefined || value > bounds.gt) &&
+    (bounds.lt === undefined || value < bounds.lt);
+  if (!ok) throw new UserError({ field, value, message: `must be ${describeBounds(bounds)}, got ${value}` });
+  return value;
+}
+
+/**
+ * Parses a flag's text as a number within bounds. `undefined` text returns `fallback`
+ * (or throws when there is none: the flag is required).
+ *
+ * @example parseNumberFlag('--price', '1500', { gt: 0 }) // 1500
+ */
+export function parseNumberFlag(flag: string, raw: string | undefined, bounds: NumberBounds = {}, fallback?: number): number {
+  if (raw === undefined) {
+    if (fallback !== undefined) return fallback;
+    throw new UserError({ field: flag, message: 'is required', hint: `pass ${flag} <${describeBounds(bounds)}>` });
+  }
+  const text = raw.trim();
+  const value = text === '' ? NaN : Number(text);
+  if (!Number.isFinite(value)) {
+    throw new UserError({ field: flag, value: raw, message: `must be ${describeBounds(bounds)}, got ${JSON.stringify(raw)}` });
+  }
+  return checkNumber(flag, value, bounds);
+}
+
+/**
+ * Parses a comma-separated list of numbers, each within bounds.
+ *
+ * @example parseNumberListFlag('--current', '100,200') // [100, 200]
+ */
+export function parseNumberListFlag(flag: string, raw: string | undefined, bounds: NumberBounds = {}): number[] {
+  if (raw === undefined) throw new UserError({ field: flag, message: 'is required', hint: `pass ${flag} <n1,n2,...>` });
+  const parts = raw.split(',');
+  return parts.map((p, i) => parseNumberFlag(`${flag}[${i}]`, p, bounds));
+}
+
+/**
+ * Checks that a flag's text is one of the allowed choices.
+ *
+ * @example parseChoiceFlag('--method', 'direct', ['direct', 'min-norm'] as const) // 'direct'
+ */
+export function parseChoiceFlag<T extends string>(flag: string, raw: string | undefined, choices: readonly T[], fallback?: T): T {
+  if (raw === undefined) {
+    if (fallback !== undefined) return fallback;
+    throw new UserError({ field: flag, message: 'is required', hint: `one of ${choices.join(', ')}` });
+  }
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new UserError({ field: flag, value: raw, message: `must be one of ${choices.join(', ')}, got ${JSON.stringify(raw)}` });
+  }
+  return raw as T;
+}

@@ -1,0 +1,49 @@
+/**
+ * The capflow command line: builds the commander program and maps errors to exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { EXIT_USER_ERROR } from '../core/errors.ts';
+import { registerCommands } from './commands/index.ts';
+import { reportError, toJsonText } from './io.ts';
+
+/** Builds the program with every command registered. */
+export function buildProgram(): Command {
+  const program = new Command('capflow')
+    .description('Plan, simulate and account for the capital of a DeFi treasury or vault.')
+    .version('0.1.0')
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+/**
+ * Runs the CLI on `argv` (without `node` and the script) and returns the exit code:
+ * 0 success, 2 bad input, 1 internal fault.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const program = buildProgram();
+  let commanderMessage = '';
+  const capture = (cmd: Command): void => {
+    cmd.configureOutput({ outputError: (text) => (commanderMessage += text) });
+    cmd.exitOverride();
+    cmd.commands.forEach(capture);
+  };
+  capture(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0; // --help, --version
+      const message = `${(commanderMessage || e.message).replace(/^error: /, '').trim()} (see --help)`;
+      if (json) {
+        process.stdout.write(`${toJsonText({ error: { message, field: null } })}\n`);
+      } else {
+        process.stderr.write(`capflow: ${message}\n`);
+      }
+      return EXIT_USER_ERROR;
+    }
+    return reportError(e, json);
+  }
+}

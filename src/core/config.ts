@@ -1,0 +1,99 @@
+/**
+ * Config loading: JSON or YAML text validated by a zod schema. Every problem becomes a
+ * {@link UserError} whose field is the config path, e.g. `rules.weights[1].maxConcentration`.
+ * Schemas should be strict (`z.strictObject`) so unknown keys are errors.
+ */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { UserError } from './errors.ts';
+
+/**
+ * Formats a zod issue path as a config path.
+ *
+ * @example formatPath(['rules', 'weights', 1, 'maxConcentration']) // 'rules.weights[1].maxConcentration'
+ */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+/**
+ * Validates `data` against `schema`; on failure throws a {@link UserError} whose field is the
+ * first bad path (all problems are listed in the message). `source` (a file name) is named
+ * in the message.
+ *
+ * @example parseConfig(z.strictObject({ seed: z.number() }), { seed: 1 }) // { seed: 1 }
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, data: unknown, source = ''): z.output<S> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issues = result.error.issues;
+  const described = issues.map((issue) => {
+    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
+    const path = formatPath(issue.path);
+    if (keys.length > 0) {
+      const unknown = keys.map((k) => formatPath([...issue.path, k])).join(', ');
+      return { path: formatPath([...issue.path, keys[0]]), text: `unknown field ${unknown}`, hint: 'remove it or check its spelling' };
+    }
+    const value = valueAt(data, issue.path);
+    const shown = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+    return { path, text: `${issue.message} (${shown})`, hint: undefined };
+  });
+  const first = described[0];
+  const more = described.length > 1 ? `; also ${described.slice(1).map((d) => `${d.path}: ${d.text}`).join('; ')}` : '';
+  throw new UserError({
+    field: first.path,
+    value: valueAt(data, issues[0].path),
+    message: `${first.text}${more}${source === '' ? '' : ` (in ${source})`}`,
+    hint: first.hint,
+  });
+}
+
+/**
+ * Parses JSON or YAML text (`format` picks; YAML is a superset of JSON, so `yaml` reads both).
+ * Syntax errors become a {@link UserError} naming `source` and the line.
+ */
+export function parseConfigText(text: string, source: string, format: 'json' | 'yaml'): unknown {
+  try {
+    if (format === 'json') return JSON.parse(text);
+    return parseYaml(text, { uniqueKeys: true, prettyErrors: true });
+  } catch (e) {
+    const detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new UserError({ field: source, message: `cannot parse ${format.toUpperCase()}: ${detail}`, hint: 'fix the syntax at the position shown' });
+  }
+}
+
+/**
+ * Reads a `.json`, `.yaml` or `.yml` file and validates it.
+ *
+ * @example const snapshot = loadConfigFile('plan.yaml', PlanSnapshotSchema);
+ */
+export function loadConfigFile<S extends z.ZodType>(path: string, schema: S): z.output<S> {
+  const ext = extname(path).toLowerCase();
+  if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml') {
+    throw new UserError({ field: path, message: `unsupported config file type "${ext || '(none)'}"`, hint: 'use a .json, .yaml or .yml file' });
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError({ field: path, message: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(e)})`, hint: 'check the path' });
+  }
+  return parseConfig(schema, parseConfigText(text, path, ext === '.json' ? 'json' : 'yaml'), path);
+}

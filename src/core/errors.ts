@@ -1,0 +1,59 @@
+/**
+ * Errors that capflow raises on purpose.
+ *
+ * A {@link UserError} is bad input: it names the field (a CLI flag such as `--price` or a
+ * config path such as `rules.weights[1].maxConcentration`), the value that was given and
+ * what is allowed. The CLI prints it on one line and exits with code 2. Anything else that
+ * escapes is an internal fault (exit code 1).
+ */
+
+/** Exit code for bad input (flags, config files, event feeds). */
+export const EXIT_USER_ERROR = 2;
+/** Exit code for internal faults. */
+export const EXIT_INTERNAL_ERROR = 1;
+
+/**
+ * Bad input, reported with the field that holds it and a hint on how to fix it.
+ *
+ * @example
+ * throw new UserError({ field: '--price', value: -1, message: 'must be > 0', hint: 'pass the token price in USD' });
+ */
+export class UserError extends Error {
+  /** Flag (`--price`) or config path (`rules.weights[1].maxConcentration`) holding the bad value. */
+  readonly field: string | undefined;
+  /** The offending value as given (may be undefined when the field is missing). */
+  readonly value: unknown;
+  /** What to do about it. */
+  readonly hint: string | undefined;
+
+  constructor(opts: { message: string; field?: string; value?: unknown; hint?: string; cause?: unknown }) {
+    super(formatUserErrorMessage(opts), opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'UserError';
+    this.field = opts.field;
+    this.value = opts.value;
+    this.hint = opts.hint;
+  }
+}
+
+function formatUserErrorMessage(opts: { message: string; field?: string; value?: unknown; hint?: string }): string {
+  const where = opts.field === undefined ? '' : `${opts.field}: `;
+  const hint = opts.hint === undefined ? '' : ` (${opts.hint})`;
+  return `${where}${opts.message}${hint}`;
+}
+
+/** True when `e` is a {@link UserError}. */
+export function isUserError(e: unknown): e is UserError {
+  return e instanceof UserError;
+}
+
+/** Renders a value for an error message: numbers and strings as given, others as JSON. */
+export function showValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * capflow's public library API. The CLI uses only what is exported here.
+ */
+export * from './core/errors.ts';
+export * from './core/fixedPoint.ts';
+export * from './core/rng.ts';
+export * from './core/config.ts';

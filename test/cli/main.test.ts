@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { runCli, runCliJson } from '../helpers/cli.ts';
+
+describe('capflow CLI', () => {
+  it('prints help and exits 0', () => {
+    const r = runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: capflow');
+  });
+
+  it('exits 2 with a one-line message for an unknown command', () => {
+    const r = runCli(['no-such-command']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^capflow: /);
+  });
+
+  it('reports errors as JSON on stdout with --json', () => {
+    const r = runCliJson(['no-such-command']);
+    expect(r.code).toBe(2);
+    expect(r.json.error.message).toBeTypeOf('string');
+    expect(r.json.error).toHaveProperty('field');
+  });
+});

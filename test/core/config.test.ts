@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { formatPath, loadConfigFile, parseConfig } from '../../src/core/config.ts';
+import { UserError } from '../../src/core/errors.ts';
+
+const Schema = z.strictObject({
+  rules: z.strictObject({
+    weights: z.array(z.strictObject({ venue: z.string(), maxConcentration: z.number().min(0).max(1) })),
+  }),
+});
+
+function caught(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UserError) return e;
+    throw e;
+  }
+  throw new Error('expected a UserError');
+}
+
+describe('config loading', () => {
+  it('formats paths as people write them', () => {
+    expect(formatPath(['rules', 'weights', 1, 'maxConcentration'])).toBe('rules.weights[1].maxConcentration');
+    expect(formatPath([])).toBe('(root)');
+  });
+
+  it('names the path of a bad value', () => {
+    const e = caught(() => parseConfig(Schema, { rules: { weights: [{ venue: 'a', maxConcentration: 0.5 }, { venue: 'b', maxConcentration: 2 }] } }));
+    expect(e.field).toBe('rules.weights[1].maxConcentration');
+    expect(e.message).toContain('rules.weights[1].maxConcentration');
+    expect(e.message).toContain('got 2');
+  });
+
+  it('treats unknown keys as errors', () => {
+    const e = caught(() => parseConfig(Schema, { rules: { weights: [], extra: 1 } }));
+    expect(e.field).toBe('rules.extra');
+    expect(e.message).toMatch(/unknown field rules\.extra/);
+  });
+
+  it('reads JSON and YAML files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capflow-config-'));
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ rules: { weights: [{ venue: 'x', maxConcentration: 1 }] } }));
+    writeFileSync(join(dir, 'a.yaml'), 'rules:\n  weights:\n    - venue: x\n      maxConcentration: 1\n');
+    expect(loadConfigFile(join(dir, 'a.json'), Schema)).toEqual(loadConfigFile(join(dir, 'a.yaml'), Schema));
+  });
+
+  it('reports missing files, bad syntax, duplicate keys and unknown file types', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capflow-config-'));
+    expect(caught(() => loadConfigFile(join(dir, 'nope.yaml'), Schema)).message).toMatch(/file not found/);
+    writeFileSync(join(dir, 'bad.json'), '{"rules": ');
+    expect(caught(() => loadConfigFile(join(dir, 'bad.json'), Schema)).message).toMatch(/cannot parse JSON/);
+    writeFileSync(join(dir, 'dup.yaml'), 'rules: {}\nrules: {}\n');
+    expect(caught(() => loadConfigFile(join(dir, 'dup.yaml'), Schema)).message).toMatch(/cannot parse YAML/);
+    writeFileSync(join(dir, 'a.txt'), '');
+    expect(caught(() => loadConfigFile(join(dir, 'a.txt'), Schema)).message).toMatch(/unsupported config file type/);
+  });
+});

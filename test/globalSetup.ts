@@ -1,0 +1,15 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Builds dist/ once per test run so that tests of ./bin/capflow exercise the current sources.
+ * Type errors do not stop the emit (the test command's `tsc --noEmit` gates them).
+ */
+export default function setup(): void {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  try {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  } catch {
+    process.stderr.write('globalSetup: tsc reported errors; dist/ was emitted anyway\n');
+  }
+}
