@@ -5,3 +5,5 @@ export * from './core/errors.ts';
 export * from './core/fixedPoint.ts';
 export * from './core/rng.ts';
 export * from './core/config.ts';
+export * from './protocols/erc4626.ts';
+export * from './protocols/uniswapV2.ts';

@@ -111,18 +111,13 @@ export function toBaseUnits(amount: string, decimals: number, rounding?: Roundin
     throw new UserError({ message: `not a decimal number: ${JSON.stringify(amount)}`, value: amount, hint: 'write digits with an optional "." and fraction, e.g. "1234.56"' });
   }
   const [, sign, whole, frac = ''] = m;
-  const scale = 10n ** BigInt(decimals);
-  let units: bigint;
-  if (frac.length <= decimals) {
-    units = BigInt(whole) * scale + BigInt(frac.padEnd(decimals, '0') || '0');
-  } else {
-    if (rounding === undefined) {
-      throw new UserError({ message: `${amount} has more than ${decimals} decimals`, value: amount, hint: `round it to ${decimals} decimals` });
-    }
-    const exact = BigInt(whole + frac);
-    units = divRound(exact, 10n ** BigInt(frac.length - decimals), rounding);
+  const magnitude = BigInt(whole + frac);
+  const signed = sign === '-' ? -magnitude : magnitude; // sign first, so floor/ceil round the signed value
+  if (frac.length <= decimals) return signed * 10n ** BigInt(decimals - frac.length);
+  if (rounding === undefined) {
+    throw new UserError({ message: `${amount} has more than ${decimals} decimals`, value: amount, hint: `round it to ${decimals} decimals` });
   }
-  return sign === '-' ? -units : units;
+  return divRound(signed, 10n ** BigInt(frac.length - decimals), rounding);
 }
 
 /**
@@ -146,13 +141,31 @@ export function baseUnitsToNumber(units: bigint, decimals: number): number {
 }
 
 /**
- * A float64 in token units → base units, rounded as asked from the float's decimal
- * expansion (at least 20 digits), so 0.1 becomes exactly 100000 at 6 decimals.
+ * The shortest decimal text that round-trips a finite float, without exponent notation.
+ *
+ * @example plainDecimal(1e21) // '1000000000000000000000'; plainDecimal(1.5e-7) // '0.00000015'
+ */
+export function plainDecimal(value: number): string {
+  const text = String(value);
+  const m = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (m === null) return text;
+  const [, sign, whole, frac = '', expText] = m;
+  const digits = whole + frac;
+  const point = whole.length + Number(expText);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/**
+ * A float64 in token units → base units, rounded as asked from the float's shortest
+ * round-trip decimal text, so 0.1 becomes exactly 10^17 at 18 decimals.
+ *
+ * @example numberToBaseUnits(0.1, 18) // 100000000000000000n
  */
 export function numberToBaseUnits(value: number, decimals: number, rounding: Rounding = 'halfUp'): bigint {
   if (!Number.isFinite(value)) throw new UserError({ message: `not a finite number: ${value}`, value });
-  const text = value.toFixed(Math.min(100, Math.max(decimals + 2, 20))).replace(/\.?0+$/, '');
-  return toBaseUnits(text === '' || text === '-' ? '0' : text, decimals, rounding);
+  return toBaseUnits(plainDecimal(value), decimals, rounding);
 }
 
 function checkDecimals(decimals: number): void {

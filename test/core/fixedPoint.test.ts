@@ -7,6 +7,7 @@ import {
   fromBaseUnits,
   mulDiv,
   numberToBaseUnits,
+  plainDecimal,
   rayDiv,
   rayMul,
   rayToWad,
@@ -93,6 +94,12 @@ describe('base units', () => {
     expect(numberToBaseUnits(0.1, 6)).toBe(100000n);
     expect(numberToBaseUnits(1234.5678, 2, 'floor')).toBe(123456n);
     expect(() => numberToBaseUnits(NaN, 6)).toThrow(UserError);
+    expect(numberToBaseUnits(0.1, 18)).toBe(10n ** 17n);
+    expect(numberToBaseUnits(1e21, 0)).toBe(10n ** 21n);
+    expect(numberToBaseUnits(1.5e-7, 8)).toBe(15n);
+    expect(numberToBaseUnits(-2.5e-7, 6, 'floor')).toBe(-1n);
+    expect(plainDecimal(1.2345e25)).toBe('12345000000000000000000000');
+    expect(plainDecimal(-3e-10)).toBe('-0.0000000003');
   });
   it('round-trips any base-unit amount (property)', () => {
     fc.assert(

@@ -2,8 +2,10 @@
  * Every capflow command, registered on the program. One file per command group.
  */
 import type { Command } from 'commander';
+import { registerAmm } from './amm.ts';
 
 /** Registers all commands on `program`. */
 export function registerCommands(program: Command): void {
   void program;
+  registerAmm(program);
 }
