@@ -8,7 +8,7 @@
  * by 2^64 draws for sub-streams inside one run.
  *
  * Samplers: uniform, normal (ziggurat, 128 layers), lognormal, gamma (Marsaglia–Tsang),
- * Dirichlet (normalised gammas).
+ * Dirichlet (normalised gammas), Poisson (product of uniforms, in exact chunks of mean ≤ 30).
  */
 import { UserError } from './errors.ts';
 
@@ -218,6 +218,27 @@ export class Rng {
     }
     for (let i = 0; i < alpha.length; i++) out[i] /= sum;
     return out;
+  }
+
+  /**
+   * Poisson(mean): the number of events of a process with that expected count. Exact:
+   * Knuth's product of uniforms, summed over chunks of mean ≤ 30 (a sum of Poissons is Poisson).
+   */
+  poisson(mean: number): number {
+    if (!(mean >= 0) || !Number.isFinite(mean)) throw new RangeError(`poisson needs a finite mean >= 0, got ${mean}`);
+    let count = 0;
+    let left = mean;
+    while (left > 0) {
+      const chunk = Math.min(left, 30);
+      left -= chunk;
+      const limit = Math.exp(-chunk);
+      let product = this.uniform();
+      while (product > limit) {
+        count++;
+        product *= this.uniform();
+      }
+    }
+    return count;
   }
 
   /** Advances this stream by 2^64 draws (xoshiro128** jump polynomial). */

@@ -126,4 +126,17 @@ describe('Rng', () => {
     expect(sums[1] / n).toBeCloseTo(0.2, 2);
     expect(sums[2] / n).toBeCloseTo(0.7, 2);
   });
+
+  it('poisson has mean and variance equal to its mean, small and large', () => {
+    for (const mean of [0.3, 4, 75]) {
+      const rng = Rng.fromSeed(15);
+      const xs = Float64Array.from({ length: 100_000 }, () => rng.poisson(mean));
+      const m = moments(xs);
+      expect(Math.abs(m.mean - mean)).toBeLessThan(5 * Math.sqrt(mean / xs.length));
+      expect(m.variance / mean).toBeCloseTo(1, 1);
+      expect(xs.every((x) => Number.isInteger(x) && x >= 0)).toBe(true);
+    }
+    expect(Rng.fromSeed(1).poisson(0)).toBe(0);
+    expect(() => Rng.fromSeed(1).poisson(-1)).toThrow(RangeError);
+  });
 });
