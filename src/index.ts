@@ -7,3 +7,5 @@ export * from './core/rng.ts';
 export * from './core/config.ts';
 export * from './protocols/erc4626.ts';
 export * from './protocols/uniswapV2.ts';
+export * from './strategies/yieldManager.ts';
+export * from './strategies/yieldManager/snapshot.ts';

@@ -2,10 +2,12 @@
  * Every capflow command, registered on the program. One file per command group.
  */
 import type { Command } from 'commander';
+import { registerPlan } from './plan.ts';
 import { registerAmm } from './amm.ts';
 
 /** Registers all commands on `program`. */
 export function registerCommands(program: Command): void {
   void program;
+  registerPlan(program);
   registerAmm(program);
 }

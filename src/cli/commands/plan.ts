@@ -1,0 +1,149 @@
+/**
+ * `capflow plan --input <snapshot.json|yaml> [--json]`: where the fund's idle cash goes this
+ * cycle, by the yield manager's rules. Loads and validates the snapshot, calls the policy,
+ * prints the cash waterfall, a row per venue with its explanation, and the trades.
+ */
+import type { Command } from 'commander';
+import {
+  loadConfigFile,
+  planYield,
+  UserError,
+  YieldSnapshotSchema,
+  yieldInputFromSnapshot,
+  type YieldDecision,
+  type YieldPlan,
+  type YieldSnapshot,
+  type YieldTrade,
+} from '../../index.ts';
+import { renderKeyValues, renderTable } from '../../report/table.ts';
+import { withOutput, type CommonOptions } from '../io.ts';
+
+interface PlanOptions extends CommonOptions {
+  input?: string;
+}
+
+const USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const SHARES = new Intl.NumberFormat('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 });
+const PCT = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 2 });
+
+/** USD with cents; −0.00 shows as 0.00. */
+function usd(value: number): string {
+  return USD.format(Math.abs(value) < 0.005 ? 0 : value);
+}
+
+/** Right-aligns a column of texts to the width of its header (renderTable pads text on the right). */
+function rightAligned(header: string, texts: string[]): string[] {
+  const width = Math.max(header.length, ...texts.map((t) => t.length));
+  return texts.map((t) => t.padStart(width));
+}
+
+function actionText(t: YieldTrade): string {
+  return t.settlesInDays > 0 ? `request ${t.action}` : t.action;
+}
+
+function describeTrade(t: YieldTrade): string {
+  const when = t.settlesInDays > 0 ? ` (pays in ${t.settlesInDays} d)` : '';
+  return `${actionText(t)} ${usd(Math.abs(t.deltaUsd))}${when}`;
+}
+
+function tradeCell(d: YieldDecision, toleranceUsd: number): string {
+  const trades = [d.trade, d.redeemRequest].filter((t) => t !== null);
+  if (trades.length > 0) return trades.map(describeTrade).join(' + ');
+  if (d.noTradeReason === 'tolerance') return `none (|delta| <= ${usd(toleranceUsd)} tolerance)`;
+  if (d.noTradeReason === 'breakEven') return 'none (does not break even)';
+  return 'none';
+}
+
+function waterfall(plan: YieldPlan, s: YieldSnapshot): string {
+  const sellNote = plan.directionalAsyncSellUsd > 0 ? `; async sells of ${usd(plan.directionalAsyncSellUsd)} release nothing yet` : '';
+  const rows: [string, number, string][] = [
+    ['  cash in hand', plan.cashUsd, ''],
+    ['+ yield positions', plan.positionsUsd, ''],
+    ['= cash-like', plan.cashLikeUsd, ''],
+    ['- directional trades (net)', plan.tradeCashDiffUsd, `buys - sells x (1 - ${PCT.format(s.rules.bufferPct)} buffer)${sellNote}`],
+    ['- always in cash', plan.alwaysInCashUsd, `${PCT.format(1 - s.rules.positionAllocation)} of equity (${usd(s.totalEquityUsd)} USD)`],
+    ['- pending redemptions', plan.pendingRedemptionsUsd, ''],
+    ['= available for yield', plan.availableForYieldUsd, ''],
+    ['  allocated to venues', plan.allocatedUsd, ''],
+    ['  left in cash (no venue can take it)', plan.unallocatedUsd, ''],
+    ['  shortfall', plan.shortfallUsd, plan.shortfallUsd > 0 ? 'needed now but not withdrawable' : ''],
+    ['  cash after yield trades', plan.cashAfterUsd, ''],
+  ];
+  const values = rightAligned('', rows.map((r) => usd(r[1])));
+  return renderKeyValues(rows.map(([label, , note], i) => [label, values[i], `USD${note === '' ? '' : `  ${note}`}`]));
+}
+
+function venueTable(plan: YieldPlan, s: YieldSnapshot): string {
+  const d = plan.decisions;
+  const headers = ['#', 'venue', 'kind', 'asked (USD)', 'cap (USD)', 'bound by', 'accepted (USD)', 'weight', 'existing (USD)', 'delta (USD)', 'trade (USD)'];
+  const column = (i: number, f: (x: YieldDecision) => string): string[] => rightAligned(headers[i], d.map(f));
+  const asked = column(3, (x) => usd(x.askedUsd));
+  const cap = column(4, (x) => usd(x.capUsd));
+  const accepted = column(6, (x) => usd(x.amountUsd));
+  const weight = column(7, (x) => PCT.format(x.weight));
+  const existing = column(8, (x) => usd(x.existingUsd));
+  const delta = column(9, (x) => usd(x.deltaUsd));
+  const rows = d.map((x, i) => [x.rank, x.venue, x.kind, asked[i], cap[i], x.boundBy, accepted[i], weight[i], existing[i], delta[i], tradeCell(x, s.rules.cashChangeToleranceUsd)]);
+  return renderTable(headers, rows);
+}
+
+function notes(plan: YieldPlan, s: YieldSnapshot): string[] {
+  const out: string[] = [];
+  for (const d of plan.decisions) {
+    const v = s.venues[d.venue];
+    if (d.tvlExcessUsd > 0) out.push(`${d.venue}: holds ${usd(d.tvlExcessUsd)} USD above its pool-participation cap (the venue's TVL fell to ${usd(v.tvlUsd ?? NaN)} USD); trimmed as far as liquidity allows.`);
+    if (d.lockedUsd > 0) {
+      const liquidity = usd(v.availableLiquidityUsd ?? 0);
+      const why = v.withdrawDelayDays > 0 ? `beyond its ${liquidity} USD instant buffer, redemptions take ${v.withdrawDelayDays} d` : `only ${liquidity} USD is withdrawable now`;
+      out.push(`${d.venue}: ${usd(d.lockedUsd)} USD cannot leave this cycle (${why}).`);
+    }
+    if (v.redeemQueuedUsd > 0) out.push(`${d.venue}: ${usd(v.redeemQueuedUsd)} USD already queued for redemption.`);
+    if (d.breakEven !== null) {
+      const verdict = d.boundBy === 'breakEven' ? 'skipped' : 'pays';
+      out.push(`${d.venue}: deposit ${verdict}: adds ${usd(d.breakEven.gainUsd)} USD over ${s.rules.horizonDays} d vs cost ${usd(d.breakEven.costUsd)} USD.`);
+    }
+  }
+  if (plan.shortfallUsd > 0) out.push(`Shortfall ${usd(plan.shortfallUsd)} USD: directional trades, the cash reserve and redemptions need more than cash plus withdrawable positions.`);
+  return out;
+}
+
+function tradeTable(plan: YieldPlan): string {
+  if (plan.trades.length === 0) return 'No trades.';
+  const headers = ['step', 'venue', 'action', 'amount (USD)', 'shares', 'settles'];
+  const amounts = rightAligned(headers[3], plan.trades.map((t) => usd(Math.abs(t.deltaUsd))));
+  const shares = rightAligned(headers[4], plan.trades.map((t) => (t.deltaShares === null ? '' : SHARES.format(Math.abs(t.deltaShares)))));
+  const rows = plan.trades.map((t, i) => [i + 1, t.venue, actionText(t), amounts[i], shares[i], t.settlesInDays > 0 ? `in ${t.settlesInDays} d` : 'now']);
+  return renderTable(headers, rows);
+}
+
+/**
+ * The human rendering of a plan: waterfall, venues, notes, trades.
+ *
+ * @example process.stdout.write(renderYieldPlan(plan, snapshot));
+ */
+export function renderYieldPlan(plan: YieldPlan, s: YieldSnapshot): string {
+  const parts = ['Cash waterfall', waterfall(plan, s), '', 'Venues (rule order)', venueTable(plan, s)];
+  const extra = notes(plan, s);
+  if (extra.length > 0) parts.push('', 'Notes', ...extra.map((n) => `- ${n}`));
+  parts.push('', 'Trades (execution order)', tradeTable(plan));
+  return parts.join('\n');
+}
+
+/**
+ * Registers `capflow plan`.
+ *
+ * @example registerPlan(program);
+ */
+export function registerPlan(program: Command): void {
+  const command = program
+    .command('plan')
+    .description("plan where the fund's idle cash goes this cycle (yield manager rules) and the trades that move it")
+    .option('--input <file>', 'snapshot file (.json, .yaml or .yml): rules, venues, cash, positions, directional trades');
+  withOutput<PlanOptions>(command, (opts) => {
+    if (opts.input === undefined) throw new UserError({ field: '--input', message: 'is required', hint: 'pass --input <snapshot.json|yaml>, e.g. examples/plan.yaml' });
+    const snapshot = loadConfigFile(opts.input, YieldSnapshotSchema);
+    const { policy, state } = yieldInputFromSnapshot(snapshot);
+    const plan = planYield(policy, state);
+    return { json: plan, human: () => renderYieldPlan(plan, snapshot) };
+  });
+}

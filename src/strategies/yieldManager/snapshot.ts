@@ -1,0 +1,168 @@
+/**
+ * The yield manager's snapshot: one JSON/YAML document with the rules, the venues and the
+ * fund's cash, positions and planned directional trades. Validated once here (zod, strict),
+ * then turned into the kernel's typed input by {@link yieldInputFromSnapshot}.
+ */
+import { z } from 'zod';
+import { createYieldState, type YieldPolicy, type YieldState, type YieldVenueRule } from '../yieldManager.ts';
+
+const usd = z.number().min(0);
+const fraction = z.number().min(0).max(1);
+
+/** One rule of the ordered list. */
+const WeightSchema = z.strictObject({
+  venue: z.string().min(1),
+  maxConcentration: fraction,
+  maxPoolParticipation: fraction.optional(),
+  maxUsd: usd.optional(),
+});
+
+/** A venue's terms and market state. */
+const VenueSchema = z.strictObject({
+  kind: z.enum(['credit_supply', 'vault']),
+  tvlUsd: usd.optional(),
+  sharePrice: z.number().gt(0).optional(),
+  availableLiquidityUsd: usd.optional(),
+  withdrawDelayDays: z.number().min(0).default(0),
+  redeemQueuedUsd: usd.default(0),
+  apy: z.number().gt(-1).default(0),
+  entryCostUsd: usd.default(0),
+  exitCostPct: fraction.default(0),
+});
+
+const DirectionalTradeSchema = z.strictObject({
+  side: z.enum(['buy', 'sell']),
+  reserveUsd: usd,
+  async: z.boolean().default(false),
+});
+
+const RulesSchema = z.strictObject({
+  positionAllocation: z.number().gt(0).max(1),
+  bufferPct: z.number().gt(0).max(1),
+  cashChangeToleranceUsd: z.number().gt(0),
+  horizonDays: z.number().gt(0).optional(),
+  weights: z.array(WeightSchema).min(1, 'at least one rule is needed'),
+});
+
+type Snapshot = z.output<typeof BaseSnapshotSchema>;
+
+const BaseSnapshotSchema = z.strictObject({
+  rules: RulesSchema,
+  venues: z.record(z.string().min(1), VenueSchema),
+  cashUsd: usd,
+  positionsUsd: z.record(z.string(), usd).default({}),
+  totalEquityUsd: usd,
+  pendingRedemptionsUsd: usd.default(0),
+  directionalTrades: z.array(DirectionalTradeSchema).default([]),
+});
+
+type Issue = { path: (string | number)[]; message: string };
+
+/** Cross-field checks; each problem names its path. */
+function snapshotIssues(s: Snapshot): Issue[] {
+  const issues: Issue[] = [];
+  const weights = s.rules.weights;
+  const lastIndex = weights.length - 1;
+  if (weights[lastIndex].maxConcentration !== 1) {
+    issues.push({ path: ['rules', 'weights', lastIndex, 'maxConcentration'], message: 'the last rule must have maxConcentration 1 (it takes the remainder)' });
+  }
+  const ruled = new Set<string>();
+  weights.forEach((w, i) => {
+    const venue = s.venues[w.venue];
+    if (venue === undefined) {
+      issues.push({ path: ['rules', 'weights', i, 'venue'], message: `unknown venue "${w.venue}" (known: ${Object.keys(s.venues).join(', ') || 'none'})` });
+    } else if (w.maxPoolParticipation !== undefined && venue.tvlUsd === undefined) {
+      issues.push({ path: ['venues', w.venue, 'tvlUsd'], message: `is required because rules.weights[${i}] sets maxPoolParticipation` });
+    }
+    if (ruled.has(w.venue)) issues.push({ path: ['rules', 'weights', i, 'venue'], message: `venue "${w.venue}" has two rules; give each venue one rule` });
+    ruled.add(w.venue);
+  });
+  for (const [name, v] of Object.entries(s.venues)) {
+    if (!ruled.has(name)) issues.push({ path: ['venues', name], message: `venue "${name}" has no rule; add one to rules.weights (maxConcentration 0 winds it down) or remove it` });
+    if (v.kind === 'vault' && v.sharePrice === undefined) issues.push({ path: ['venues', name, 'sharePrice'], message: 'is required for a vault (USD per share)' });
+    if (v.kind === 'credit_supply' && v.sharePrice !== undefined) issues.push({ path: ['venues', name, 'sharePrice'], message: 'only vaults have a share price; remove it' });
+    if (v.redeemQueuedUsd > 0 && v.withdrawDelayDays === 0) issues.push({ path: ['venues', name, 'redeemQueuedUsd'], message: 'only a venue with withdrawDelayDays > 0 can have queued redemptions' });
+    if (v.redeemQueuedUsd > (s.positionsUsd[name] ?? 0)) issues.push({ path: ['venues', name, 'redeemQueuedUsd'], message: `exceeds the position (positionsUsd.${name} = ${s.positionsUsd[name] ?? 0})` });
+  }
+  s.directionalTrades.forEach((t, i) => {
+    if (t.side === 'buy' && t.async) issues.push({ path: ['directionalTrades', i, 'async'], message: 'only a sell can be asynchronous (a vault redemption that pays out later)' });
+  });
+  for (const name of Object.keys(s.positionsUsd)) {
+    if (s.venues[name] === undefined) issues.push({ path: ['positionsUsd', name], message: `unknown venue "${name}"; declare it under venues` });
+  }
+  return issues;
+}
+
+/**
+ * The snapshot schema for `capflow plan --input` (strict: unknown keys are errors). Field by
+ * field documentation is in the README (`capflow plan`).
+ *
+ * @example parseConfig(YieldSnapshotSchema, JSON.parse(text), 'plan.json')
+ */
+export const YieldSnapshotSchema = BaseSnapshotSchema.superRefine(
+  (s, ctx) => {
+    for (const issue of snapshotIssues(s)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  },
+  { when: (payload) => payload.issues.length === 0 }, // cross-field checks need a well-formed snapshot
+);
+
+/**
+ * A validated snapshot.
+ *
+ * @example const s: YieldSnapshot = loadConfigFile('examples/plan.yaml', YieldSnapshotSchema);
+ */
+export type YieldSnapshot = z.output<typeof YieldSnapshotSchema>;
+
+/**
+ * Turns a validated snapshot into the kernel's input: the policy (rules and venues in rule
+ * order) and the state (typed arrays in the same order).
+ *
+ * @example
+ * const { policy, state } = yieldInputFromSnapshot(loadConfigFile('plan.yaml', YieldSnapshotSchema));
+ */
+export function yieldInputFromSnapshot(s: YieldSnapshot): { policy: YieldPolicy; state: YieldState } {
+  const weights = s.rules.weights;
+  const venues = weights.map((w): YieldVenueRule => {
+    const v = s.venues[w.venue];
+    return {
+      venue: w.venue,
+      kind: v.kind,
+      maxConcentration: w.maxConcentration,
+      maxPoolParticipation: w.maxPoolParticipation ?? null,
+      maxUsd: w.maxUsd ?? null,
+      withdrawDelayDays: v.withdrawDelayDays,
+      entryCostUsd: v.entryCostUsd,
+      exitCostPct: v.exitCostPct,
+    };
+  });
+  const state = createYieldState(venues.length);
+  state.cashUsd = s.cashUsd;
+  state.totalEquityUsd = s.totalEquityUsd;
+  state.pendingRedemptionsUsd = s.pendingRedemptionsUsd;
+  for (const t of s.directionalTrades) {
+    if (t.side === 'buy') state.directionalBuyUsd += t.reserveUsd;
+    else if (t.async) state.directionalAsyncSellUsd += t.reserveUsd;
+    else state.directionalSellUsd += t.reserveUsd;
+  }
+  weights.forEach((w, i) => {
+    const v = s.venues[w.venue];
+    state.existingUsd[i] = s.positionsUsd[w.venue] ?? 0;
+    state.tvlUsd[i] = v.tvlUsd ?? NaN;
+    state.sharePrice[i] = v.sharePrice ?? NaN;
+    state.availableLiquidityUsd[i] = v.availableLiquidityUsd ?? (v.withdrawDelayDays > 0 ? 0 : Infinity);
+    state.redeemQueuedUsd[i] = v.redeemQueuedUsd;
+    state.apy[i] = v.apy;
+  });
+  return {
+    policy: {
+      rules: {
+        positionAllocation: s.rules.positionAllocation,
+        bufferPct: s.rules.bufferPct,
+        cashChangeToleranceUsd: s.rules.cashChangeToleranceUsd,
+        horizonDays: s.rules.horizonDays ?? null,
+      },
+      venues,
+    },
+    state,
+  };
+}

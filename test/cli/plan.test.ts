@@ -1,0 +1,112 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, runCliJson } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'capflow-plan-'));
+
+/** The snapshot of the issue, written to a temporary file. */
+function issueSnapshot(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    rules: {
+      positionAllocation: 0.95,
+      bufferPct: 0.01,
+      cashChangeToleranceUsd: 5,
+      weights: [
+        { venue: 'ipor', maxConcentration: 0.33, maxPoolParticipation: 0.2 },
+        { venue: 'aave', maxConcentration: 1 },
+      ],
+    },
+    venues: { ipor: { kind: 'vault', tvlUsd: 5000, sharePrice: 2 }, aave: { kind: 'credit_supply' } },
+    cashUsd: 10000,
+    positionsUsd: { ipor: 0, aave: 0 },
+    totalEquityUsd: 10000,
+    pendingRedemptionsUsd: 0,
+    directionalTrades: [{ side: 'buy', reserveUsd: 1000 }],
+    ...over,
+  };
+}
+
+function write(name: string, data: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof data === 'string' ? data : JSON.stringify(data));
+  return path;
+}
+
+describe('capflow plan', () => {
+  it('plans the issue snapshot as JSON with the waterfall, decisions and trades', () => {
+    const r = runCliJson(['plan', '--input', write('issue.json', issueSnapshot())]);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ cashLikeUsd: 10000, tradeCashDiffUsd: 1000, pendingRedemptionsUsd: 0, availableForYieldUsd: 8500, shortfallUsd: 0 });
+    expect(r.json.alwaysInCashUsd).toBeCloseTo(500, 9);
+    expect(r.json.decisions.map((d: any) => [d.venue, d.amountUsd, d.existingUsd, d.boundBy])).toEqual([
+      ['ipor', 1000, 0, 'poolParticipation'],
+      ['aave', 7500, 0, 'remainder'],
+    ]);
+    expect(r.json.decisions.map((d: any) => d.weight)).toEqual([1000 / 8500, 7500 / 8500]);
+    expect(r.json.trades).toEqual([
+      { venue: 'ipor', kind: 'vault', action: 'deposit', deltaUsd: 1000, deltaShares: 500, settlesInDays: 0 },
+      { venue: 'aave', kind: 'credit_supply', action: 'supply', deltaUsd: 7500, deltaShares: null, settlesInDays: 0 },
+    ]);
+  });
+
+  it('reads YAML and prints the waterfall, a row per venue and the trades', () => {
+    const r = runCli(['plan', '--input', 'examples/plan.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/= available for yield\s+1,529,600\.00\s+USD/);
+    expect(r.stdout).toMatch(/lagoon-usdc\s+vault\s+229,440\.00\s+200,000\.00\s+liquidity\s+270,000\.00/);
+    expect(r.stdout).toContain('request redeem 70,000.00 (pays in 3 d)');
+    expect(r.stdout).toMatch(/holds 120,000\.00 USD above its pool-participation cap/);
+    expect(r.stdout).toMatch(/4\s+aave-usdc\s+supply\s+47,760\.00\s+now/);
+  });
+
+  it('gives the same plan for the example as JSON', () => {
+    const r = runCliJson(['plan', '--input', 'examples/plan.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.json.trades.map((t: any) => [t.venue, t.action, t.deltaUsd, t.settlesInDays])).toEqual([
+      ['lagoon-usdc', 'redeem', -50000, 0],
+      ['morpho-steakhouse-usdc', 'redeem', -88160, 0],
+      ['lagoon-usdc', 'redeem', -70000, 3],
+      ['aave-usdc', 'supply', 47760, 0],
+    ]);
+    expect(r.json.cashAfterUsd).toBeCloseTo(270400, 6);
+  });
+
+  it('reports a shortfall instead of failing', () => {
+    const r = runCliJson(['plan', '--input', write('short.json', issueSnapshot({ positionsUsd: { ipor: 500, aave: 1000 }, cashUsd: 100, directionalTrades: [{ side: 'buy', reserveUsd: 5000 }] }))]);
+    expect(r.code).toBe(0);
+    expect(r.json.shortfallUsd).toBeCloseTo(5000 + 500 - 1600, 9);
+    expect(r.json.trades.map((t: any) => t.venue)).toEqual(['aave', 'ipor']);
+    const human = runCli(['plan', '--input', join(dir, 'short.json')]);
+    expect(human.stdout).toMatch(/Shortfall 3,900\.00 USD/);
+  });
+
+  it('exits 2 naming the config path of a bad value', () => {
+    const bad = issueSnapshot();
+    (bad.rules as any).weights[1].maxConcentration = 0.5;
+    const r = runCli(['plan', '--input', write('bad.json', bad)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^capflow: rules\.weights\[1\]\.maxConcentration: the last rule must have maxConcentration 1/);
+    const j = runCliJson(['plan', '--input', join(dir, 'bad.json')]);
+    expect(j.code).toBe(2);
+    expect(j.json.error.field).toBe('rules.weights[1].maxConcentration');
+  });
+
+  it('exits 2 for an unknown venue, a missing file and a missing --input', () => {
+    const unknown = runCli(['plan', '--input', write('unknown.yaml', 'rules:\n  positionAllocation: 0.9\n  bufferPct: 0.01\n  cashChangeToleranceUsd: 5\n  weights: [{ venue: nope, maxConcentration: 1 }]\nvenues: {}\ncashUsd: 1\ntotalEquityUsd: 1\n')]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/rules\.weights\[0\]\.venue: unknown venue "nope"/);
+    expect(runCli(['plan', '--input', join(dir, 'missing.yaml')]).stderr).toMatch(/file not found/);
+    const noInput = runCliJson(['plan']);
+    expect(noInput.code).toBe(2);
+    expect(noInput.json.error.field).toBe('--input');
+  });
+
+  it('has --help', () => {
+    const r = runCli(['plan', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--input <file>');
+    expect(r.stdout).toContain('--json');
+  });
+});

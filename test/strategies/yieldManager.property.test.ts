@@ -1,0 +1,254 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  createYieldState,
+  planYield,
+  YIELD_DUST_USD,
+  type YieldPlan,
+  type YieldPolicy,
+  type YieldState,
+  type YieldVenueRule,
+} from '../../src/strategies/yieldManager.ts';
+
+const EPS = 1e-6;
+/** A number in [min, max] on a grid of 1e-6 of the range (fast-check's doubles cluster near 0). */
+const num = (min: number, max: number) => fc.integer({ min: 0, max: 1_000_000 }).map((k) => min + ((max - min) * k) / 1_000_000);
+const usd = (max: number) => num(0, max);
+
+interface VenueCase {
+  rule: YieldVenueRule;
+  existingUsd: number;
+  tvlUsd: number;
+  sharePrice: number;
+  liquidityUsd: number;
+  queuedPct: number;
+  apy: number;
+}
+
+function venueArb(index: number, last: boolean, withLocks: boolean): fc.Arbitrary<VenueCase> {
+  return fc.record({
+    kind: fc.constantFrom('credit_supply' as const, 'vault' as const),
+    maxConcentration: last ? fc.constant(1) : fc.oneof(fc.constant(0), fc.constant(1), num(0, 1)),
+    maxPoolParticipation: fc.option(num(0, 1), { nil: null }),
+    maxUsd: fc.option(usd(1e6), { nil: null }),
+    withdrawDelayDays: withLocks ? fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.integer({ min: 1, max: 7 }), weight: 1 }) : fc.constant(0),
+    entryCostUsd: usd(50),
+    exitCostPct: num(0, 0.01),
+    existingUsd: fc.oneof(fc.constant(0), usd(5e5)),
+    tvlUsd: usd(1e7),
+    sharePrice: num(0.5, 3),
+    liquidityPct: withLocks ? fc.option(num(0, 1.2), { nil: null, freq: 2 }) : fc.constant(null),
+    queuedPct: withLocks ? num(0, 1) : fc.constant(0),
+    apy: num(-0.05, 0.3),
+  }).map((r) => ({
+    rule: {
+      venue: `v${index}`,
+      kind: r.kind,
+      maxConcentration: r.maxConcentration,
+      maxPoolParticipation: r.maxPoolParticipation,
+      maxUsd: r.maxUsd,
+      withdrawDelayDays: r.withdrawDelayDays,
+      entryCostUsd: r.entryCostUsd,
+      exitCostPct: r.exitCostPct,
+    },
+    existingUsd: r.existingUsd,
+    tvlUsd: r.tvlUsd,
+    sharePrice: r.sharePrice,
+    liquidityUsd: r.liquidityPct === null ? (r.withdrawDelayDays > 0 ? 0 : Infinity) : r.liquidityPct * r.existingUsd,
+    queuedPct: r.withdrawDelayDays > 0 ? r.queuedPct : 0,
+    apy: r.apy,
+  }));
+}
+
+/** A random policy and state: 1–6 venues, random caps, positions, trades, liquidity and delays. */
+function caseArb(withLocks: boolean): fc.Arbitrary<{ policy: YieldPolicy; state: YieldState }> {
+  return fc.integer({ min: 1, max: 6 }).chain((n) =>
+    fc.record({
+      venues: fc.tuple(...Array.from({ length: n }, (_, i) => venueArb(i, i === n - 1, withLocks))),
+      positionAllocation: num(0.5, 1),
+      bufferPct: num(0.001, 1),
+      toleranceUsd: num(0.01, 100),
+      horizonDays: fc.option(num(1, 365), { nil: null }),
+      cashUsd: usd(1e6),
+      otherEquityUsd: usd(3e5),
+      pendingUsd: fc.oneof(fc.constant(0), usd(1e5)),
+      buyUsd: fc.oneof(fc.constant(0), usd(3e5)),
+      sellUsd: fc.oneof(fc.constant(0), usd(5e5)),
+      asyncSellUsd: fc.oneof(fc.constant(0), usd(1e5)),
+    }).map((c) => {
+      const state = createYieldState(n);
+      c.venues.forEach((v, i) => {
+        state.existingUsd[i] = v.existingUsd;
+        state.tvlUsd[i] = v.tvlUsd;
+        state.sharePrice[i] = v.rule.kind === 'vault' ? v.sharePrice : NaN;
+        state.availableLiquidityUsd[i] = v.liquidityUsd;
+        state.redeemQueuedUsd[i] = v.queuedPct * v.existingUsd;
+        state.apy[i] = v.apy;
+      });
+      state.cashUsd = c.cashUsd;
+      state.totalEquityUsd = c.cashUsd + c.venues.reduce((s, v) => s + v.existingUsd, 0) + c.otherEquityUsd;
+      state.pendingRedemptionsUsd = c.pendingUsd;
+      state.directionalBuyUsd = c.buyUsd;
+      state.directionalSellUsd = c.sellUsd;
+      state.directionalAsyncSellUsd = c.asyncSellUsd;
+      const policy: YieldPolicy = {
+        rules: { positionAllocation: c.positionAllocation, bufferPct: c.bufferPct, cashChangeToleranceUsd: c.toleranceUsd, horizonDays: c.horizonDays },
+        venues: c.venues.map((v) => v.rule),
+      };
+      return { policy, state };
+    }),
+  );
+}
+
+const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
+const scale = (plan: YieldPlan): number => EPS * Math.max(1, plan.cashLikeUsd);
+
+/** Applies a plan's trades to a copy of the state as an executor would. */
+function applyTrades(state: YieldState, plan: YieldPlan): YieldState {
+  const next: YieldState = {
+    ...state,
+    existingUsd: state.existingUsd.slice(),
+    availableLiquidityUsd: state.availableLiquidityUsd.slice(),
+    redeemQueuedUsd: state.redeemQueuedUsd.slice(),
+  };
+  plan.decisions.forEach((d, i) => {
+    if (d.trade !== null) {
+      next.existingUsd[i] += d.trade.deltaUsd;
+      next.cashUsd -= d.trade.deltaUsd;
+      if (d.trade.deltaUsd < 0) next.availableLiquidityUsd[i] += d.trade.deltaUsd;
+    }
+    if (d.redeemRequest !== null) next.redeemQueuedUsd[i] -= d.redeemRequest.deltaUsd;
+  });
+  return next;
+}
+
+const RUNS = { numRuns: 400 };
+
+describe('yield manager properties', () => {
+  it('Σ amounts ≤ available (lock-free), and Σ amounts = available − unallocated + shortfall always', () => {
+    fc.assert(
+      fc.property(caseArb(false), ({ policy, state }) => {
+        const plan = planYield(policy, state);
+        const total = sum(plan.decisions.map((d) => d.amountUsd));
+        expect(total).toBeLessThanOrEqual(Math.max(plan.availableForYieldUsd, 0) + scale(plan));
+        expect(Math.abs(total - plan.allocatedUsd)).toBeLessThanOrEqual(scale(plan));
+      }),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(caseArb(true), ({ policy, state }) => {
+        const plan = planYield(policy, state);
+        const total = sum(plan.decisions.map((d) => d.amountUsd));
+        expect(Math.abs(total + plan.unallocatedUsd - plan.shortfallUsd - plan.availableForYieldUsd)).toBeLessThanOrEqual(scale(plan));
+        if (plan.shortfallUsd === 0) expect(total).toBeLessThanOrEqual(plan.availableForYieldUsd + scale(plan));
+      }),
+      RUNS,
+    );
+  });
+
+  it('puts no venue above any cap, unless money cannot leave it this cycle (boundBy liquidity)', () => {
+    fc.assert(
+      fc.property(caseArb(true), ({ policy, state }) => {
+        const plan = planYield(policy, state);
+        plan.decisions.forEach((d, i) => {
+          const v = policy.venues[i];
+          const caps = [Math.max(plan.availableForYieldUsd, 0) * v.maxConcentration];
+          if (v.maxPoolParticipation !== null) caps.push(v.maxPoolParticipation * state.tvlUsd[i]);
+          if (v.maxUsd !== null) caps.push(v.maxUsd);
+          const cap = Math.min(...caps);
+          expect(d.amountUsd).toBeGreaterThanOrEqual(d.lockedUsd - EPS);
+          expect(d.amountUsd).toBeLessThanOrEqual(Math.max(cap, d.lockedUsd) + scale(plan));
+          if (d.amountUsd > cap + scale(plan)) expect(d.boundBy).toBe('liquidity');
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('gives weights that sum to 1 when something is allocated', () => {
+    fc.assert(
+      fc.property(caseArb(true), ({ policy, state }) => {
+        const plan = planYield(policy, state);
+        const weights = sum(plan.decisions.map((d) => d.weight));
+        if (plan.allocatedUsd > 0) expect(weights).toBeCloseTo(1, 9);
+        else expect(weights).toBe(0);
+      }),
+      RUNS,
+    );
+  });
+
+  it('makes no trade at or below the tolerance', () => {
+    fc.assert(
+      fc.property(caseArb(true), ({ policy, state }) => {
+        const plan = planYield(policy, state);
+        for (const t of plan.trades) expect(Math.abs(t.deltaUsd)).toBeGreaterThan(policy.rules.cashChangeToleranceUsd);
+        for (const d of plan.decisions) {
+          if (d.trade === null && d.noTradeReason === 'tolerance') expect(Math.abs(d.deltaUsd)).toBeLessThanOrEqual(policy.rules.cashChangeToleranceUsd);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('plans no trades after its own trades are applied', () => {
+    fc.assert(
+      fc.property(caseArb(true), ({ policy, state }) => {
+        const first = planYield(policy, state);
+        const again = planYield(policy, applyTrades(state, first));
+        expect(again.trades).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('covers a shortfall by drawing every venue down to its locked money', () => {
+    fc.assert(
+      fc.property(caseArb(true), ({ policy, state }) => {
+        const plan = planYield(policy, state);
+        const locked = sum(plan.decisions.map((d) => d.lockedUsd));
+        expect(plan.shortfallUsd).toBeCloseTo(Math.max(locked - plan.availableForYieldUsd, 0), 6);
+        if (plan.shortfallUsd > 0) for (const d of plan.decisions) expect(d.amountUsd).toBeCloseTo(d.lockedUsd, 6);
+      }),
+      RUNS,
+    );
+  });
+
+  it('never withdraws more than the withdrawable liquidity, and lists withdrawals before deposits', () => {
+    fc.assert(
+      fc.property(caseArb(true), ({ policy, state }) => {
+        const plan = planYield(policy, state);
+        plan.decisions.forEach((d, i) => {
+          if (d.trade !== null && d.trade.deltaUsd < 0) {
+            expect(-d.trade.deltaUsd).toBeLessThanOrEqual(state.availableLiquidityUsd[i] + EPS);
+            expect(-d.trade.deltaUsd).toBeLessThanOrEqual(state.existingUsd[i] - state.redeemQueuedUsd[i] + EPS);
+          }
+        });
+        const signs = plan.trades.filter((t) => t.settlesInDays === 0).map((t) => Math.sign(t.deltaUsd));
+        expect(signs).toEqual([...signs].sort((a, b) => a - b));
+      }),
+      RUNS,
+    );
+  });
+
+  it('only deposits what breaks even, and flags and trims positions above their pool cap', () => {
+    fc.assert(
+      fc.property(caseArb(true), ({ policy, state }) => {
+        const plan = planYield(policy, state);
+        plan.decisions.forEach((d, i) => {
+          if (d.breakEven !== null) {
+            if (d.boundBy === 'breakEven') expect(d.breakEven.costUsd).toBeGreaterThan(d.breakEven.gainUsd);
+            else expect(d.breakEven.gainUsd).toBeGreaterThanOrEqual(d.breakEven.costUsd);
+          }
+          if (policy.rules.horizonDays === null) expect(d.breakEven).toBeNull();
+          const v = policy.venues[i];
+          if (v.maxPoolParticipation !== null) {
+            const poolCap = v.maxPoolParticipation * state.tvlUsd[i];
+            expect(d.tvlExcessUsd).toBeCloseTo(Math.max(d.existingUsd - poolCap, 0), 6);
+            if (d.tvlExcessUsd > 0) expect(d.amountUsd).toBeLessThanOrEqual(Math.max(poolCap, d.lockedUsd, YIELD_DUST_USD) + EPS);
+          }
+        });
+      }),
+      RUNS,
+    );
+  });
+});
