@@ -4,10 +4,14 @@
 import type { Command } from 'commander';
 import { registerPlan } from './plan.ts';
 import { registerAmm } from './amm.ts';
+import { registerLeverage } from './leverage.ts';
+import { registerLending } from './lending.ts';
 
 /** Registers all commands on `program`. */
 export function registerCommands(program: Command): void {
   void program;
   registerPlan(program);
   registerAmm(program);
+  registerLeverage(program);
+  registerLending(program);
 }
