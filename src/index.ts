@@ -5,6 +5,7 @@ export * from './core/errors.ts';
 export * from './core/fixedPoint.ts';
 export * from './core/rng.ts';
 export * from './core/config.ts';
+export * from './core/validate.ts';
 export * from './protocols/aave.ts';
 export * from './protocols/leverage.ts';
 export * from './protocols/funding.ts';

@@ -2,48 +2,9 @@
  * Parsing of command-line flag values into typed numbers, with errors that name the flag.
  */
 import { UserError } from '../core/errors.ts';
+import { checkNumber, describeBounds, type NumberBounds } from '../core/validate.ts';
 
-/** Bounds for a numeric flag. */
-export interface NumberBounds {
-  /** value ≥ min */
-  min?: number;
-  /** value ≤ max */
-  max?: number;
-  /** value > gt */
-  gt?: number;
-  /** value < lt */
-  lt?: number;
-  /** must be an integer */
-  integer?: boolean;
-}
-
-function describeBounds(b: NumberBounds): string {
-  const parts: string[] = [];
-  if (b.integer) parts.push('an integer');
-  else parts.push('a number');
-  if (b.gt !== undefined) parts.push(`> ${b.gt}`);
-  if (b.min !== undefined) parts.push(`>= ${b.min}`);
-  if (b.lt !== undefined) parts.push(`< ${b.lt}`);
-  if (b.max !== undefined) parts.push(`<= ${b.max}`);
-  return parts.join(' ');
-}
-
-/**
- * Checks a number against bounds; throws a {@link UserError} naming `field` otherwise.
- *
- * @example checkNumber('--leverage', 3, { gt: 0 }) // 3
- */
-export function checkNumber(field: string, value: number, bounds: NumberBounds): number {
-  const ok =
-    Number.isFinite(value) &&
-    (!bounds.integer || Number.isInteger(value)) &&
-    (bounds.min === undefined || value >= bounds.min) &&
-    (bounds.max === undefined || value <= bounds.max) &&
-    (bounds.gt === undefined || value > bounds.gt) &&
-    (bounds.lt === undefined || value < bounds.lt);
-  if (!ok) throw new UserError({ field, value, message: `must be ${describeBounds(bounds)}, got ${value}` });
-  return value;
-}
+export type { NumberBounds };
 
 /**
  * Parses a flag's text as a number within bounds. `undefined` text returns `fallback`

@@ -9,6 +9,7 @@
  * Reference numbers: vectors LEV-01..05 and LOAN-01 in ../shared/vectors/leverage-lending.json.
  */
 import { UserError } from '../core/errors.ts';
+import { checkNumber, type NumberBounds } from '../core/validate.ts';
 import { collateralLiquidationPrice, debtLiquidationPrice, healthFactor, loanToValue, maxLongLeverage, maxShortLeverage } from './aave.ts';
 
 /** Liquidation threshold of USDC-like collateral, used when none is given. @example maxShortLeverage(DEFAULT_COLLATERAL_FACTOR) // 5.666… */
@@ -22,20 +23,8 @@ export const DEFAULT_COLLATERAL_FACTOR = 0.85;
  */
 export type FieldNames<T> = Partial<Record<keyof T, string>>;
 
-type Check = { gt?: number; min?: number; lt?: number };
-
-function requireNumber<T>(input: T, key: keyof T & string, fields: FieldNames<T>, bounds: Check): number {
-  const value = input[key] as unknown as number;
-  const ok =
-    Number.isFinite(value) &&
-    (bounds.gt === undefined || value > bounds.gt) &&
-    (bounds.min === undefined || value >= bounds.min) &&
-    (bounds.lt === undefined || value < bounds.lt);
-  if (!ok) {
-    const parts = [bounds.gt !== undefined && `> ${bounds.gt}`, bounds.min !== undefined && `>= ${bounds.min}`, bounds.lt !== undefined && `< ${bounds.lt}`];
-    throw new UserError({ field: fields[key] ?? key, value, message: `must be a number ${parts.filter(Boolean).join(' and ')}, got ${value}` });
-  }
-  return value;
+function requireNumber<T>(input: T, key: keyof T & string, fields: FieldNames<T>, bounds: NumberBounds): number {
+  return checkNumber(fields[key] ?? key, input[key] as unknown as number, bounds);
 }
 
 /** A number for an error message: at most 4 decimals, no trailing zeros. */

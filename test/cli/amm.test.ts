@@ -65,7 +65,7 @@ describe('capflow amm swap', () => {
       ['negative amount', { '--amount-in': '-1' }, /--amount-in: must be a number >= 0, got -1/],
       ['NaN amount', { '--amount-in': 'NaN' }, /--amount-in: must be a number/],
       ['missing amount', { '--amount-in': undefined }, /--amount-in: is required/],
-      ['fee of 1', { '--fee': '1' }, /--fee: must be a number >= 0 < 1, got 1/],
+      ['fee of 1', { '--fee': '1' }, /--fee: must be a number >= 0 and < 1, got 1/],
       ['negative fee', { '--fee': '-0.003' }, /--fee: must be a number >= 0/],
       ['non-number fee', { '--fee': '0.3%' }, /--fee: must be a number/],
       ['fee finer than 1e-6', { '--fee': '0.0000001' }, /--fee: must be a multiple of 0.000001/],
