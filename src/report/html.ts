@@ -67,7 +67,6 @@ main { max-width: 960px; margin: 0 auto; padding: 24px 20px 48px; }
 .card .label { color: #64748b; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
 .card .value { font-size: 20px; font-weight: 600; margin-top: 2px; font-variant-numeric: tabular-nums; }
 section.chart { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; padding: 8px; margin-bottom: 18px; }
-section.chart h2 { font-size: 15px; margin: 6px 8px; }
 section.chart .svg { overflow-x: auto; }
 section.chart svg { display: block; max-width: 100%; height: auto; }
 .caption { color: #475569; font-size: 12.5px; margin: 4px 8px 6px; }
@@ -101,7 +100,7 @@ export function renderReportHtml(doc: ReportDocument): string {
   const charts = doc.charts
     .map(
       (c) =>
-        `<section class="chart" id="${escapeHtml(c.id)}"><h2>${escapeHtml(c.title)}</h2>${c.caption ? `<p class="caption">${escapeHtml(c.caption)}</p>` : ''}<div class="svg">${c.svg}</div></section>`,
+        `<section class="chart" id="${escapeHtml(c.id)}" aria-label="${escapeHtml(c.title)}"><div class="svg">${c.svg}</div>${c.caption ? `<p class="caption">${escapeHtml(c.caption)}</p>` : ''}</section>`,
     )
     .join('\n');
   const metrics =

@@ -1,0 +1,135 @@
+/**
+ * What a fund scenario run produces: daily series per run, per-venue series, the sleeve's PnL
+ * split, the yield manager's decisions, and per-run summary numbers for Monte Carlo studies.
+ * This is the contract between the fund model (src/scenarios/fund/) and the report
+ * (src/report/fundReport.ts); the DuckDB result file stores the same data as tables.
+ *
+ * All USD series are float64, one value per day from day 0 (inception, before any flow) to
+ * day N inclusive, so arrays have N + 1 entries.
+ */
+
+/** One yield venue's daily series in one run. */
+export interface FundVenueSeries {
+  /** Venue name as in the scenario file. */
+  name: string;
+  /** `credit_supply` (Aave-like reserve) or `vault` (ERC-4626). */
+  kind: 'credit_supply' | 'vault';
+  /** Value of the fund's position at the end of each day, USD. */
+  valueUsd: Float64Array;
+  /** Interest / yield earned since inception (cumulative), USD. */
+  yieldEarnedUsd: Float64Array;
+  /** The venue's supply APY that day (0..1 fractions). */
+  apy: Float64Array;
+  /** The largest position the rules allowed that day (min of the caps), USD. */
+  capUsd: Float64Array;
+  /** Money that could not leave the venue that day (beyond its instant liquidity, or queued), USD; the position may exceed capUsd by this much. */
+  lockedUsd?: Float64Array;
+}
+
+/** The delta-neutral sleeve's cumulative PnL split, USD, one value per day. */
+export interface FundSleeveSeries {
+  /** Sleeve value (LP value + short equity), USD. */
+  valueUsd: Float64Array;
+  /** LP value change excluding fees (includes impermanent loss), USD, cumulative. */
+  poolPnlUsd: Float64Array;
+  /** Short PnL (mark-to-market), USD, cumulative. */
+  shortPnlUsd: Float64Array;
+  /** Pool fees earned, USD, cumulative. */
+  feesUsd: Float64Array;
+  /** Funding paid (negative) or received, USD, cumulative. */
+  fundingUsd: Float64Array;
+  /** Trading fees and rebalance costs paid, USD, cumulative (negative). */
+  costsUsd: Float64Array;
+  /** Estimated loss-versus-rebalancing (σ²/8 · pool value · dt), USD, cumulative (negative). */
+  lvrUsd: Float64Array;
+}
+
+/** One yield-manager decision row (one venue on one day). */
+export interface FundDecisionRow {
+  day: number;
+  venue: string;
+  askedUsd: number;
+  /** Which cap bound: concentration, poolParticipation, maxUsd, remainder, liquidity, breakEven (or '' when none). */
+  boundBy: string;
+  acceptedUsd: number;
+  existingUsd: number;
+  deltaUsd: number;
+  /** supply / withdraw / deposit / redeem / request redeem / none. */
+  action: string;
+  /** The binding cap (asked, pool participation, maxUsd or remainder), USD. */
+  capUsd?: number;
+  /** Money that could not leave the venue this day, USD. */
+  lockedUsd?: number;
+  /** Redemption request sent to a delayed vault, USD (0 for none). */
+  redeemRequestUsd?: number;
+  /** Why there is no trade although deltaUsd ≠ 0: tolerance, breakEven, or ''. */
+  noTradeReason?: string;
+}
+
+/** Everything one run recorded, day by day. */
+export interface FundRunSeries {
+  run: number;
+  /** The run's own seed stream index (its numbers come from Rng.stream(seed, run)). */
+  seed: number;
+  /** ISO dates (YYYY-MM-DD), N + 1 of them. */
+  dates: string[];
+  navUsd: Float64Array;
+  /** NAV per share, USD per share. */
+  sharePrice: Float64Array;
+  /** Share supply in share units. */
+  totalShares: Float64Array;
+  /** Idle cash, USD. */
+  cashUsd: Float64Array;
+  /** Cash the rules keep (always-in-cash + buffer), USD. */
+  bufferUsd: Float64Array;
+  /** Redemptions requested but not yet paid, USD. */
+  pendingRedemptionsUsd: Float64Array;
+  /** Deposits received that day, USD. */
+  depositsUsd: Float64Array;
+  /** Redemptions paid that day, USD. */
+  redemptionsPaidUsd: Float64Array;
+  /** Redemptions due that day that cash and withdrawable positions could not cover, USD. */
+  shortfallUsd: Float64Array;
+  venues: FundVenueSeries[];
+  sleeve: FundSleeveSeries;
+  decisions: FundDecisionRow[];
+}
+
+/** Per-run summary numbers of a Monte Carlo study, one entry per run. */
+export interface FundRunSummaries {
+  finalNavUsd: Float64Array;
+  /** Share-price return over the horizon. */
+  totalReturn: Float64Array;
+  /** Max drawdown of the share price (negative fraction). */
+  maxDrawdown: Float64Array;
+  /** Days with a redemption shortfall. */
+  shortfallDays: Float64Array;
+}
+
+/** Percentile bands of a daily series across runs. */
+export interface FundBands {
+  p5: Float64Array;
+  p25: Float64Array;
+  p50: Float64Array;
+  p75: Float64Array;
+  p95: Float64Array;
+}
+
+/** The result of `capflow run <fund scenario>`. */
+export interface FundResult {
+  /** Scenario name (from the file). */
+  name: string;
+  /** Master seed. */
+  seed: number;
+  runs: number;
+  days: number;
+  /** Start date, ISO. */
+  startDate: string;
+  /** The first run in full detail (the report's single-path charts). */
+  detail: FundRunSeries;
+  summaries: FundRunSummaries;
+  /** Share-price bands across runs, per day (N + 1 entries); for runs = 1 every band is the path. */
+  sharePriceBands: FundBands;
+  /** NAV bands across runs, per day. */
+  navBands: FundBands;
+}

@@ -1,0 +1,94 @@
+import { Rng } from '../../src/core/rng.ts';
+import type { FundBands, FundResult, FundRunSeries } from '../../src/scenarios/fund/result.ts';
+
+function isoDay(start: string, day: number): string {
+  return new Date(Date.parse(`${start}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A synthetic but internally consistent fund result (for testing the report without running
+ * the model): a share price with drift and noise, two venues earning yield, a sleeve.
+ */
+export function syntheticFundRun(run: number, days: number, seed = 1): FundRunSeries {
+  const rng = Rng.stream(seed, run);
+  const n = days + 1;
+  const f = (): Float64Array => new Float64Array(n);
+  const r: FundRunSeries = {
+    run,
+    seed: run,
+    dates: Array.from({ length: n }, (_, d) => isoDay('2025-01-01', d)),
+    navUsd: f(),
+    sharePrice: f(),
+    totalShares: f(),
+    cashUsd: f(),
+    bufferUsd: f(),
+    pendingRedemptionsUsd: f(),
+    depositsUsd: f(),
+    redemptionsPaidUsd: f(),
+    shortfallUsd: f(),
+    venues: ['aave-usdc', 'morpho-usdc'].map((name, i) => ({ name, kind: i === 0 ? ('credit_supply' as const) : ('vault' as const), valueUsd: f(), yieldEarnedUsd: f(), apy: f(), capUsd: f() })),
+    sleeve: { valueUsd: f(), poolPnlUsd: f(), shortPnlUsd: f(), feesUsd: f(), fundingUsd: f(), costsUsd: f(), lvrUsd: f() },
+    decisions: [],
+  };
+  r.sharePrice[0] = 1;
+  r.totalShares[0] = 1_000_000;
+  for (let d = 0; d < n; d++) {
+    if (d > 0) {
+      r.sharePrice[d] = r.sharePrice[d - 1] * (1 + 0.0002 + 0.001 * rng.normal());
+      r.depositsUsd[d] = rng.uniform() < 0.3 ? 10_000 : 0;
+      r.totalShares[d] = r.totalShares[d - 1] + r.depositsUsd[d] / r.sharePrice[d];
+      r.shortfallUsd[d] = d === 10 ? 500 : 0;
+    }
+    r.navUsd[d] = r.sharePrice[d] * r.totalShares[d];
+    r.cashUsd[d] = 0.05 * r.navUsd[d];
+    r.bufferUsd[d] = 0.04 * r.navUsd[d];
+    r.venues[0].valueUsd[d] = 0.5 * r.navUsd[d];
+    r.venues[1].valueUsd[d] = 0.35 * r.navUsd[d];
+    r.venues[0].yieldEarnedUsd[d] = d * 60;
+    r.venues[1].yieldEarnedUsd[d] = d * 50;
+    r.sleeve.valueUsd[d] = 0.1 * r.navUsd[d];
+    r.sleeve.feesUsd[d] = d * 20;
+    r.sleeve.lvrUsd[d] = -d * 5;
+    r.decisions.push({ day: d, venue: 'aave-usdc', askedUsd: 1000, boundBy: 'remainder', acceptedUsd: 1000, existingUsd: 900, deltaUsd: 100, action: d % 2 ? 'supply' : 'none' });
+  }
+  return r;
+}
+
+function bands(paths: Float64Array[]): FundBands {
+  const n = paths[0].length;
+  const out: FundBands = { p5: new Float64Array(n), p25: new Float64Array(n), p50: new Float64Array(n), p75: new Float64Array(n), p95: new Float64Array(n) };
+  const column = new Float64Array(paths.length);
+  for (let d = 0; d < n; d++) {
+    paths.forEach((p, i) => (column[i] = p[d]));
+    column.sort();
+    const q = (x: number): number => column[Math.round(x * (paths.length - 1))];
+    out.p5[d] = q(0.05);
+    out.p25[d] = q(0.25);
+    out.p50[d] = q(0.5);
+    out.p75[d] = q(0.75);
+    out.p95[d] = q(0.95);
+  }
+  return out;
+}
+
+/** A synthetic {@link FundResult} with `runs` runs of `days` days. */
+export function syntheticFundResult(runs: number, days: number): FundResult {
+  const all = Array.from({ length: runs }, (_, i) => syntheticFundRun(i, days));
+  const last = (x: Float64Array): number => x[x.length - 1];
+  return {
+    name: 'synthetic fund',
+    seed: 1,
+    runs,
+    days,
+    startDate: '2025-01-01',
+    detail: all[0],
+    summaries: {
+      finalNavUsd: Float64Array.from(all, (r) => last(r.navUsd)),
+      totalReturn: Float64Array.from(all, (r) => last(r.sharePrice) - 1),
+      maxDrawdown: Float64Array.from(all, (r) => -Math.abs(r.sharePrice.reduce((m, v) => Math.min(m, v - 1), 0))),
+      shortfallDays: Float64Array.from(all, () => 1),
+    },
+    sharePriceBands: bands(all.map((r) => r.sharePrice)),
+    navBands: bands(all.map((r) => r.navUsd)),
+  };
+}
