@@ -6,6 +6,9 @@ import { registerPlan } from './plan.ts';
 import { registerAmm } from './amm.ts';
 import { registerLeverage } from './leverage.ts';
 import { registerLending } from './lending.ts';
+import { registerCam } from './cam.ts';
+import { registerRun } from './run.ts';
+import { registerDeltaNeutral } from './deltaNeutral.ts';
 
 /** Registers all commands on `program`. */
 export function registerCommands(program: Command): void {
@@ -14,4 +17,7 @@ export function registerCommands(program: Command): void {
   registerAmm(program);
   registerLeverage(program);
   registerLending(program);
+  registerCam(program);
+  registerRun(program);
+  registerDeltaNeutral(program);
 }

@@ -1,0 +1,38 @@
+/**
+ * Delta-neutral Monte Carlo throughput: path-steps per second of the whole
+ * `./bin/capflow delta-neutral --synthetic gbm … --runs 40000` process (40,000 paths × 365 daily
+ * steps, exact accounting, daily rebalancing), wall clock from spawn to exit, best of 3 — and a
+ * check that 1 worker and the default worker count print the same numbers.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = 40_000;
+const STEPS = 365;
+const ARGS = ['delta-neutral', '--synthetic', 'gbm', '--daily-vol', '0.04', '--steps', String(STEPS), '--initial-price', '35000', '--runs', String(RUNS), '--seed', '42', '--pool-apr', '0.2', '--funding-apr', '0.08', '--maker-fee', '0.0002', '--rebalance-every', '1', '--json'];
+
+function timeCli(extra: string[]): { seconds: number; stdout: string } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [`${ROOT}bin/capflow`, ...ARGS, ...extra], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`capflow exited ${r.status}: ${r.stderr}`);
+  return { seconds, stdout: r.stdout };
+}
+
+export default async function bench(): Promise<Record<string, unknown>> {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
+  const runs = [timeCli([]), timeCli([]), timeCli([])];
+  const best = Math.min(...runs.map((r) => r.seconds));
+  const single = timeCli(['--workers', '1']);
+  const pathSteps = RUNS * STEPS;
+  return {
+    paths: RUNS,
+    steps: STEPS,
+    processSeconds: Number(best.toFixed(3)),
+    pathStepsPerSecond: Math.round(pathSteps / best),
+    singleWorkerPathStepsPerSecond: Math.round(pathSteps / single.seconds),
+    identicalAcrossWorkerCounts: single.stdout === runs[0].stdout,
+    meanRoi: (JSON.parse(runs[0].stdout) as { stats: { roi: { mean: number } } }).stats.roi.mean,
+  };
+}

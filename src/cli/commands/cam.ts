@@ -1,0 +1,102 @@
+/**
+ * `capflow cam rebalance` and `capflow cam targets`: one step of the capital allocation model.
+ */
+import type { Command } from 'commander';
+import { rebalancePlan, targetWeightsFromHistory, TRANSFER_METHODS, UserError, type TargetCompat } from '../../index.ts';
+import { parseChoiceFlag, parseNumberFlag, parseNumberListFlag } from '../flags.ts';
+import { withOutput, type CommonOptions } from '../io.ts';
+import { renderKeyValues, renderTable } from '../../report/table.ts';
+
+interface RebalanceOptions extends CommonOptions {
+  current?: string;
+  target?: string;
+  rate?: string;
+  method?: string;
+}
+
+interface TargetsOptions extends CommonOptions {
+  history?: string;
+  window?: string;
+  volatileRisk?: string;
+  volatile?: string;
+  compat?: string;
+}
+
+function parseHistory(raw: string | undefined): number[][] {
+  if (raw === undefined) throw new UserError({ field: '--history', message: 'is required', hint: `pass --history '[[0.01,0.02],[0.012,0.02]]' (one yield vector per timestep, oldest first)` });
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (e) {
+    throw new UserError({ field: '--history', value: raw, message: `is not JSON: ${e instanceof Error ? e.message : String(e)}`, hint: 'pass a JSON array of yield vectors' });
+  }
+  if (!Array.isArray(value) || !value.every((row) => Array.isArray(row))) {
+    throw new UserError({ field: '--history', value: raw, message: 'must be a JSON array of arrays of yields', hint: `e.g. '[[0.01,0.02],[0.012,0.02]]'` });
+  }
+  return value as number[][];
+}
+
+/** Registers `capflow cam …`. */
+export function registerCam(program: Command): void {
+  const cam = program.command('cam').description('capital allocation model: rebalance toward yield- and risk-weighted targets');
+
+  withOutput<RebalanceOptions>(
+    cam
+      .command('rebalance')
+      .description('split the move toward target weights into transfers between deposits')
+      .option('--current <b1,b2,...>', 'current balances (USD); the total is their sum')
+      .option('--target <w1,w2,...>', 'target weights (0..1, summing to 1)')
+      .option('--rate <r>', 'fraction of the gap closed, √(dt/rebalanceDuration) (default 1)')
+      .option('--method <m>', `transfer method: ${TRANSFER_METHODS.join('|')} (default direct)`),
+    (opts) => {
+      const current = parseNumberListFlag('--current', opts.current, { min: 0 });
+      const target = parseNumberListFlag('--target', opts.target, { min: 0, max: 1 });
+      const rate = parseNumberFlag('--rate', opts.rate, { min: 0, max: 1 }, 1);
+      const method = parseChoiceFlag('--method', opts.method, TRANSFER_METHODS, 'direct');
+      const plan = rebalancePlan(current, target, rate, method);
+      return {
+        json: plan,
+        human: () =>
+          [
+            renderTable(
+              ['deposit', 'current (USD)', 'target weight', 'change (USD)'],
+              current.map((b, i) => [i, b, target[i], plan.balanceChange[i]]),
+            ),
+            '',
+            plan.transfers.length === 0
+              ? 'no transfers'
+              : renderTable(['from', 'to', 'amount (USD)'], plan.transfers.map((t) => [t.from, t.to, t.amount])),
+            '',
+            renderKeyValues([
+              ['method', method],
+              ['volume', plan.volume, 'USD'],
+            ]),
+          ].join('\n'),
+      };
+    },
+  );
+
+  withOutput<TargetsOptions>(
+    cam
+      .command('targets')
+      .description('endogenous target weights from a history of deposit yields')
+      .option('--history <json>', 'JSON array of per-timestep yield vectors, oldest first')
+      .option('--window <n>', 'moving-average window in timesteps (default 3)')
+      .option('--volatile-risk <x>', 'volatile-asset risk metric added to volatile deposits (default 0)')
+      .option('--volatile <i,j,...>', '0-based indexes of volatile-asset deposits')
+      .option('--compat <mode>', 'fei-reference: reproduce the original model exactly (default: fixed edge cases)'),
+    (opts) => {
+      const history = parseHistory(opts.history);
+      const window = parseNumberFlag('--window', opts.window, { integer: true, min: 1 }, 3);
+      const volatileRisk = parseNumberFlag('--volatile-risk', opts.volatileRisk, { min: 0 }, 0);
+      const volatile = opts.volatile === undefined ? [] : parseNumberListFlag('--volatile', opts.volatile, { integer: true, min: 0 });
+      if (new Set(volatile).size !== volatile.length) throw new UserError({ field: '--volatile', value: opts.volatile, message: 'lists a deposit twice' });
+      const compat: TargetCompat = parseChoiceFlag('--compat', opts.compat, ['default', 'fei-reference'] as const, 'default');
+      const targetWeights = targetWeightsFromHistory(history, { window, volatileRisk, volatile, compat });
+      return {
+        json: { targetWeights },
+        human: () => renderTable(['deposit', 'target weight'], targetWeights.map((w, i) => [i, w])),
+      };
+    },
+  );
+}

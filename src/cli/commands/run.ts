@@ -1,0 +1,73 @@
+/**
+ * `capflow run <scenario.yaml>`: runs any scenario file (see src/scenarios/index.ts) on worker
+ * threads and writes the result table to DuckDB, Parquet or CSV.
+ */
+import type { Command } from 'commander';
+import { defaultWorkers, loadConfigFile, parseScenario, runScenario, sinkTargetForPath, createProgress, UserError } from '../../index.ts';
+import { parseNumberFlag } from '../flags.ts';
+import { withOutput, type CommonOptions } from '../io.ts';
+import { renderKeyValues, renderTable } from '../../report/table.ts';
+import { z } from 'zod';
+
+interface RunOptions extends CommonOptions {
+  runs?: string;
+  seed?: string;
+  workers?: string;
+  out?: string;
+}
+
+/** Registers `capflow run`. */
+export function registerRun(program: Command): void {
+  withOutput<RunOptions>(
+    program
+      .command('run')
+      .description('run a scenario file (Monte Carlo runs, sweeps) and write its result table')
+      .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
+      .option('--runs <n>', 'Monte Carlo runs per parameter subset (overrides the file)')
+      .option('--seed <s>', 'master seed (overrides the file)')
+      .option('--workers <n>', 'worker threads (default: the cores)')
+      .option('--out <file>', 'result table: .duckdb (table "results"), .parquet or .csv'),
+    async (opts, args) => {
+      const path = args[0];
+      if (path === undefined) throw new UserError({ field: '<scenario>', message: 'is required' });
+      const doc = loadConfigFile(path, z.unknown()) as Record<string, unknown>;
+      if (opts.runs !== undefined && doc !== null && typeof doc === 'object') doc.runs = parseNumberFlag('--runs', opts.runs, { integer: true, min: 1 });
+      if (opts.seed !== undefined && doc !== null && typeof doc === 'object') doc.seed = parseNumberFlag('--seed', opts.seed, { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
+      const workers = parseNumberFlag('--workers', opts.workers, { integer: true, min: 1 }, defaultWorkers());
+      const out = opts.out === undefined ? undefined : sinkTargetForPath(opts.out);
+      const scenario = parseScenario(doc, path);
+      const progress = createProgress(`${scenario.model} runs`);
+      let result;
+      try {
+        result = await runScenario(scenario, { workers, out, onProgress: (done, total) => progress.update(done, total) });
+      } finally {
+        progress.stop();
+      }
+      const { output, final, ...meta } = result;
+      const json = { ...meta, output: { kind: output.kind, path: output.path ?? null, table: output.table ?? null, rows: output.rows, columns: output.columns }, final };
+      return {
+        json,
+        human: () =>
+          [
+            renderKeyValues([
+              ['model', meta.model],
+              ['timesteps', meta.timesteps],
+              ['runs per subset', meta.runs],
+              ['subsets', meta.subsets],
+              ['seed', meta.seed],
+              ['workers', meta.workers],
+              ['rows', output.rows],
+              ['output', output.path ?? '(memory; pass --out to keep the table)'],
+            ]),
+            '',
+            ...final.map((f) =>
+              [
+                `final state, subset ${f.subset}${Object.keys(f.overrides).length ? ` ${JSON.stringify(f.overrides)}` : ''} (${f.runs} runs)`,
+                renderTable(['column', 'mean', 'min', 'max'], Object.keys(f.mean).map((k) => [k, f.mean[k], f.min[k], f.max[k]])),
+              ].join('\n'),
+            ),
+          ].join('\n'),
+      };
+    },
+  );
+}

@@ -1,0 +1,462 @@
+/**
+ * The delta-neutral LP farming scenario: settings (from CLI flags or a scenario file) → a
+ * {@link DeltaNeutralJob}, run as one path or as a Monte Carlo study over worker threads
+ * (the typed-array kernel of `deltaNeutral/kernel.ts`), summarised per output.
+ *
+ * Scenario file (`capflow run examples/delta-neutral.yaml`), validated by
+ * {@link DeltaNeutralScenarioSchema}; every field but `prices` has a default:
+ *
+ * ```yaml
+ * model: delta-neutral
+ * runs: 2000
+ * seed: 42
+ * prices: { synthetic: { process: gbm, dailyVol: 0.04, steps: 365, initialPrice: 35000 } }
+ * accounting: exact
+ * pool: { apr: 0.2 }                       # or { volumeUsdPerDay, feeTier, tvlUsd }
+ * funding: { kind: constant, value: 0.08 } # any rate process (series, meanReverting, …)
+ * fees: { maker: 0.0002, taker: 0.0005, fixedUsd: 0 }
+ * rebalance: { every: 1, band: 0.05 }
+ * ```
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { UserError } from '../core/errors.ts';
+import { parsePriceCsv, checkPrices, checkSyntheticSpec, jumpCompensator, syntheticStep, DEFAULT_JUMP_PER_DAY, type SyntheticSpec } from '../market/prices.ts';
+import { summarize, type Summary } from '../market/stats.ts';
+import { defineBlock, type Model } from '../sim/model.ts';
+import { mapRunsParallel, checkWorkers } from '../sim/parallel.ts';
+import { checkExactParams, exactAdvance, exactFinish, exactInit, exactRebalance, hedgeDecision, EXACT_DEFAULTS, HEDGE_MAKER, HEDGE_NONE, X_PRICE, X_SIZE, type ExactParams } from '../strategies/deltaNeutral/exact.ts';
+import { referenceAdvance, referenceInit, referenceOutputs, referenceRecord, referenceTrade, R_POOL_QTY, R_PRICE, R_SHORT_QTY, R_SIZE, type ReferenceParams } from '../strategies/deltaNeutral/reference.ts';
+import { outputKeys, rowToRecord, poolAprFromVolume, type Accounting, type DeltaNeutralOutputs, type FundingSpec } from '../strategies/deltaNeutral.ts';
+import { fillJobFunding, jobSteps, jobWidth, runDeltaNeutralPaths, type DeltaNeutralJob, type PriceSource } from './deltaNeutral/kernel.ts';
+
+export * from './deltaNeutral/kernel.ts';
+
+/**
+ * Strategy settings shared by the CLI and the scenario file (rates annual, fees as fractions).
+ *
+ * @example const s: DeltaNeutralSettings = { ...DELTA_NEUTRAL_DEFAULTS, poolApr: 0.2, fundingApr: 0.08, makerFeePct: 0.0002, rebalanceEvery: 1 };
+ */
+export interface DeltaNeutralSettings {
+  accounting: Accounting;
+  stepsPerYear: number;
+  poolApr: number;
+  /** Funding of the short: a constant APR or a rate process (exact accounting). */
+  funding: FundingSpec;
+  makerFeePct: number;
+  /** Taker fee (exact accounting; default: the maker fee). */
+  takerFeePct?: number;
+  /** Scheduled rebalance interval in steps (0 = band only, exact accounting). */
+  rebalanceEvery: number;
+  /** Hedge band |hedge ratio − 1| (exact accounting). */
+  band?: number;
+  capitalUsd: number;
+  fixedCostUsd: number;
+  shortLeverage: number;
+  liquidationThreshold: number;
+  liquidationPenaltyPct: number;
+  /** |leverage / target − 1| beyond which a rebalance restores the margin in kind (Infinity = never). */
+  marginBand: number;
+  reinvestFees: boolean;
+  /** Q₀ of reference accounting (the original's default 1). */
+  initialQuantity: number;
+}
+
+/** Defaults of the settings that need not be given. */
+export const DELTA_NEUTRAL_DEFAULTS = {
+  accounting: 'exact',
+  stepsPerYear: 365,
+  capitalUsd: EXACT_DEFAULTS.capitalUsd,
+  fixedCostUsd: EXACT_DEFAULTS.fixedCostUsd,
+  shortLeverage: EXACT_DEFAULTS.shortLeverage,
+  liquidationThreshold: EXACT_DEFAULTS.liquidationThreshold,
+  liquidationPenaltyPct: EXACT_DEFAULTS.liquidationPenaltyPct,
+  marginBand: EXACT_DEFAULTS.marginBand,
+  reinvestFees: EXACT_DEFAULTS.reinvestFees,
+  initialQuantity: 1,
+} as const;
+
+/**
+ * Checks settings and builds the job for a price source and seed. Reference accounting accepts
+ * a constant funding rate, a schedule (rebalanceEvery ≥ 1) and no band, as the original.
+ *
+ * @example buildDeltaNeutralJob(settings, { kind: 'list', prices: [100, 110] }, 0)
+ */
+export function buildDeltaNeutralJob(settings: DeltaNeutralSettings, source: PriceSource, seed: number): DeltaNeutralJob {
+  if (!Number.isInteger(settings.stepsPerYear) || settings.stepsPerYear < 1) {
+    throw new UserError({ field: '--steps-per-year', value: settings.stepsPerYear, message: `must be an integer >= 1, got ${settings.stepsPerYear}` });
+  }
+  if (settings.accounting === 'reference') return { accounting: 'reference', reference: referenceParams(settings), source, seed };
+  const exact: ExactParams = checkExactParams({
+    capitalUsd: settings.capitalUsd,
+    dtYears: 1 / settings.stepsPerYear,
+    poolApr: settings.poolApr,
+    reinvestFees: settings.reinvestFees,
+    makerFeePct: settings.makerFeePct,
+    takerFeePct: settings.takerFeePct ?? settings.makerFeePct,
+    fixedCostUsd: settings.fixedCostUsd,
+    rebalanceEvery: settings.rebalanceEvery,
+    band: settings.band ?? Infinity,
+    shortLeverage: settings.shortLeverage,
+    liquidationThreshold: settings.liquidationThreshold,
+    liquidationPenaltyPct: settings.liquidationPenaltyPct,
+    marginBand: settings.marginBand,
+  });
+  const job: DeltaNeutralJob = { accounting: 'exact', exact, funding: settings.funding, source, seed };
+  if (settings.funding.kind === 'series' && settings.funding.values.length < jobSteps(job)) {
+    throw new UserError({ field: 'funding.values', value: settings.funding.values.length, message: `needs one funding APR per step (${jobSteps(job)}), got ${settings.funding.values.length}` });
+  }
+  return job;
+}
+
+function referenceParams(settings: DeltaNeutralSettings): ReferenceParams {
+  const fail = (field: string, value: unknown, message: string): never => {
+    throw new UserError({ field, value, message, hint: 'use --accounting exact for this' });
+  };
+  if (settings.funding.kind !== 'constant') fail('--funding-apr', settings.funding.kind, 'reference accounting takes a constant funding APR only');
+  if (settings.band !== undefined) fail('--band', settings.band, 'reference accounting rebalances on the schedule only');
+  if (!Number.isInteger(settings.rebalanceEvery) || settings.rebalanceEvery < 1) fail('--rebalance-every', settings.rebalanceEvery, `must be an integer >= 1 in reference accounting, got ${settings.rebalanceEvery}`);
+  if (!(settings.makerFeePct >= 0 && settings.makerFeePct < 1)) fail('--maker-fee', settings.makerFeePct, `must be in [0, 1), got ${settings.makerFeePct}`);
+  if (!(settings.poolApr >= 0) || !Number.isFinite(settings.poolApr)) fail('--pool-apr', settings.poolApr, `must be a number >= 0, got ${settings.poolApr}`);
+  if (!(settings.initialQuantity > 0)) fail('initialQuantity', settings.initialQuantity, 'must be > 0');
+  const fundingApr = (settings.funding as { value: number }).value;
+  return {
+    poolRatePerStep: settings.poolApr / settings.stepsPerYear,
+    fundingRatePerStep: fundingApr / settings.stepsPerYear,
+    makerFeePct: settings.makerFeePct,
+    rebalanceEvery: settings.rebalanceEvery,
+    initialQuantity: settings.initialQuantity,
+  };
+}
+
+/**
+ * Outputs of run 0 of a job (the only path of a list source).
+ *
+ * @example runDeltaNeutralOnce(job).roi
+ */
+export function runDeltaNeutralOnce(job: DeltaNeutralJob): DeltaNeutralOutputs {
+  return rowToRecord(outputKeys(job.accounting), runDeltaNeutralPaths(job, 0, 1), 0);
+}
+
+/** A Monte Carlo study's result: statistics of every output over `runs` paths. */
+export interface DeltaNeutralStudy {
+  runs: number;
+  seed: number;
+  stats: Record<string, Summary>;
+}
+
+/**
+ * Splits row-major output rows into one column per output key.
+ *
+ * @example rowsToColumns(['roi'], Float64Array.of(0.1, 0.2)).roi // Float64Array [0.1, 0.2]
+ */
+export function rowsToColumns(keys: readonly string[], rows: Float64Array): Record<string, Float64Array> {
+  const width = keys.length;
+  const n = rows.length / width;
+  const columns: Record<string, Float64Array> = {};
+  keys.forEach((key, k) => {
+    const col = new Float64Array(n);
+    for (let i = 0; i < n; i++) col[i] = rows[i * width + k];
+    columns[key] = col;
+  });
+  return columns;
+}
+
+/** URL of the kernel module next to this one (`.ts` from sources, `.js` from dist/). */
+const KERNEL_MODULE = new URL(`./deltaNeutral/kernel.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+
+/**
+ * Runs `runs` paths of a job over `workers` threads and summarises every output. Path i uses
+ * `Rng.stream(seed, i)`, so the result is the same for any worker count.
+ *
+ * @example const study = await monteCarloDeltaNeutral(job, { runs: 40000, workers: 2 }); study.stats.roi.mean
+ */
+export async function monteCarloDeltaNeutral(
+  job: DeltaNeutralJob,
+  opts: { runs: number; workers: number; onProgress?: (done: number, total: number) => void },
+): Promise<DeltaNeutralStudy> {
+  if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new UserError({ field: '--runs', value: opts.runs, message: `must be an integer >= 1, got ${opts.runs}` });
+  const workers = Math.min(checkWorkers(opts.workers), opts.runs);
+  const width = jobWidth(job);
+  const rows = new Float64Array(opts.runs * width);
+  let at = 0;
+  await mapRunsParallel<DeltaNeutralJob, Float64Array>({
+    workerModule: KERNEL_MODULE,
+    exportName: 'runDeltaNeutralChunk',
+    runs: opts.runs,
+    workers,
+    chunkSize: Math.ceil(opts.runs / (workers === 1 ? 1 : 2 * workers)),
+    payload: job,
+    onProgress: opts.onProgress,
+    onResult: (chunk) => {
+      rows.set(chunk, at);
+      at += chunk.length;
+    },
+  });
+  const keys = outputKeys(job.accounting);
+  const columns = rowsToColumns(keys, rows);
+  const stats: Record<string, Summary> = {};
+  for (const key of keys) stats[key] = summarize(columns[key]);
+  return { runs: opts.runs, seed: job.seed, stats };
+}
+
+/**
+ * Reads a price CSV file (see {@link parsePriceCsv}).
+ *
+ * @example loadPriceCsvFile('BTCUSDT_1d.csv', { column: 'open', from: '2022-01-02', to: '2022-08-01' })
+ */
+export function loadPriceCsvFile(path: string, opts: { column?: string; from?: string; to?: string }, field = '--prices'): PriceSource {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError({ field, value: path, message: code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path} (${code ?? String(e)})` });
+  }
+  return { kind: 'list', prices: Array.from(parsePriceCsv(text, { ...opts, source: path }).prices) };
+}
+
+/**
+ * A checked list source.
+ *
+ * @example listSource('--prices-json', [100, 110])
+ */
+export function listSource(field: string, prices: unknown): PriceSource {
+  if (!Array.isArray(prices)) throw new UserError({ field, value: prices, message: 'must be a JSON array of prices', hint: "e.g. '[35000, 36000, 34500]'" });
+  return { kind: 'list', prices: Array.from(checkPrices(field, prices as number[])) };
+}
+
+/**
+ * A checked synthetic source.
+ *
+ * @example syntheticSource({ kind: 'gbm', initialPrice: 35000, volPerStep: 0.04, steps: 365 })
+ */
+export function syntheticSource(spec: SyntheticSpec): PriceSource {
+  return { kind: 'synthetic', spec: checkSyntheticSpec(spec) };
+}
+
+// ----- scenario file and the generic engine model -----
+
+const nonNegative = z.number().nonnegative();
+const fraction = z.number().min(0).lt(1);
+
+const RateProcessSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('constant'), value: z.number() }),
+  z.strictObject({ kind: z.literal('series'), values: z.array(z.number()).min(1) }),
+  z.strictObject({ kind: z.literal('sinusoid'), mean: z.number(), amplitude: z.number(), periodSteps: z.number().positive(), phaseRad: z.number().optional() }),
+  z.strictObject({ kind: z.literal('meanReverting'), level: z.number(), speed: nonNegative, vol: nonNegative, initial: z.number().optional() }),
+]);
+
+const PricesSchema = z.union([
+  z.strictObject({ csv: z.strictObject({ file: z.string(), column: z.string().default('open'), from: z.string().optional(), to: z.string().optional() }) }),
+  z.strictObject({ list: z.array(z.number().positive()).min(2) }),
+  z.strictObject({
+    synthetic: z.strictObject({
+      process: z.enum(['normal', 'gbm', 'jump']),
+      dailyVol: nonNegative,
+      initialPrice: z.number().positive(),
+      driftPerStep: z.number().default(0),
+      jump: z.strictObject({ intensityPerStep: nonNegative, meanLog: z.number(), volLog: nonNegative }).optional(),
+    }),
+  }),
+]);
+
+/**
+ * Parameters of a `model: delta-neutral` scenario file (`params:`). Rates are annual fractions,
+ * fees fractions of notional, a CSV path is relative to the working directory; the envelope's
+ * `timesteps` is the number of steps (a CSV or list needs at least timesteps + 1 prices).
+ *
+ * @example parseConfig(DeltaNeutralParamsSchema, { prices: { list: [100, 110] }, pool: { apr: 0.2 } })
+ */
+export const DeltaNeutralParamsSchema = z.strictObject({
+  prices: PricesSchema,
+  accounting: z.enum(['exact', 'reference']).default('exact'),
+  stepsPerYear: z.number().int().positive().default(365),
+  capitalUsd: z.number().positive().default(EXACT_DEFAULTS.capitalUsd),
+  pool: z
+    .union([
+      z.strictObject({ apr: nonNegative, reinvestFees: z.boolean().default(false) }),
+      z.strictObject({ volumeUsdPerDay: nonNegative, feeTier: fraction, tvlUsd: z.number().positive(), reinvestFees: z.boolean().default(false) }),
+    ])
+    .default({ apr: 0, reinvestFees: false }),
+  funding: RateProcessSchema.default({ kind: 'constant', value: 0 }),
+  fees: z.strictObject({ maker: fraction.default(0), taker: fraction.optional(), fixedUsd: nonNegative.default(0) }).default({ maker: 0, fixedUsd: 0 }),
+  rebalance: z.strictObject({ every: z.number().int().nonnegative().default(1), band: z.number().positive().optional() }).default({ every: 1 }),
+  short: z
+    .strictObject({
+      leverage: z.number().positive().default(EXACT_DEFAULTS.shortLeverage),
+      liquidationThreshold: z.number().gt(0).lt(1).default(EXACT_DEFAULTS.liquidationThreshold),
+      liquidationPenalty: fraction.default(EXACT_DEFAULTS.liquidationPenaltyPct),
+      marginBand: z.union([nonNegative, z.literal('off')]).default(EXACT_DEFAULTS.marginBand),
+    })
+    .default({ leverage: EXACT_DEFAULTS.shortLeverage, liquidationThreshold: EXACT_DEFAULTS.liquidationThreshold, liquidationPenalty: EXACT_DEFAULTS.liquidationPenaltyPct, marginBand: EXACT_DEFAULTS.marginBand }),
+  initialQuantity: z.number().positive().default(1),
+});
+
+/** Parsed `params:` of a delta-neutral scenario. */
+export type DeltaNeutralParams = z.output<typeof DeltaNeutralParamsSchema>;
+
+/**
+ * The job of scenario parameters over `steps` steps (a CSV or list must have steps + 1 prices
+ * and is cut to them). Without `steps` lists are kept whole and a synthetic spec gets 1 step:
+ * the engine's timesteps then decide the length.
+ *
+ * @example paramsToJob(params, 365, 42)
+ */
+export function paramsToJob(params: DeltaNeutralParams, steps: number | undefined, seed: number): DeltaNeutralJob {
+  const pool = params.pool;
+  const settings: DeltaNeutralSettings = {
+    accounting: params.accounting,
+    stepsPerYear: params.stepsPerYear,
+    poolApr: 'apr' in pool ? pool.apr : poolAprFromVolume(pool),
+    reinvestFees: pool.reinvestFees,
+    funding: params.funding,
+    makerFeePct: params.fees.maker,
+    takerFeePct: params.fees.taker,
+    fixedCostUsd: params.fees.fixedUsd,
+    rebalanceEvery: params.rebalance.every,
+    band: params.rebalance.band,
+    capitalUsd: params.capitalUsd,
+    shortLeverage: params.short.leverage,
+    liquidationThreshold: params.short.liquidationThreshold,
+    liquidationPenaltyPct: params.short.liquidationPenalty,
+    marginBand: params.short.marginBand === 'off' ? Infinity : params.short.marginBand,
+    initialQuantity: params.initialQuantity,
+  };
+  return buildDeltaNeutralJob(settings, paramsSource(params.prices, steps), seed);
+}
+
+function paramsSource(prices: DeltaNeutralParams['prices'], steps: number | undefined): PriceSource {
+  const cut = (source: PriceSource, field: string): PriceSource => {
+    const list = (source as { prices: number[] }).prices;
+    if (steps === undefined) return source;
+    if (list.length < steps + 1) throw new UserError({ field, value: list.length, message: `has ${list.length} prices but timesteps ${steps} needs ${steps + 1}` });
+    return { kind: 'list', prices: list.slice(0, steps + 1) };
+  };
+  if ('csv' in prices) return cut(loadPriceCsvFile(prices.csv.file, prices.csv, 'params.prices.csv.file'), 'params.prices.csv');
+  if ('list' in prices) return cut(listSource('params.prices.list', prices.list), 'params.prices.list');
+  const s = prices.synthetic;
+  return syntheticSource({ kind: s.process, initialPrice: s.initialPrice, volPerStep: s.dailyVol, steps: steps ?? 1, driftPerStep: s.driftPerStep, jump: s.jump });
+}
+
+/**
+ * Cross-field checks of scenario parameters (the registry's `check`): builds the job once.
+ *
+ * @example checkDeltaNeutralParams(params, { timesteps: 365 })
+ */
+export function checkDeltaNeutralParams(params: DeltaNeutralParams, ctx: { timesteps: number }): void {
+  paramsToJob(params, ctx.timesteps, 0);
+}
+
+/** State of the engine model: the accounting's book slots followed by its outputs (NaN until the last timestep). */
+export type DeltaNeutralState = { book: Float64Array };
+
+/** Column names of the exact book slots (`X_*` order). */
+const EXACT_BOOK_COLUMNS = ['price', 'poolValueUsd', 'liquidity', 'shortQty', 'collateralUsd', 'cashUsd', 'poolPnlUsd', 'shortPnlUsd', 'poolFeesUsd', 'fundingUsd', 'tradeFeesUsd', 'fixedCostsUsd', 'liquidationLossesUsd', 'lvrUsd', 'peakEquityUsd', 'maxDrawdownSoFar', 'liquidationsSoFar', 'rebalancesSoFar', 'minPrice', 'maxPrice', 'capitalUsd', 'initialPrice'];
+/** Column names of the reference book slots (`R_*` order). */
+const REFERENCE_BOOK_COLUMNS = ['k', 'initialPrice', 'price', 'poolQty', 'shortQty', 'avgOpenPrice', 'realisedShortPnlUsd', 'fundingUsd', 'tradeFeesUsd', 'poolFeesUsd', 'roiMinSoFar', 'ilWorstSoFar'];
+
+/**
+ * The delta-neutral model for the generic engine — the path the fast kernel is tested against.
+ * Per timestep t (step i = t − 1): block `hedge` (policy: the hedge decision at Pᵢ, as a fee
+ * fraction or −1 for none; update: rebalance, and in reference accounting record the point),
+ * block `market` (policy: the next price and the funding APR, drawing from the run's stream in
+ * the kernel's order; update: the market move, and at the last timestep the close and the
+ * outputs, written after the book slots).
+ *
+ * @example runModel(buildJobModel(job), {}, { timesteps: jobSteps(job), seed: job.seed, run: 0, subset: 0 })
+ */
+export function buildJobModel(job: DeltaNeutralJob): Model<unknown, DeltaNeutralState> {
+  const keys = outputKeys(job.accounting);
+  const bookSize = job.accounting === 'exact' ? X_SIZE : R_SIZE;
+  let funding = new Float64Array(0);
+  const source = job.source;
+  const compensator = source.kind === 'synthetic' && source.spec.kind === 'jump' ? jumpCompensator(source.spec.jump ?? DEFAULT_JUMP_PER_DAY) : 0;
+  const hedge = defineBlock<unknown, DeltaNeutralState, { feePct: number }>({
+    label: 'hedge',
+    signals: { feePct: { length: 0 } },
+    policies: [
+      {
+        name: 'hedgeDecision',
+        emits: ['feePct'],
+        run: (ctx, state, out) => {
+          const step = ctx.timestep - 1;
+          if (job.accounting === 'exact') {
+            const decision = hedgeDecision(state.book, step, job.exact);
+            out.feePct = decision === HEDGE_NONE ? -1 : decision === HEDGE_MAKER ? job.exact.makerFeePct : job.exact.takerFeePct;
+          } else out.feePct = step % job.reference.rebalanceEvery === 0 ? job.reference.makerFeePct : -1;
+        },
+      },
+    ],
+    updates: {
+      book: (_ctx, prev, signals, out) => {
+        out.set(prev.book);
+        if (job.accounting === 'exact') {
+          if (signals.feePct >= 0) exactRebalance(out, job.exact, signals.feePct);
+        } else {
+          if (signals.feePct >= 0) referenceTrade(out, out[R_POOL_QTY] - out[R_SHORT_QTY], signals.feePct);
+          referenceRecord(out);
+        }
+      },
+    },
+  });
+  const market = defineBlock<unknown, DeltaNeutralState, { price: number; fundingApr: number }>({
+    label: 'market',
+    signals: { price: { length: 0 }, fundingApr: { length: 0 } },
+    policies: [
+      {
+        name: 'priceAndFunding',
+        emits: ['price', 'fundingApr'],
+        run: (ctx, state, out) => {
+          const step = ctx.timestep - 1;
+          const price = state.book[job.accounting === 'exact' ? X_PRICE : R_PRICE];
+          out.price = source.kind === 'list' ? source.prices[step + 1] : syntheticStep(source.spec, price, ctx.rng, compensator);
+          out.fundingApr = funding[step];
+        },
+      },
+    ],
+    updates: {
+      book: (ctx, prev, signals, out) => {
+        out.set(prev.book);
+        const last = ctx.timestep === ctx.timesteps;
+        if (job.accounting === 'exact') {
+          exactAdvance(out, signals.price, signals.fundingApr, job.exact);
+          if (last) exactFinish(out, job.exact, out, bookSize);
+        } else {
+          referenceAdvance(out, signals.price, job.reference);
+          if (last) {
+            referenceTrade(out, -out[R_SHORT_QTY], job.reference.makerFeePct);
+            referenceRecord(out);
+            referenceOutputs(out, out, bookSize);
+          }
+        }
+      },
+    },
+  });
+  return {
+    name: 'delta-neutral',
+    initialState: (ctx) => {
+      const book = new Float64Array(bookSize + keys.length).fill(NaN);
+      const first = source.kind === 'list' ? source.prices[0] : source.spec.initialPrice;
+      if (job.accounting === 'exact') {
+        exactInit(book.subarray(0, bookSize), first, job.exact);
+        if (funding.length !== ctx.timesteps) funding = new Float64Array(ctx.timesteps);
+        fillJobFunding(job, ctx.rng, funding);
+      } else referenceInit(book.subarray(0, bookSize), first, job.reference.initialQuantity);
+      return { book };
+    },
+    blocks: [hedge, market],
+    record: [{ variable: 'book', columns: [...(job.accounting === 'exact' ? EXACT_BOOK_COLUMNS : REFERENCE_BOOK_COLUMNS), ...keys] }],
+  };
+}
+
+/**
+ * The registry's `build`: the engine model of scenario parameters. The engine's `timesteps`
+ * decides the path length (lists and CSVs are checked to be long enough by
+ * {@link checkDeltaNeutralParams}).
+ *
+ * @example buildDeltaNeutralModel(params)
+ */
+export function buildDeltaNeutralModel(params: DeltaNeutralParams): Model<unknown, DeltaNeutralState> {
+  return buildJobModel(paramsToJob(params, undefined, 0));
+}

@@ -1,0 +1,130 @@
+/**
+ * The delta-neutral Monte Carlo fast path: a typed-array kernel that runs one path per run
+ * index in a single pass (draw the next price, step the model) and writes one output row per
+ * path. It is also the worker entry of {@link mapRunsParallel}: `runDeltaNeutralChunk` takes a
+ * chunk of run indexes and returns their rows.
+ *
+ * Determinism: path `i` draws its prices from `Rng.stream(seed, i)` and its funding rates (when
+ * seeded) from a copy of that stream jumped by 2^64 draws, so a path's numbers never depend on
+ * the chunking or the worker count. Nothing is allocated per step; the state, price and funding
+ * buffers are allocated once per chunk.
+ *
+ * This module imports only the model and the market processes, so worker threads start fast.
+ */
+import { Rng } from '../../core/rng.ts';
+import { fillRateProcess } from '../../market/processes.ts';
+import { DEFAULT_JUMP_PER_DAY, fillSyntheticPath, jumpCompensator, syntheticStep, type SyntheticSpec } from '../../market/prices.ts';
+import type { ChunkTask } from '../../sim/parallel.ts';
+import { exactFinish, exactInit, exactStep, X_SIZE, EXACT_OUTPUT_KEYS, type ExactParams } from '../../strategies/deltaNeutral/exact.ts';
+import { runReferencePath, R_SIZE, REFERENCE_OUTPUT_KEYS, type ReferenceParams } from '../../strategies/deltaNeutral/reference.ts';
+import type { FundingSpec } from '../../strategies/deltaNeutral.ts';
+
+/** Where a study's prices come from: one explicit path (every run the same) or a seeded process. */
+export type PriceSource = { kind: 'list'; prices: number[] } | { kind: 'synthetic'; spec: SyntheticSpec };
+
+/**
+ * Everything a worker needs to run paths (structured-cloneable).
+ *
+ * @example
+ * const job: DeltaNeutralJob = { accounting: 'exact', exact: params, funding: { kind: 'constant', value: 0.08 },
+ *   source: { kind: 'synthetic', spec: { kind: 'gbm', initialPrice: 35000, volPerStep: 0.05, steps: 365 } }, seed: 42 };
+ */
+export type DeltaNeutralJob =
+  | { accounting: 'exact'; exact: ExactParams; funding: FundingSpec; source: PriceSource; seed: number }
+  | { accounting: 'reference'; reference: ReferenceParams; source: PriceSource; seed: number };
+
+/**
+ * Number of steps of a job's paths.
+ *
+ * @example jobSteps(job) // 365
+ */
+export function jobSteps(job: DeltaNeutralJob): number {
+  return job.source.kind === 'list' ? job.source.prices.length - 1 : job.source.spec.steps;
+}
+
+/**
+ * Number of output columns of a job's rows.
+ *
+ * @example jobWidth(job) // 17 for exact accounting
+ */
+export function jobWidth(job: DeltaNeutralJob): number {
+  return job.accounting === 'exact' ? EXACT_OUTPUT_KEYS.length : REFERENCE_OUTPUT_KEYS.length;
+}
+
+/**
+ * Fills the funding APRs of one path: seeded processes draw from a copy of the path's stream
+ * jumped by 2^64 draws (so prices and funding never share numbers); others ignore `rng`.
+ *
+ * @example fillJobFunding(job, Rng.stream(job.seed, 7), new Float64Array(365))
+ */
+export function fillJobFunding(job: Extract<DeltaNeutralJob, { accounting: 'exact' }>, rng: Rng, out: Float64Array): Float64Array {
+  if (job.funding.kind !== 'meanReverting') return fillRateProcess(out, job.funding, job.exact.dtYears, rng, 'funding');
+  const fundingRng = rng.clone();
+  fundingRng.jump();
+  return fillRateProcess(out, job.funding, job.exact.dtYears, fundingRng, 'funding');
+}
+
+/** Runs exact accounting for paths [first, first + count), writing rows into `out`. */
+function runExactPaths(job: Extract<DeltaNeutralJob, { accounting: 'exact' }>, first: number, count: number, out: Float64Array): void {
+  const p = job.exact;
+  const steps = jobSteps(job);
+  const width = EXACT_OUTPUT_KEYS.length;
+  const s = new Float64Array(X_SIZE);
+  const funding = new Float64Array(steps);
+  const seededFunding = job.funding.kind === 'meanReverting';
+  if (!seededFunding) fillJobFunding(job, Rng.stream(job.seed, 0), funding);
+  const source = job.source;
+  const spec = source.kind === 'synthetic' ? source.spec : undefined;
+  const compensator = spec?.kind === 'jump' ? jumpCompensator(spec.jump ?? DEFAULT_JUMP_PER_DAY) : 0;
+  for (let r = 0; r < count; r++) {
+    const rng = Rng.stream(job.seed, first + r);
+    if (seededFunding) fillJobFunding(job, rng, funding);
+    if (spec === undefined) {
+      const prices = (source as { prices: number[] }).prices;
+      exactInit(s, prices[0], p);
+      for (let t = 0; t < steps; t++) exactStep(s, t, prices[t + 1], funding[t], p);
+    } else {
+      let price = spec.initialPrice;
+      exactInit(s, price, p);
+      for (let t = 0; t < steps; t++) {
+        price = syntheticStep(spec, price, rng, compensator);
+        exactStep(s, t, price, funding[t], p);
+      }
+    }
+    exactFinish(s, p, out, r * width);
+  }
+}
+
+/** Runs reference accounting for paths [first, first + count), writing rows into `out`. */
+function runReferencePaths(job: Extract<DeltaNeutralJob, { accounting: 'reference' }>, first: number, count: number, out: Float64Array): void {
+  const width = REFERENCE_OUTPUT_KEYS.length;
+  const s = new Float64Array(R_SIZE);
+  const source = job.source;
+  const buffer = source.kind === 'synthetic' ? new Float64Array(source.spec.steps + 1) : undefined;
+  for (let r = 0; r < count; r++) {
+    const prices = buffer === undefined ? (source as { prices: number[] }).prices : fillSyntheticPath(buffer, (source as { spec: SyntheticSpec }).spec, Rng.stream(job.seed, first + r));
+    runReferencePath(prices, job.reference, s, out, r * width);
+  }
+}
+
+/**
+ * Runs paths [first, first + count) of a job and returns their output rows, row-major
+ * (`count × jobWidth(job)`), in path order.
+ *
+ * @example runDeltaNeutralPaths(job, 0, 100)
+ */
+export function runDeltaNeutralPaths(job: DeltaNeutralJob, first: number, count: number): Float64Array {
+  const out = new Float64Array(count * jobWidth(job));
+  if (job.accounting === 'exact') runExactPaths(job, first, count, out);
+  else runReferencePaths(job, first, count, out);
+  return out;
+}
+
+/**
+ * Worker entry for {@link mapRunsParallel}: the rows of one chunk of runs.
+ *
+ * @example runDeltaNeutralChunk({ payload: job, firstRun: 0, runCount: 1000 })
+ */
+export function runDeltaNeutralChunk(task: ChunkTask<DeltaNeutralJob>): Float64Array {
+  return runDeltaNeutralPaths(task.payload, task.firstRun, task.runCount);
+}

@@ -1,0 +1,409 @@
+/**
+ * `exact` accounting (capflow's default) of a delta-neutral LP farm: liquidity in a
+ * constant-product stable/token pool plus a short of the pool's token amount.
+ *
+ * ## Positions and units
+ * - Pool: liquidity `L` (√(token·USD)); token amount Q = L/√P, value V = 2L√P (USD).
+ * - Short: modelled as a lending-protocol short — USD collateral `c` (margin plus the proceeds
+ *   of the tokens sold) against a debt of `q` tokens. Its equity is c − q·P; its health factor
+ *   c·cf / (q·P) (cf = liquidation threshold); below 1 it is liquidated (bought back at P, minus
+ *   a liquidation penalty on the notional).
+ * - Cash: pool fees harvested and not reinvested.
+ * - Committed capital C = V₀ + margin, with margin = V₀ / (2·leverage) (the short's notional
+ *   V₀/2 at the chosen leverage). Every output is a fraction of C.
+ *
+ * ## One step (Pₜ → Pₜ₊₁)
+ * 1. Policy at Pₜ: rebalance on the schedule (t % rebalanceEvery = 0) and/or when the hedge ratio
+ *    q/Q leaves its band (|q/Q − 1| > band). Step 0 always opens the hedge.
+ * 2. Rebalance: first, when the short's leverage left its band, restore it *in kind* — withdraw liquidity and
+ *    repay token debt with the withdrawn tokens (or borrow tokens and add liquidity), no trade,
+ *    value conserved — then trade the short to q = Q at Pₜ paying the maker fee (schedule) or the
+ *    taker fee (band only) on |Δq|·Pₜ, plus a fixed cost per rebalance.
+ * 3. Market: the pool earns 2L(√Pₜ₊₁ − √Pₜ), the short −q(Pₜ₊₁ − Pₜ); funding q·Pₜ₊₁·rate·dt is paid on
+ *    the mark notional (> 0: shorts receive); pool fees V(Pₜ₊₁)·apr·dt go to cash or are
+ *    reinvested as liquidity; then the liquidation check at Pₜ₊₁. A liquidated short is bought
+ *    back at Pₜ₊₁ paying the penalty; a gap far through the liquidation price can leave the
+ *    collateral negative (the shortfall is the fund's loss). The next rebalance reopens the hedge.
+ * After the last step the short is bought back at Pₙ with the taker fee.
+ *
+ * ## Why rebalancing more often does not remove the loss (LVR)
+ * Hedged at Pₜ (q = Q = L/√Pₜ), a move to P(1+u) earns L√P·(2√(1+u) − 2 − u) ≈ −V·u²/8: the pool
+ * is short convexity (its value is concave in P), the linear short cannot offset a curvature.
+ * Summed over a period the cost is ≈ σ²/8 of pool value per unit time (loss-versus-rebalancing),
+ * whatever the rebalance interval: the expected pool P&L over any interval is
+ * V·(E[√(P′/P)] − 1) ≈ −V·σ²·Δt/8 while the short's expected P&L is 0. Rebalancing more often only
+ * narrows the spread of the outcome around that cost (and adds trading fees). `lvr` reports the
+ * estimate −Σ Vₜ·uₜ²/8 / C from the path's own squared returns, beside the realised
+ * `costOfNeutrality` = poolMoney + shortPnl.
+ *
+ * State lives in a Float64Array (indexes `X_*`) so the Monte Carlo kernel allocates nothing per
+ * step; the same step functions serve the generic engine.
+ */
+import { UserError } from '../../core/errors.ts';
+import { healthFactor } from '../../protocols/aave.ts';
+import { fundingPaymentUsd } from '../../protocols/funding.ts';
+import { assertShortLeverage } from '../../protocols/leverage.ts';
+import { impermanentLoss, lpQuantity0AtPrice, lpValueAtPrice } from '../../protocols/uniswapV2.ts';
+
+/** Parameters of exact accounting. Rates are annual; `dtYears` is the step length. */
+export interface ExactParams {
+  /** Capital committed at the start, USD (pool value + short margin). Scales only `fixedCostUsd`. */
+  capitalUsd: number;
+  /** Step length in years (1 / steps per year). */
+  dtYears: number;
+  /** Pool fee APR (fraction), paid on the pool value. */
+  poolApr: number;
+  /** Reinvest pool fees as liquidity (true) or keep them as cash (false). */
+  reinvestFees: boolean;
+  /** Fee on scheduled rebalance trades (fraction of notional). */
+  makerFeePct: number;
+  /** Fee on band-triggered trades and on the final close (fraction of notional). */
+  takerFeePct: number;
+  /** Fixed cost per rebalance, USD (gas). */
+  fixedCostUsd: number;
+  /** Scheduled rebalance every this many steps; 0 = no schedule. */
+  rebalanceEvery: number;
+  /** Rebalance when |hedge ratio − 1| > band; Infinity = no band. */
+  band: number;
+  /** Short notional / margin at open and after each margin restore (> 0, below the max short leverage). */
+  shortLeverage: number;
+  /** Liquidation threshold cf of the short's collateral (0..1). */
+  liquidationThreshold: number;
+  /** Penalty on the notional when the short is liquidated (fraction). */
+  liquidationPenaltyPct: number;
+  /**
+   * At a rebalance, restore the short's leverage in kind when |leverage / shortLeverage − 1| >
+   * marginBand (0 = at every rebalance, Infinity = never).
+   */
+  marginBand: number;
+}
+
+/** Defaults of the exact parameters that the CLI does not require. */
+export const EXACT_DEFAULTS = {
+  capitalUsd: 100_000,
+  reinvestFees: false,
+  fixedCostUsd: 0,
+  band: Infinity,
+  shortLeverage: 2,
+  liquidationThreshold: 0.85,
+  liquidationPenaltyPct: 0.05,
+  marginBand: 0.2,
+} as const;
+
+/** State slots of exact accounting. */
+export const X_PRICE = 0;
+export const X_POOL_VALUE = 1; // V = 2L√P, USD
+export const X_LIQUIDITY = 2; // L = √k of the position
+export const X_SHORT_QTY = 3;
+export const X_COLLATERAL = 4;
+export const X_CASH = 5;
+export const X_POOL_PNL = 6;
+export const X_SHORT_PNL = 7;
+export const X_POOL_FEES = 8;
+export const X_FUNDING = 9;
+export const X_TRADE_FEES = 10; // ≤ 0
+export const X_FIXED_COSTS = 11; // ≤ 0
+export const X_LIQUIDATION_LOSSES = 12; // ≤ 0
+export const X_LVR = 13; // ≥ 0, USD
+export const X_PEAK_EQUITY = 14;
+export const X_MAX_DRAWDOWN = 15;
+export const X_LIQUIDATIONS = 16;
+export const X_REBALANCES = 17;
+export const X_MIN_PRICE = 18;
+export const X_MAX_PRICE = 19;
+export const X_CAPITAL = 20;
+export const X_P0 = 21;
+/** Number of state slots. */
+export const X_SIZE = 22;
+
+/** Output keys of exact accounting, in this order in every output row (fractions of C unless a count). */
+export const EXACT_OUTPUT_KEYS = [
+  'roi',
+  'costOfNeutrality',
+  'poolMoney',
+  'shortPnl',
+  'poolFees',
+  'fundingFees',
+  'shortingFees',
+  'feesSum',
+  'fixedCosts',
+  'liquidationLosses',
+  'ilFinal',
+  'ilWorst',
+  'priceRatioFinal',
+  'lvr',
+  'maxDrawdown',
+  'liquidations',
+  'rebalances',
+] as const;
+
+/** No rebalance this step. */
+export const HEDGE_NONE = 0;
+/** Rebalance with the maker fee (scheduled). */
+export const HEDGE_MAKER = 1;
+/** Rebalance with the taker fee (band-triggered only). */
+export const HEDGE_TAKER = 2;
+
+/**
+ * Checks exact parameters; field names are the CLI flags.
+ *
+ * @example checkExactParams({ ...EXACT_DEFAULTS, dtYears: 1 / 365, poolApr: 0.2, makerFeePct: 0.0002, takerFeePct: 0.0005, rebalanceEvery: 1 })
+ */
+export function checkExactParams(p: ExactParams): ExactParams {
+  const need = (ok: boolean, field: string, value: unknown, message: string, hint?: string): void => {
+    if (!ok) throw new UserError({ field, value, message: `${message}, got ${String(value)}`, hint });
+  };
+  need(p.capitalUsd > 0 && Number.isFinite(p.capitalUsd), '--capital', p.capitalUsd, 'must be a number > 0');
+  need(p.dtYears > 0 && Number.isFinite(p.dtYears), '--steps-per-year', p.dtYears, 'step length must be > 0');
+  need(Number.isFinite(p.poolApr) && p.poolApr >= 0, '--pool-apr', p.poolApr, 'must be a number >= 0');
+  need(p.makerFeePct >= 0 && p.makerFeePct < 1, '--maker-fee', p.makerFeePct, 'must be in [0, 1)');
+  need(p.takerFeePct >= 0 && p.takerFeePct < 1, '--taker-fee', p.takerFeePct, 'must be in [0, 1)');
+  need(p.fixedCostUsd >= 0 && Number.isFinite(p.fixedCostUsd), '--fixed-cost', p.fixedCostUsd, 'must be a number >= 0');
+  need(Number.isInteger(p.rebalanceEvery) && p.rebalanceEvery >= 0, '--rebalance-every', p.rebalanceEvery, 'must be an integer >= 0 (0 = band only)');
+  need(p.band > 0, '--band', p.band, 'must be > 0');
+  need(p.rebalanceEvery > 0 || Number.isFinite(p.band), '--rebalance-every', p.rebalanceEvery, 'no schedule and no band: the hedge would never be rebalanced', 'pass --rebalance-every >= 1 or --band');
+  need(p.liquidationThreshold > 0 && p.liquidationThreshold < 1, '--liquidation-threshold', p.liquidationThreshold, 'must be in (0, 1)');
+  need(p.shortLeverage > 0, '--short-leverage', p.shortLeverage, 'must be > 0');
+  assertShortLeverage(p.shortLeverage, p.liquidationThreshold, '--short-leverage');
+  need(p.liquidationPenaltyPct >= 0 && p.liquidationPenaltyPct < 1, '--liquidation-penalty', p.liquidationPenaltyPct, 'must be in [0, 1)');
+  need(p.marginBand >= 0, '--margin-band', p.marginBand, 'must be >= 0 (or off)');
+  return p;
+}
+
+/** Pool token amount Q = L/√P at the current price. */
+function poolQuantity(s: Float64Array): number {
+  const liquidity = s[X_LIQUIDITY];
+  return lpQuantity0AtPrice(1, liquidity * liquidity, s[X_PRICE]);
+}
+
+/** Recomputes the cached pool value V = 2L√P after the liquidity or the price changed. */
+function updatePoolValue(s: Float64Array): number {
+  const liquidity = s[X_LIQUIDITY];
+  s[X_POOL_VALUE] = lpValueAtPrice(1, liquidity * liquidity, s[X_PRICE]);
+  return s[X_POOL_VALUE];
+}
+
+/**
+ * Total equity in USD: pool value + cash + short equity (collateral − debt·P).
+ *
+ * @example exactEquity(s) // = capital right after init
+ */
+export function exactEquity(s: Float64Array): number {
+  return s[X_POOL_VALUE] + s[X_CASH] + s[X_COLLATERAL] - s[X_SHORT_QTY] * s[X_PRICE];
+}
+
+/**
+ * Hedge ratio q / Q: the short size over the pool's token amount (1 = fully hedged).
+ *
+ * @example hedgeRatio(s) // 1 right after a rebalance
+ */
+export function hedgeRatio(s: Float64Array): number {
+  return s[X_SHORT_QTY] / poolQuantity(s);
+}
+
+/**
+ * First-order price exposure dEquity/dP in tokens: the pool's Q minus the short's q.
+ *
+ * @example positionDelta(s) // 0 right after a rebalance
+ */
+export function positionDelta(s: Float64Array): number {
+  return poolQuantity(s) - s[X_SHORT_QTY];
+}
+
+/**
+ * Sets up the state at P₀: capital split into pool and margin, no short yet (the first
+ * rebalance opens it). Margin sits in the collateral account.
+ *
+ * @example exactInit(new Float64Array(X_SIZE), 35000, params)
+ */
+export function exactInit(s: Float64Array, initialPrice: number, p: ExactParams): Float64Array {
+  s.fill(0);
+  const poolUsd = p.capitalUsd / (1 + 1 / (2 * p.shortLeverage));
+  s[X_PRICE] = initialPrice;
+  s[X_LIQUIDITY] = poolUsd / (2 * Math.sqrt(initialPrice));
+  updatePoolValue(s);
+  s[X_COLLATERAL] = p.capitalUsd - s[X_POOL_VALUE];
+  s[X_CAPITAL] = p.capitalUsd;
+  s[X_P0] = initialPrice;
+  s[X_MIN_PRICE] = initialPrice;
+  s[X_MAX_PRICE] = initialPrice;
+  s[X_PEAK_EQUITY] = p.capitalUsd;
+  return s;
+}
+
+/**
+ * The hedge policy at step t: {@link HEDGE_MAKER} on the schedule (and at t = 0),
+ * {@link HEDGE_TAKER} when only the band is breached, else {@link HEDGE_NONE}.
+ *
+ * @example hedgeDecision(s, 7, { ...params, rebalanceEvery: 7 }) // HEDGE_MAKER
+ */
+export function hedgeDecision(s: Float64Array, step: number, p: ExactParams): number {
+  if (step === 0 || (p.rebalanceEvery > 0 && step % p.rebalanceEvery === 0)) return HEDGE_MAKER;
+  if (p.band === Infinity) return HEDGE_NONE;
+  const ratio = hedgeRatio(s);
+  return ratio - 1 > p.band || 1 - ratio > p.band ? HEDGE_TAKER : HEDGE_NONE;
+}
+
+/**
+ * Moves value between pool and short in kind so the short's equity is V/(2·leverage) of the
+ * new pool value: withdrawn tokens repay token debt and the USD half joins the collateral (or
+ * borrowed tokens and collateral USD are added as liquidity). No trade, no fee, equity unchanged.
+ * With no debt (after a liquidation) the withdrawn tokens are held (q < 0) until the hedge trade
+ * that follows sells them.
+ *
+ * @example restoreMarginInKind(s, params) // exactEquity(s) is unchanged
+ */
+export function restoreMarginInKind(s: Float64Array, p: ExactParams): void {
+  const valueUsd = s[X_POOL_VALUE];
+  const price = s[X_PRICE];
+  const twiceLeverage = 2 * p.shortLeverage;
+  const shortEquity = s[X_COLLATERAL] - s[X_SHORT_QTY] * price;
+  const deltaUsd = ((valueUsd + shortEquity) * twiceLeverage) / (twiceLeverage + 1) - valueUsd;
+  const halfDelta = 0.5 * deltaUsd;
+  s[X_LIQUIDITY] += halfDelta / Math.sqrt(price);
+  s[X_SHORT_QTY] += halfDelta / price;
+  s[X_COLLATERAL] -= halfDelta;
+  s[X_POOL_VALUE] = valueUsd + deltaUsd; // V = 2L√P is linear in L
+}
+
+/**
+ * True when the short's leverage (notional / equity) is outside its band around the target.
+ *
+ * @example marginOutOfBand(s, { ...params, marginBand: 0 }) // true unless exactly on target
+ */
+export function marginOutOfBand(s: Float64Array, p: ExactParams): boolean {
+  if (p.marginBand === Infinity) return false;
+  const notional = s[X_SHORT_QTY] * s[X_PRICE];
+  const targetNotional = p.shortLeverage * (s[X_COLLATERAL] - notional);
+  const tolerance = p.marginBand * targetNotional;
+  return notional - targetNotional > tolerance || targetNotional - notional > tolerance;
+}
+
+/**
+ * Rebalances at the current price: in-kind margin restore when the leverage left its band, then trade the short to
+ * the pool's token amount paying `feePct` on the traded notional and the fixed cost.
+ *
+ * @example exactRebalance(s, params, params.makerFeePct) // positionDelta(s) === 0 after
+ */
+export function exactRebalance(s: Float64Array, p: ExactParams, feePct: number): void {
+  if (marginOutOfBand(s, p)) restoreMarginInKind(s, p);
+  const price = s[X_PRICE];
+  const deltaQty = poolQuantity(s) - s[X_SHORT_QTY];
+  const fee = (deltaQty < 0 ? -deltaQty : deltaQty) * price * feePct;
+  s[X_SHORT_QTY] += deltaQty;
+  s[X_COLLATERAL] += deltaQty * price - fee - p.fixedCostUsd;
+  s[X_TRADE_FEES] -= fee;
+  s[X_FIXED_COSTS] -= p.fixedCostUsd;
+  s[X_REBALANCES] += 1;
+}
+
+/** Buys the whole short back at the current price, paying `feePct` plus `penaltyPct` of the notional. */
+function closeShort(s: Float64Array, feePct: number, penaltyPct: number): void {
+  const notional = s[X_SHORT_QTY] * s[X_PRICE];
+  s[X_COLLATERAL] -= notional * (1 + feePct + penaltyPct);
+  s[X_TRADE_FEES] -= notional * feePct;
+  s[X_LIQUIDATION_LOSSES] -= notional * penaltyPct;
+  s[X_SHORT_QTY] = 0;
+}
+
+/**
+ * Moves the market to `nextPrice` over one step: pool and short P&L, funding on the mark
+ * notional at `fundingApr` (> 0: shorts receive), pool fees, the LVR estimate, the liquidation
+ * check and the drawdown.
+ *
+ * @example exactAdvance(s, 36000, 0.08, params)
+ */
+export function exactAdvance(s: Float64Array, nextPrice: number, fundingApr: number, p: ExactParams): void {
+  const price = s[X_PRICE];
+  const valueBefore = s[X_POOL_VALUE];
+  const qty = s[X_SHORT_QTY];
+  const u = nextPrice / price - 1;
+  s[X_LVR] += 0.125 * valueBefore * u * u;
+  s[X_PRICE] = nextPrice;
+  const valueAfter = updatePoolValue(s);
+  s[X_POOL_PNL] += valueAfter - valueBefore;
+  s[X_SHORT_PNL] -= qty * (nextPrice - price);
+  const funding = -fundingPaymentUsd(-qty, nextPrice, fundingApr, p.dtYears);
+  const collateral = s[X_COLLATERAL] + funding;
+  s[X_FUNDING] += funding;
+  const fees = valueAfter * p.poolApr * p.dtYears;
+  s[X_POOL_FEES] += fees;
+  if (p.reinvestFees) {
+    s[X_LIQUIDITY] += (0.5 * fees) / Math.sqrt(nextPrice);
+    s[X_POOL_VALUE] = valueAfter + fees; // V = 2L√P is linear in L
+  } else s[X_CASH] += fees;
+  s[X_COLLATERAL] = collateral;
+  if (qty > 0 && healthFactor(collateral, qty * nextPrice, p.liquidationThreshold) < 1) {
+    closeShort(s, 0, p.liquidationPenaltyPct);
+    s[X_LIQUIDATIONS] += 1;
+  }
+  const equity = exactEquity(s);
+  const peak = s[X_PEAK_EQUITY];
+  if (equity > peak) s[X_PEAK_EQUITY] = equity;
+  else if (equity < peak * (1 - s[X_MAX_DRAWDOWN])) s[X_MAX_DRAWDOWN] = 1 - equity / peak;
+  if (nextPrice < s[X_MIN_PRICE]) s[X_MIN_PRICE] = nextPrice;
+  else if (nextPrice > s[X_MAX_PRICE]) s[X_MAX_PRICE] = nextPrice;
+}
+
+/**
+ * Closes the short at the last price with the taker fee and writes the outputs into `out` at
+ * `offset`, in {@link EXACT_OUTPUT_KEYS} order. The worst IL is at the lowest or the highest
+ * price seen (IL falls monotonically away from P₀ on each side).
+ *
+ * @example exactFinish(s, params, row, 0)
+ */
+export function exactFinish(s: Float64Array, p: ExactParams, out: Float64Array, offset: number): void {
+  closeShort(s, p.takerFeePct, 0);
+  const c = s[X_CAPITAL];
+  const p0 = s[X_P0];
+  const poolMoney = s[X_POOL_PNL] / c;
+  const shortPnl = s[X_SHORT_PNL] / c;
+  const poolFees = s[X_POOL_FEES] / c;
+  const funding = s[X_FUNDING] / c;
+  const tradeFees = s[X_TRADE_FEES] / c;
+  out[offset] = exactEquity(s) / c - 1;
+  out[offset + 1] = poolMoney + shortPnl;
+  out[offset + 2] = poolMoney;
+  out[offset + 3] = shortPnl;
+  out[offset + 4] = poolFees;
+  out[offset + 5] = funding;
+  out[offset + 6] = tradeFees;
+  out[offset + 7] = poolFees + funding + tradeFees;
+  out[offset + 8] = s[X_FIXED_COSTS] / c;
+  out[offset + 9] = s[X_LIQUIDATION_LOSSES] / c;
+  out[offset + 10] = impermanentLoss(s[X_PRICE] / p0);
+  out[offset + 11] = Math.min(impermanentLoss(s[X_MIN_PRICE] / p0), impermanentLoss(s[X_MAX_PRICE] / p0));
+  out[offset + 12] = s[X_PRICE] / p0;
+  out[offset + 13] = -s[X_LVR] / c;
+  out[offset + 14] = s[X_MAX_DRAWDOWN];
+  out[offset + 15] = s[X_LIQUIDATIONS];
+  out[offset + 16] = s[X_REBALANCES];
+}
+
+/**
+ * One step of the exact model as the engine runs it: the hedge policy and rebalance at Pₜ, then
+ * the market move to Pₜ₊₁.
+ *
+ * @example exactStep(s, 0, 36000, 0.08, params)
+ */
+export function exactStep(s: Float64Array, step: number, nextPrice: number, fundingApr: number, p: ExactParams): void {
+  const decision = hedgeDecision(s, step, p);
+  if (decision !== HEDGE_NONE) exactRebalance(s, p, decision === HEDGE_MAKER ? p.makerFeePct : p.takerFeePct);
+  exactAdvance(s, nextPrice, fundingApr, p);
+}
+
+/**
+ * Runs exact accounting over one price path with per-step funding APRs (`fundingAprs[t]` applies
+ * from Pₜ to Pₜ₊₁) and writes its outputs into `out` at `offset`. `s` is scratch of length
+ * {@link X_SIZE}.
+ *
+ * @example
+ * const row = new Float64Array(EXACT_OUTPUT_KEYS.length);
+ * runExactPath(prices, fundingAprs, params, new Float64Array(X_SIZE), row, 0);
+ */
+export function runExactPath(prices: ArrayLike<number>, fundingAprs: ArrayLike<number>, p: ExactParams, s: Float64Array, out: Float64Array, offset: number): void {
+  exactInit(s, prices[0], p);
+  const steps = prices.length - 1;
+  for (let t = 0; t < steps; t++) exactStep(s, t, prices[t + 1], fundingAprs[t], p);
+  exactFinish(s, p, out, offset);
+}

@@ -1,0 +1,110 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { runCli, runCliJson } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'capflow-run-'));
+
+async function query(file: string, sql: string): Promise<unknown[][]> {
+  const db = await DuckDBInstance.create(file);
+  const con = await db.connect();
+  const rows = (await con.runAndReadAll(sql)).getRows();
+  con.closeSync();
+  db.closeSync();
+  return rows;
+}
+
+describe('capflow run', () => {
+  it('examples/cam.yaml --runs 8 --seed 42: identical files with --workers 1 and --workers 2', () => {
+    for (const ext of ['parquet', 'csv']) {
+      const outs = [1, 2].map((w) => {
+        const path = join(dir, `w${w}.${ext}`);
+        const r = runCliJson(['run', 'examples/cam.yaml', '--runs', '8', '--seed', '42', '--workers', String(w), '--out', path]);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.json.output.rows).toBe(8 * (1 + 365 * 3));
+        return readFileSync(path);
+      });
+      expect(outs[0].equals(outs[1])).toBe(true);
+    }
+  });
+
+  it('results open in DuckDB: same table from 1 and 2 workers, Σ balances constant', async () => {
+    const files = [1, 2].map((w) => {
+      const path = join(dir, `w${w}.duckdb`);
+      expect(runCli(['run', 'examples/cam.yaml', '--runs', '4', '--seed', '42', '--workers', String(w), '--out', path]).code).toBe(0);
+      return path;
+    });
+    const digest = 'SELECT count(*), sum(hash(COLUMNS(*))) FROM results';
+    expect(await query(files[0], digest)).toEqual(await query(files[1], digest));
+    const check = await query(files[0], `SELECT count(DISTINCT run), min(seed), max(seed),
+      max(abs(balance_liquidityPool + balance_moneyMarket + balance_savings + balance_idle - 200000000)), max(shortfall) FROM results`);
+    expect(check[0]).toEqual([4n, 42n, 42n, 0, 0]);
+  });
+
+  it('runs a sweep (cartesian) and summarises the final state per subset', () => {
+    const file = join(dir, 'sweep.yaml');
+    writeFileSync(
+      file,
+      `model: cam
+timesteps: 30
+runs: 2
+params:
+  deposits:
+    - { name: a, balance: 100, yield: { kind: constant, value: 0.05 } }
+    - { name: b, balance: 100, yield: { kind: constant, value: 0.01 } }
+sweep:
+  mode: cartesian
+  parameters:
+    rebalanceDurationDays: [10, 60]
+    method: [direct, min-norm]
+`,
+    );
+    const { code, json } = runCliJson(['run', file, '--workers', '2']);
+    expect(code).toBe(0);
+    expect(json.subsets).toBe(4);
+    expect(json.final.map((f: { overrides: unknown }) => f.overrides)).toEqual([
+      { rebalanceDurationDays: 10, method: 'direct' },
+      { rebalanceDurationDays: 10, method: 'min-norm' },
+      { rebalanceDurationDays: 60, method: 'direct' },
+      { rebalanceDurationDays: 60, method: 'min-norm' },
+    ]);
+    // faster rebalancing gets closer to the 5:1 target
+    expect(json.final[0].mean.balance_a).toBeGreaterThan(json.final[2].mean.balance_a);
+    expect(json.final[0].mean.balance_a + json.final[0].mean.balance_b).toBe(200);
+  });
+
+  it('prints a summary for people (no progress bar when piped)', () => {
+    const r = runCli(['run', 'examples/cam.yaml', '--runs', '1', '--workers', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/model\s+cam/);
+    expect(r.stdout).toMatch(/balance_savings/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 2 naming the field on bad scenarios and flags', () => {
+    const bad = (name: string, text: string): string => {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    };
+    const deposits = 'params:\n  deposits:\n    - { name: a, balance: 1, yield: { kind: constant, value: 0.05 } }\n    - { name: b, balance: 1, yield: { kind: constant, value: 0 } }\n';
+    const cases: Array<[string[], string]> = [
+      [['run', bad('m.yaml', `model: nope\ntimesteps: 3\n${deposits}`)], 'model'],
+      [['run', bad('u.yaml', `model: cam\ntimesteps: 3\ncolour: red\n${deposits}`)], 'colour'],
+      [['run', bad('t.yaml', `model: cam\ntimesteps: -3\n${deposits}`)], 'timesteps'],
+      [['run', bad('k.yaml', `model: cam\ntimesteps: 3\n${deposits}  speed: 3\n`)], 'params.speed'],
+      [['run', bad('s.yaml', `model: cam\ntimesteps: 3\n${deposits}sweep:\n  parameters:\n    nope: [1, 2]\n`)], 'sweep.parameters.nope'],
+      [['run', 'examples/cam.yaml', '--workers', '0'], '--workers'],
+      [['run', 'examples/cam.yaml', '--runs', '1.5'], '--runs'],
+      [['run', 'examples/cam.yaml', '--seed', '-1'], '--seed'],
+      [['run', 'examples/cam.yaml', '--out', 'x.txt'], '--out'],
+    ];
+    for (const [args, field] of cases) {
+      const { code, json } = runCliJson(args);
+      expect(code, JSON.stringify(json)).toBe(2);
+      expect(json.error.field).toBe(field);
+    }
+  });
+});
