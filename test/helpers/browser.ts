@@ -36,7 +36,8 @@ export async function checkPageInChromium(htmlPath: string, screenshotPath: stri
       sections.map((s) => {
         const svg = s.querySelector('svg');
         const box = svg?.getBoundingClientRect();
-        const paths = svg ? Array.from(svg.querySelectorAll('path')).filter((p) => (p.getAttribute('d') ?? '').length > 10).length : 0;
+        const drawn = svg ? (Array.from(svg.querySelectorAll('path')) as Array<{ getAttribute(name: string): string | null }>) : [];
+        const paths = drawn.filter((p) => (p.getAttribute('d') ?? '').length > 10).length;
         return { id: s.id, width: box?.width ?? 0, height: box?.height ?? 0, paths };
       }),
     );
