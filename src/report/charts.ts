@@ -2,7 +2,17 @@
  * Charts as self-contained SVG strings, drawn by echarts' server-side renderer (no DOM, no
  * network, no script in the output). Every chart is static: animation off.
  */
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type * as EChartsModule from 'echarts';
+import type { EChartsCoreOption } from 'echarts';
+
+let echartsModule: typeof EChartsModule | undefined;
+
+/** echarts, loaded on first use (it costs ~0.4 s to load, which commands without charts skip). */
+function echartsLib(): typeof EChartsModule {
+  echartsModule ??= createRequire(import.meta.url)('echarts') as typeof EChartsModule;
+  return echartsModule;
+}
 
 /** Default chart size in CSS pixels. */
 export const CHART_WIDTH = 880;
@@ -60,8 +70,8 @@ export function compactNumber(value: number, percent = false): string {
   return String(Number(value.toPrecision(4)));
 }
 
-function render(option: echarts.EChartsCoreOption, width: number, height: number): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+function render(option: EChartsCoreOption, width: number, height: number): string {
+  const chart = echartsLib().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: 'DejaVu Sans, Helvetica, Arial, sans-serif' }, ...option });
     return chart.renderToSVGString();
@@ -70,7 +80,7 @@ function render(option: echarts.EChartsCoreOption, width: number, height: number
   }
 }
 
-function baseLayout(title: string, legend: boolean): echarts.EChartsCoreOption {
+function baseLayout(title: string, legend: boolean): EChartsCoreOption {
   return {
     title: { text: title, left: 8, top: 4, textStyle: { fontSize: 14, fontWeight: 600 } },
     legend: legend ? { top: 28, left: 8, type: 'plain', textStyle: { fontSize: 11 } } : undefined,
@@ -85,7 +95,7 @@ function baseLayout(title: string, legend: boolean): echarts.EChartsCoreOption {
  */
 export function lineChartSvg(spec: LineChartSpec): string {
   const hasRight = spec.series.some((s) => s.rightAxis);
-  const axis = (name: string | undefined, percent: boolean): echarts.EChartsCoreOption => ({
+  const axis = (name: string | undefined, percent: boolean): EChartsCoreOption => ({
     type: 'value',
     name,
     scale: true,
@@ -131,7 +141,7 @@ export interface FanBands {
 export function fanChartSvg(spec: { title: string; x: readonly string[]; bands: FanBands; yName?: string; width?: number; height?: number }): string {
   const b = spec.bands;
   const diff = (hi: ArrayLike<number>, lo: ArrayLike<number>): number[] => Array.from(hi, (v, i) => v - lo[i]);
-  const band = (name: string, stack: string, values: number[], opacity: number): echarts.EChartsCoreOption => ({
+  const band = (name: string, stack: string, values: number[], opacity: number): EChartsCoreOption => ({
     type: 'line',
     name,
     stack,
