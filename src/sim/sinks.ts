@@ -9,6 +9,7 @@
 import { rmSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckDbApi } from '../core/duckdb.ts';
 import { UserError } from '../core/errors.ts';
 import type { Seed } from '../core/rng.ts';
 import { concatChunks, KEY_COLUMNS, type ResultChunk } from './engine.ts';
@@ -109,8 +110,7 @@ async function duckdbSink(target: Exclude<SinkTarget, { kind: 'memory' }>, seed:
   }
   let instance: DuckDBInstance;
   try {
-    const { DuckDBInstance } = await import('@duckdb/node-api'); // loaded on first use: it costs ~0.15 s
-    instance = await DuckDBInstance.create(isFile ? target.path : ':memory:', { threads: '1' });
+    instance = await (await duckDbApi()).DuckDBInstance.create(isFile ? target.path : ':memory:', { threads: '1' });
   } catch (e) {
     throw new UserError({ field: '--out', value: target.path, message: `cannot open DuckDB output: ${e instanceof Error ? e.message : String(e)}`, hint: 'check the directory exists and is writable' });
   }

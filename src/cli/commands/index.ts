@@ -9,10 +9,10 @@ import { registerLending } from './lending.ts';
 import { registerCam } from './cam.ts';
 import { registerRun } from './run.ts';
 import { registerDeltaNeutral } from './deltaNeutral.ts';
+import { registerTreasury } from './treasury.ts';
 
 /** Registers all commands on `program`. */
 export function registerCommands(program: Command): void {
-  void program;
   registerPlan(program);
   registerAmm(program);
   registerLeverage(program);
@@ -20,4 +20,5 @@ export function registerCommands(program: Command): void {
   registerCam(program);
   registerRun(program);
   registerDeltaNeutral(program);
+  registerTreasury(program);
 }

@@ -1,0 +1,301 @@
+/**
+ * `capflow treasury init|sync|show|history|verify|generate`: the fund's book in a DuckDB file.
+ */
+import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_DB_PATH,
+  EVENT_KINDS,
+  JsonlEventSource,
+  UserError,
+  fromBaseUnits,
+  generateFeed,
+  syncLedger,
+  treasurySummary,
+  verifyLedger,
+  withLedgerStore,
+  type Deployment,
+  type EventKind,
+} from '../../index.ts';
+import { renderKeyValues, renderTable } from '../../report/table.ts';
+import { parseChoiceFlag, parseNumberFlag } from '../flags.ts';
+import { withOutput, type CommonOptions } from '../io.ts';
+
+interface DbOptions extends CommonOptions {
+  db?: string;
+}
+
+interface InitOptions extends DbOptions {
+  chainId?: string;
+  address?: string;
+  name?: string;
+  symbol?: string;
+  assetSymbol?: string;
+  assetDecimals?: string;
+  shareDecimals?: string;
+  deploymentBlock?: string;
+  txHash?: string;
+  blockTime?: string;
+}
+
+interface SyncOptions extends DbOptions {
+  events?: string;
+  batchSize?: string;
+  progress?: boolean;
+}
+
+interface ShowOptions extends DbOptions {
+  assetPriceUsd?: string;
+}
+
+interface HistoryOptions extends DbOptions {
+  cause?: string;
+  limit?: string;
+}
+
+interface VerifyOptions extends DbOptions {
+  events?: string;
+}
+
+interface GenerateOptions extends CommonOptions {
+  events?: string;
+  seed?: string;
+  out?: string;
+}
+
+const DB_HELP = `ledger file (default ${DEFAULT_DB_PATH})`;
+
+function dbPath(opts: DbOptions): string {
+  return opts.db ?? DEFAULT_DB_PATH;
+}
+
+function requireText(flag: string, raw: string | undefined, pattern: RegExp, what: string): string {
+  if (raw === undefined) throw new UserError({ field: flag, message: 'is required', hint: `pass ${flag} <${what}>` });
+  if (!pattern.test(raw)) throw new UserError({ field: flag, value: raw, message: `must be ${what}, got ${JSON.stringify(raw)}` });
+  return raw;
+}
+
+function optionalText(flag: string, raw: string | undefined, pattern: RegExp, what: string): string | null {
+  return raw === undefined ? null : requireText(flag, raw, pattern, what);
+}
+
+function deploymentFrom(opts: InitOptions): Deployment {
+  const assetDecimals = parseNumberFlag('--asset-decimals', opts.assetDecimals, { integer: true, min: 0, max: 36 }, 6);
+  const shareDecimals = parseNumberFlag('--share-decimals', opts.shareDecimals, { integer: true, min: assetDecimals, max: assetDecimals + 36 }, 18);
+  const blockTime = optionalText('--block-time', opts.blockTime, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'an ISO-8601 UTC time like 2024-01-01T00:00:00Z');
+  return {
+    chainId: parseNumberFlag('--chain-id', opts.chainId, { integer: true, gt: 0 }),
+    address: requireText('--address', opts.address, /^0x[0-9a-fA-F]{40}$/, '0x + 40 hex digits').toLowerCase(),
+    deploymentBlock: parseNumberFlag('--deployment-block', opts.deploymentBlock, { integer: true, min: 0 }, 0),
+    txHash: optionalText('--tx-hash', opts.txHash, /^0x[0-9a-fA-F]{64}$/, '0x + 64 hex digits')?.toLowerCase() ?? null,
+    blockTime: blockTime === null ? null : new Date(blockTime).toISOString(),
+    name: requireText('--name', opts.name, /^.{1,64}$/, 'a name of 1-64 characters'),
+    symbol: requireText('--symbol', opts.symbol, /^[A-Za-z0-9._-]{1,32}$/, 'a symbol of 1-32 letters, digits, ".", "_" or "-"'),
+    assetSymbol: requireText('--asset-symbol', opts.assetSymbol ?? 'USDC', /^[A-Za-z0-9._-]{1,32}$/, 'a symbol of 1-32 letters, digits, ".", "_" or "-"'),
+    assetDecimals,
+    shareDecimals,
+    initialisedAt: new Date().toISOString(),
+  };
+}
+
+function registerInit(treasury: Command): void {
+  withOutput<InitOptions>(
+    treasury
+      .command('init')
+      .description('Create a ledger for a vault (its deployment and empty books)')
+      .option('--chain-id <id>', 'EVM chain id, integer > 0')
+      .option('--address <0x…>', 'vault (share token) address')
+      .option('--name <str>', 'share token name')
+      .option('--symbol <str>', 'share token symbol')
+      .option('--asset-symbol <str>', 'the vault asset (its cash) symbol (default USDC)')
+      .option('--asset-decimals <n>', 'vault asset decimals, 0..36 (default 6)')
+      .option('--share-decimals <n>', 'share decimals, asset decimals .. asset decimals + 36 (default 18)')
+      .option('--deployment-block <n>', 'deployment block; earlier events are refused (default 0)')
+      .option('--tx-hash <0x…>', 'deployment transaction hash')
+      .option('--block-time <iso>', 'deployment block time, ISO-8601 UTC')
+      .option('--db <path>', DB_HELP)
+      .addHelpText('after', '\nExample:\n  capflow treasury init --chain-id 1 --address 0x1111111111111111111111111111111111111111 --name "Capflow USD" --symbol cfUSD --db fund.duckdb\n'),
+    async (opts) => {
+      const deployment = deploymentFrom(opts);
+      const path = dbPath(opts);
+      await withLedgerStore(path, (store) => store.init(deployment), { create: true });
+      const json = { db: path, deployment };
+      const human = (): string =>
+        renderKeyValues([
+          ['ledger', path],
+          ['vault', `${deployment.name} (${deployment.symbol}) ${deployment.address}`],
+          ['chain id', deployment.chainId],
+          ['asset', `${deployment.assetSymbol}, ${deployment.assetDecimals} decimals`],
+          ['share decimals', deployment.shareDecimals],
+          ['deployment block', deployment.deploymentBlock],
+        ]);
+      return { json, human };
+    },
+  );
+}
+
+function registerSync(treasury: Command): void {
+  withOutput<SyncOptions>(
+    treasury
+      .command('sync')
+      .description('Apply a JSON-lines event feed to the ledger (replays are no-ops)')
+      .option('--events <file.jsonl>', 'event feed, one JSON object per line (see the README for the format)')
+      .option('--batch-size <n>', `events per transaction, whole blocks (default ${DEFAULT_BATCH_SIZE})`)
+      .option('--progress', 'print a line on stderr after each committed batch')
+      .option('--db <path>', DB_HELP)
+      .addHelpText('after', '\nEvery line is checked before anything is written; each batch is one transaction.\n\nExample:\n  capflow treasury sync --events events.jsonl --db fund.duckdb --json\n'),
+    async (opts) => {
+      const batchSize = parseNumberFlag('--batch-size', opts.batchSize, { integer: true, min: 1 }, DEFAULT_BATCH_SIZE);
+      if (opts.events === undefined) throw new UserError({ field: '--events', message: 'is required', hint: 'pass --events <file.jsonl>' });
+      const path = dbPath(opts);
+      const source = JsonlEventSource.fromFile(opts.events);
+      const onBatch = opts.progress
+        ? (p: { applied: number; duplicates: number; cursor: number }): void => {
+            process.stderr.write(`synced ${p.applied} events (${p.duplicates} duplicates), cursor ${p.cursor}\n`);
+          }
+        : undefined;
+      const json = await withLedgerStore(path, (store) => syncLedger(store, source, { batchSize, onBatch }));
+      const human = (): string =>
+        [
+          renderKeyValues([
+            ['applied', json.applied, 'events'],
+            ['skipped as duplicates', json.duplicates, 'events'],
+            ['cursor (last block scanned)', json.cursor],
+            ['previous cursor', json.previousCursor],
+            ['transactions', json.batches],
+          ]),
+          renderTable(['kind', 'applied'], EVENT_KINDS.map((k) => [k, json.appliedByKind[k]])),
+        ].join('\n\n');
+      return { json, human };
+    },
+  );
+}
+
+function registerShow(treasury: Command): void {
+  withOutput<ShowOptions>(
+    treasury
+      .command('show')
+      .description('Total assets, shares, share price, pending redemptions, holdings and cursor')
+      .option('--asset-price-usd <usd>', 'USD per vault-asset token, to value pending redemptions (default 1)')
+      .option('--db <path>', DB_HELP)
+      .addHelpText('after', '\nQuantities are decimal strings in base units in --json; sharePrice is asset token units per share token.\n\nExample:\n  capflow treasury show --db fund.duckdb --json\n'),
+    async (opts) => {
+      const assetPriceUsd = parseNumberFlag('--asset-price-usd', opts.assetPriceUsd, { min: 0 }, 1);
+      const { deployment, state, lastUpdatedAt } = await withLedgerStore(dbPath(opts), async (store) => ({
+        deployment: await store.deployment(),
+        state: await store.loadState(),
+        lastUpdatedAt: await store.lastUpdatedAt(),
+      }));
+      const json = { deployment, lastUpdatedAt, ...treasurySummary(state, assetPriceUsd) };
+      const asset = (units: string): string => fromBaseUnits(BigInt(units), deployment.assetDecimals);
+      const human = (): string =>
+        [
+          renderKeyValues([
+            ['vault', `${deployment.name} (${deployment.symbol}) on chain ${deployment.chainId}`],
+            ['total assets', asset(json.totalAssets), deployment.assetSymbol],
+            ['total shares', fromBaseUnits(BigInt(json.totalShares), deployment.shareDecimals), deployment.symbol],
+            ['share price', json.sharePrice, `${deployment.assetSymbol}/${deployment.symbol}`],
+            ['pending redemption shares', fromBaseUnits(BigInt(json.pendingRedemptionShares), deployment.shareDecimals), deployment.symbol],
+            ['claimable (settled) redemptions', asset(json.claimableAssets), deployment.assetSymbol],
+            ['pending redemptions', json.pendingRedemptionsUsd, 'USD'],
+            ['last block scanned', json.lastBlockScanned],
+            ['last sync', json.lastUpdatedAt ?? 'never'],
+          ]),
+          renderTable(['position', 'asset', 'quantity (base units)'], json.holdings.map((h) => [h.position, h.asset, BigInt(h.quantity)])),
+          renderTable(['kind', 'events'], EVENT_KINDS.map((k) => [k, json.counts[k]])),
+        ].join('\n\n');
+      return { json, human };
+    },
+  );
+}
+
+function registerHistory(treasury: Command): void {
+  withOutput<HistoryOptions>(
+    treasury
+      .command('history')
+      .description('Balance updates, newest last')
+      .option('--cause <kind>', `only updates of one cause: ${EVENT_KINDS.join(', ')}`)
+      .option('--limit <n>', 'the newest n updates (default 100)')
+      .option('--db <path>', DB_HELP)
+      .addHelpText('after', '\nExample:\n  capflow treasury history --cause interest --limit 10 --db fund.duckdb\n'),
+    async (opts) => {
+      const cause = opts.cause === undefined ? undefined : parseChoiceFlag<EventKind>('--cause', opts.cause, EVENT_KINDS);
+      const limit = parseNumberFlag('--limit', opts.limit, { integer: true, min: 1 }, 100);
+      const json = await withLedgerStore(dbPath(opts), (store) => store.history({ cause, limit }));
+      const human = (): string =>
+        [
+          renderTable(
+            ['id', 'block', 'time (UTC)', 'cause', 'position', 'asset', 'quantity (base units)', 'previous', 'USD', 'notes'],
+            json.updates.map((u) => [u.id, u.blockNumber, u.timestamp, u.cause, u.position, u.asset, u.quantity, u.previousBalance, u.valueUsd, u.notes]),
+          ),
+          `${json.updates.length} of ${json.total} updates`,
+        ].join('\n');
+      return { json, human };
+    },
+  );
+}
+
+function registerVerify(treasury: Command): void {
+  withOutput<VerifyOptions>(
+    treasury
+      .command('verify')
+      .description('Check the ledger: snapshot = replay of its events, updates add up, nothing beyond the cursor')
+      .option('--events <file.jsonl>', 'also check it holds exactly this feed’s events up to the cursor')
+      .option('--db <path>', DB_HELP)
+      .addHelpText('after', '\nExits 1 when the ledger is inconsistent.\n\nExample:\n  capflow treasury verify --events events.jsonl --db fund.duckdb\n'),
+    async (opts) => {
+      const source = opts.events === undefined ? undefined : JsonlEventSource.fromFile(opts.events);
+      const json = await withLedgerStore(dbPath(opts), (store) => verifyLedger(store, source));
+      if (!json.consistent) throw new Error(`the ledger is inconsistent: ${json.problems.join('; ')}`);
+      const human = (): string => `consistent: ${json.events} events up to block ${json.cursor}`;
+      return { json, human };
+    },
+  );
+}
+
+function registerGenerate(treasury: Command): void {
+  withOutput<GenerateOptions>(
+    treasury
+      .command('generate')
+      .description('Write a seeded synthetic event feed (valid for a USDC vault with 18-decimal shares, chain 1)')
+      .option('--events <n>', 'number of events, integer >= 1')
+      .option('--seed <n>', 'random seed, integer >= 0 (default 1)')
+      .option('--out <file.jsonl>', 'where to write the feed')
+      .addHelpText('after', '\nExample:\n  capflow treasury generate --events 1000 --seed 7 --out events.jsonl\n'),
+    async (opts) => {
+      const events = parseNumberFlag('--events', opts.events, { integer: true, min: 1 });
+      const seed = parseNumberFlag('--seed', opts.seed, { integer: true, min: 0 }, 1);
+      if (opts.out === undefined) throw new UserError({ field: '--out', message: 'is required', hint: 'pass --out <file.jsonl>' });
+      await writeLines(opts.out, generateFeed({ events, seed }));
+      const json = { file: opts.out, events, seed };
+      return { json, human: () => `wrote ${events} events to ${opts.out} (seed ${seed})` };
+    },
+  );
+}
+
+async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
+  const out = createWriteStream(path);
+  const failed = new Promise<never>((_, reject) => out.on('error', (e) => reject(new UserError({ field: '--out', value: path, message: `cannot write ${path}: ${e.message}` }))));
+  const chunk: string[] = [];
+  for (const line of lines) {
+    chunk.push(line);
+    if (chunk.length === 10_000) {
+      if (!out.write(`${chunk.join('\n')}\n`)) await Promise.race([new Promise<void>((r) => out.once('drain', () => r())), failed]);
+      chunk.length = 0;
+    }
+  }
+  out.end(chunk.length > 0 ? `${chunk.join('\n')}\n` : '');
+  await Promise.race([new Promise<void>((r) => out.once('finish', () => r())), failed]);
+}
+
+/** Registers `capflow treasury …`. */
+export function registerTreasury(program: Command): void {
+  const treasury = program.command('treasury').description('The fund’s book: deposits, redemptions, interest, NAV and share price (DuckDB)');
+  registerInit(treasury);
+  registerSync(treasury);
+  registerShow(treasury);
+  registerHistory(treasury);
+  registerVerify(treasury);
+  registerGenerate(treasury);
+}

@@ -1,0 +1,224 @@
+/**
+ * The JSON-lines event feed: one event object per line, amounts as decimal strings in base
+ * units. Parsing validates every line with zod (unknown kinds and fields are errors naming
+ * the line and field), normalises hashes and addresses to lower case and timestamps to
+ * ISO-8601 UTC, and keeps a canonical JSON text of each event to recognise replays.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { parseConfig } from '../core/config.ts';
+import { UserError } from '../core/errors.ts';
+import { EVENT_KINDS, eventKey, type EventKind, type LedgerEvent } from './types.ts';
+
+/**
+ * A {@link UserError} moved to another field (e.g. prefixed with its line), with an optional
+ * note after the message; other errors are returned unchanged.
+ *
+ * @example throw relocateError(e, (field) => `line 3: ${field}`, ' in events.jsonl');
+ */
+export function relocateError(e: unknown, field: (field: string) => string, note = ''): unknown {
+  if (!(e instanceof UserError)) return e;
+  let message = e.message;
+  if (e.field !== undefined && message.startsWith(`${e.field}: `)) message = message.slice(e.field.length + 2);
+  if (e.hint !== undefined && message.endsWith(` (${e.hint})`)) message = message.slice(0, -(e.hint.length + 3));
+  return new UserError({ field: field(e.field ?? ''), value: e.value, message: `${message}${note}`, hint: e.hint, cause: e });
+}
+
+/** An event with where it came from. */
+export interface SourcedEvent {
+  event: LedgerEvent;
+  /** Where it came from, for messages: `line 12` of a file. */
+  where: string;
+}
+
+/** Amounts must fit DECIMAL(38,0). */
+const MAX_DIGITS = 38;
+const amount = z.string().regex(/^(0|[1-9]\d*)$/, 'must be a decimal string of base units (digits only, no sign, no leading zeros)').max(MAX_DIGITS, `must have at most ${MAX_DIGITS} digits`);
+const signedAmount = z.string().regex(/^(0|-?[1-9]\d*)$/, 'must be a signed decimal string of base units').max(MAX_DIGITS + 1, `must have at most ${MAX_DIGITS} digits`);
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be 0x + 40 hex digits');
+const symbol = z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'must be 1-32 letters, digits, ".", "_" or "-"');
+const timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'must be ISO-8601 UTC, e.g. 2024-01-01T00:00:00Z').refine((t) => !Number.isNaN(Date.parse(t)), 'is not a valid date');
+
+const base = {
+  chainId: z.number().int().positive(),
+  blockNumber: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  txHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be 0x + 64 hex digits'),
+  logIndex: z.number().int().nonnegative().max(2 ** 31 - 1),
+  timestamp,
+  cycle: z.number().int().nonnegative().optional(),
+  priceUsd: z.number().positive().optional(),
+  notes: z.string().max(1000).optional(),
+};
+
+const SCHEMAS = {
+  deposit: z.strictObject({ kind: z.literal('deposit'), ...base, owner: address, assets: amount, shares: amount }),
+  redeem: z.strictObject({ kind: z.literal('redeem'), ...base, owner: address, assets: amount, shares: amount }),
+  redeem_request: z.strictObject({ kind: z.literal('redeem_request'), ...base, owner: address, shares: amount }),
+  settle: z
+    .strictObject({ kind: z.literal('settle'), ...base, owner: address, shares: amount, navPerShare: amount.optional(), assets: amount.optional() })
+    .refine((e) => (e.navPerShare === undefined) !== (e.assets === undefined), { message: 'give exactly one of navPerShare and assets', path: ['navPerShare'] }),
+  interest: z.strictObject({ kind: z.literal('interest'), ...base, asset: symbol, balance: amount, force: z.boolean().optional() }),
+  correction: z.strictObject({
+    kind: z.literal('correction'),
+    ...base,
+    asset: symbol,
+    quantity: signedAmount,
+    reason: z.string().min(1).max(1000),
+    position: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"').optional(),
+  }),
+} satisfies Record<EventKind, z.ZodType>;
+
+type RawEvent = { kind: EventKind } & Record<string, unknown>;
+
+const AMOUNT_FIELDS = ['assets', 'shares', 'navPerShare', 'balance', 'quantity'] as const;
+
+/** ISO-8601 UTC with milliseconds, from a validated timestamp (fast path for the common shapes). */
+function normaliseTimestamp(t: string): string {
+  if (t.length === 20) return `${t.slice(0, 19)}.000Z`;
+  if (t.length === 24) return t;
+  return new Date(t).toISOString();
+}
+
+/** Normalises a validated object in place (lower-case hex, canonical timestamp, bigint amounts). */
+function toEvent(raw: RawEvent): LedgerEvent {
+  raw.txHash = (raw.txHash as string).toLowerCase();
+  raw.timestamp = normaliseTimestamp(raw.timestamp as string);
+  if (typeof raw.owner === 'string') raw.owner = raw.owner.toLowerCase();
+  for (const field of AMOUNT_FIELDS) {
+    const value = raw[field];
+    if (typeof value === 'string') raw[field] = BigInt(value);
+  }
+  return raw as unknown as LedgerEvent;
+}
+
+/**
+ * Parses one line of the feed. Errors are {@link UserError}s whose field is `line N: field`.
+ *
+ * @example parseFeedLine('{"kind":"interest","chainId":1,"blockNumber":5,"txHash":"0x…","logIndex":0,"timestamp":"2024-01-01T00:00:00Z","asset":"aUSDC","balance":"100"}', 1)
+ */
+export function parseFeedLine(text: string, line: number): SourcedEvent {
+  const where = `line ${line}`;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new UserError({ field: where, message: `not valid JSON (${e instanceof Error ? e.message : String(e)})`, hint: 'one JSON object per line' });
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UserError({ field: where, message: 'must be a JSON object', hint: 'one JSON object per line' });
+  }
+  const kind = (data as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !(EVENT_KINDS as readonly string[]).includes(kind)) {
+    throw new UserError({ field: `${where}: kind`, value: kind, message: `unknown kind ${JSON.stringify(kind)}`, hint: `one of ${EVENT_KINDS.join(', ')}` });
+  }
+  let raw: RawEvent;
+  try {
+    raw = parseConfig(SCHEMAS[kind as EventKind], data) as RawEvent;
+  } catch (e) {
+    throw relocateError(e, (field) => `${where}: ${field}`);
+  }
+  return { event: toEvent(raw), where };
+}
+
+/** A parsed feed: the events in chain order, and how many lines repeated an earlier event exactly. */
+export interface ParsedFeed {
+  events: SourcedEvent[];
+  repeatedLines: number;
+}
+
+function orderOf(a: LedgerEvent, b: LedgerEvent): number {
+  return a.blockNumber - b.blockNumber || a.logIndex - b.logIndex;
+}
+
+/**
+ * Parses a whole feed text. Blank lines are ignored. A line that repeats an earlier event
+ * exactly (same key, same content) is dropped and counted; the same key with other content
+ * is an error naming both lines. Events must come in chain order (blockNumber, then
+ * logIndex), one chain only.
+ *
+ * @example const { events } = parseFeed(readFileSync('events.jsonl', 'utf8'));
+ */
+export function parseFeed(text: string): ParsedFeed {
+  const events: SourcedEvent[] = [];
+  const seen = new Map<string, SourcedEvent>();
+  let repeatedLines = 0;
+  let lineNo = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    lineNo++;
+    const lineText = text.slice(start, end).trim();
+    start = end + 1;
+    if (lineText === '') continue;
+    const sourced = parseFeedLine(lineText, lineNo);
+    const key = eventKey(sourced.event);
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      if (formatFeedLine(earlier.event) !== formatFeedLine(sourced.event)) {
+        throw new UserError({ field: `${sourced.where}: logIndex`, message: `event ${key} appears on ${earlier.where} with other content`, hint: 'each (chainId, txHash, logIndex) is one event' });
+      }
+      repeatedLines++;
+      continue;
+    }
+    const previous = events[events.length - 1];
+    if (previous !== undefined) {
+      if (sourced.event.chainId !== previous.event.chainId) {
+        throw new UserError({ field: `${sourced.where}: chainId`, value: sourced.event.chainId, message: `is ${sourced.event.chainId} but ${previous.where} has ${previous.event.chainId}`, hint: 'one feed holds one chain' });
+      }
+      if (orderOf(previous.event, sourced.event) >= 0) {
+        throw new UserError({
+          field: `${sourced.where}: blockNumber`,
+          value: sourced.event.blockNumber,
+          message: `(${sourced.event.blockNumber}, logIndex ${sourced.event.logIndex}) does not come after ${previous.where} (${previous.event.blockNumber}, logIndex ${previous.event.logIndex})`,
+          hint: 'sort the feed by blockNumber, then logIndex',
+        });
+      }
+    }
+    seen.set(key, sourced);
+    events.push(sourced);
+  }
+  return { events, repeatedLines };
+}
+
+/**
+ * Reads and parses a feed file (see {@link parseFeed}); errors name the file.
+ *
+ * @example const feed = readFeedFile('events.jsonl');
+ */
+export function readFeedFile(path: string): ParsedFeed {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError({ field: '--events', value: path, message: code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path} (${code ?? String(e)})`, hint: 'check the path' });
+  }
+  try {
+    return parseFeed(text);
+  } catch (e) {
+    throw relocateError(e, (field) => field, ` in ${path}`);
+  }
+}
+
+/** Every field an event can have, in the canonical order of a feed line. */
+const FIELD_ORDER = [
+  'kind', 'chainId', 'blockNumber', 'txHash', 'logIndex', 'timestamp', 'owner', 'assets', 'shares', 'navPerShare',
+  'asset', 'balance', 'force', 'quantity', 'reason', 'position', 'cycle', 'priceUsd', 'notes',
+] as const;
+
+/**
+ * The canonical feed line of an event (fixed key order, amounts as decimal strings): two
+ * events are the same exactly when their lines are equal.
+ *
+ * @example formatFeedLine(event) // '{"kind":"deposit","chainId":1,…,"assets":"1000000000",…}'
+ */
+export function formatFeedLine(event: LedgerEvent): string {
+  const fields = event as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of FIELD_ORDER) {
+    const value = fields[key];
+    if (value !== undefined) out[key] = typeof value === 'bigint' ? value.toString() : value;
+  }
+  return JSON.stringify(out);
+}

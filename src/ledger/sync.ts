@@ -1,0 +1,217 @@
+/**
+ * Syncing the ledger from an event source, and checking a store's consistency.
+ *
+ * A sync validates everything first (every event against the deployment, the cursor and the
+ * book-keeping rules, on a copy of the books), then writes batch by batch, each in one
+ * transaction that moves the cursor with its events. Events at or below the stored cursor
+ * must already be stored with the same content: they are counted as duplicates.
+ */
+import { UserError } from '../core/errors.ts';
+import { formatFeedLine, relocateError, type SourcedEvent } from './feed.ts';
+import type { EventSource } from './source.ts';
+import type { LedgerStore } from './store.ts';
+import { applyEvent, cloneTreasury, createTreasury, zeroCounts, type TreasuryState } from './treasury.ts';
+import { PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent } from './types.ts';
+
+/** Events per batch (one transaction each) unless told otherwise. */
+export const DEFAULT_BATCH_SIZE = 50_000;
+
+/** Progress after each committed batch. */
+export interface SyncProgress {
+  applied: number;
+  duplicates: number;
+  cursor: number;
+}
+
+/**
+ * Sync options.
+ *
+ * @example await syncLedger(store, source, { batchSize: 5000, onBatch: (p) => console.error(p.cursor) });
+ */
+export interface SyncOptions {
+  /** Events per transaction (whole blocks; default {@link DEFAULT_BATCH_SIZE}). */
+  batchSize?: number;
+  /** First block to read (default: the deployment block). */
+  fromBlock?: number;
+  /** Called after each committed batch. */
+  onBatch?: (progress: SyncProgress) => void;
+  /** The clock (for the last-sync time). */
+  now?: () => Date;
+}
+
+/** What a sync did. */
+export interface SyncResult {
+  /** Events written, total and by kind. */
+  applied: number;
+  appliedByKind: Record<EventKind, number>;
+  /** Events already in the store (or repeated in the source) that were skipped. */
+  duplicates: number;
+  previousCursor: number;
+  cursor: number;
+  batches: number;
+}
+
+function lineError(s: SourcedEvent, e: unknown): unknown {
+  return relocateError(e, (field) => `${s.where}: ${field}`);
+}
+
+/** Checks what does not depend on the books: chain, deployment block, cursor. */
+function checkAgainstStore(s: SourcedEvent, d: Deployment, cursor: number, stored: ReadonlyMap<string, LedgerEvent>): 'new' | 'duplicate' {
+  const e = s.event;
+  if (e.chainId !== d.chainId) {
+    throw new UserError({ field: `${s.where}: chainId`, value: e.chainId, message: `is ${e.chainId} but the ledger keeps chain ${d.chainId}` });
+  }
+  if (e.blockNumber < d.deploymentBlock) {
+    throw new UserError({ field: `${s.where}: blockNumber`, value: e.blockNumber, message: `${e.blockNumber} is before the deployment block ${d.deploymentBlock}` });
+  }
+  if (e.blockNumber > cursor) return 'new';
+  const storedEvent = stored.get(eventKey(e));
+  if (storedEvent === undefined) {
+    throw new UserError({ field: `${s.where}: blockNumber`, value: e.blockNumber, message: `block ${e.blockNumber} was already synced (cursor ${cursor}) but this event is not in the ledger`, hint: 'a feed cannot add events to blocks it already delivered' });
+  }
+  if (formatFeedLine(storedEvent) !== formatFeedLine(e)) {
+    throw new UserError({ field: `${s.where}: logIndex`, message: `event ${eventKey(e)} is stored with other content`, hint: 'each (chainId, txHash, logIndex) is one event' });
+  }
+  return 'duplicate';
+}
+
+interface PlannedBatch {
+  events: SourcedEvent[];
+  updates: BalanceUpdate[];
+  /** The books at the end of the batch. */
+  state: TreasuryState;
+  duplicates: number;
+}
+
+/**
+ * Syncs the ledger from `source`. Everything is read, checked and booked in memory first,
+ * so nothing is written when any event is malformed or breaks the books (the error names
+ * its line and field); then each batch is written in one transaction.
+ *
+ * @example const result = await syncLedger(store, JsonlEventSource.fromFile('events.jsonl'));
+ */
+export async function syncLedger(store: LedgerStore, source: EventSource, opts: SyncOptions = {}): Promise<SyncResult> {
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const now = opts.now ?? (() => new Date());
+  const deployment = await store.deployment();
+  const state = await store.loadState();
+  const previousCursor = state.lastBlockScanned;
+  const head = await source.head();
+  const fromBlock = opts.fromBlock ?? deployment.deploymentBlock;
+  const stored = head === null || previousCursor < fromBlock ? new Map<string, LedgerEvent>() : await store.storedEvents(fromBlock, previousCursor);
+
+  // 1. read, check and book everything in memory
+  const plan: PlannedBatch[] = [];
+  for (let from = fromBlock; head !== null && from <= head; ) {
+    const batch = await source.read({ fromBlock: from, toBlock: head, maxEvents: batchSize });
+    const planned: PlannedBatch = { events: [], updates: [], state, duplicates: 0 };
+    for (const s of batch.events) {
+      try {
+        if (checkAgainstStore(s, deployment, previousCursor, stored) === 'duplicate') {
+          planned.duplicates++;
+          continue;
+        }
+        applyEvent(state, s.event, planned.updates);
+      } catch (e) {
+        throw lineError(s, e);
+      }
+      planned.events.push(s);
+    }
+    state.lastBlockScanned = Math.max(state.lastBlockScanned, batch.cursor);
+    planned.state = cloneTreasury(state);
+    plan.push(planned);
+    from = batch.cursor + 1;
+  }
+
+  // 2. write, one transaction per batch
+  const appliedByKind = zeroCounts();
+  let applied = 0;
+  let duplicates = source.repeatedEvents;
+  let batches = 0;
+  let cursor = previousCursor;
+  for (const planned of plan) {
+    duplicates += planned.duplicates;
+    if (planned.events.length === 0 && planned.state.lastBlockScanned === cursor) continue;
+    await store.commitBatch({ events: planned.events, updates: planned.updates, state: planned.state, syncedAt: now().toISOString() });
+    for (const s of planned.events) appliedByKind[s.event.kind]++;
+    applied += planned.events.length;
+    cursor = planned.state.lastBlockScanned;
+    batches++;
+    opts.onBatch?.({ applied, duplicates, cursor });
+  }
+  if (batches === 0) await store.touch(now().toISOString());
+  return { applied, appliedByKind, duplicates, previousCursor, cursor, batches };
+}
+
+/** What {@link verifyLedger} found. */
+export interface VerifyReport {
+  consistent: boolean;
+  problems: string[];
+  events: number;
+  cursor: number;
+}
+
+function describeState(s: TreasuryState): Record<string, string> {
+  const out: Record<string, string> = {
+    totalAssets: s.totalAssets.toString(),
+    totalShares: s.totalShares.toString(),
+    pendingShares: s.pendingShares.toString(),
+    nextUpdateId: String(s.nextUpdateId),
+    eventsApplied: String(s.eventsApplied),
+    counts: JSON.stringify(s.counts),
+    redemptions: JSON.stringify([...s.redemptions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([o, r]) => [o, `${r.pendingShares}/${r.claimableShares}/${r.claimableAssets}`])),
+  };
+  for (const [position, assets] of s.holdings) for (const [asset, q] of assets) out[`holding ${position}/${asset}`] = q.toString();
+  return out;
+}
+
+/**
+ * Checks a store: replaying its stored events through the book-keeping rules gives its
+ * snapshot; its balance updates add up to its holdings; no stored event lies beyond the
+ * cursor; and, given the `source` it was synced from, it holds exactly the source's events
+ * up to the cursor.
+ *
+ * @example const report = await verifyLedger(store, JsonlEventSource.fromFile('events.jsonl'));
+ */
+export async function verifyLedger(store: LedgerStore, source?: EventSource): Promise<VerifyReport> {
+  const problems: string[] = [];
+  const d = await store.deployment();
+  const snapshot = await store.loadState();
+  const replay = createTreasury(snapshot.config);
+  const storedEvents = await store.eventsInOrder();
+  const sink: BalanceUpdate[] = [];
+  for (const event of storedEvents) {
+    applyEvent(replay, event, sink);
+    sink.length = 0;
+  }
+  const expected = describeState(replay);
+  const actual = describeState(snapshot);
+  for (const key of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
+    if (expected[key] !== actual[key]) problems.push(`${key}: snapshot ${actual[key] ?? 'absent'}, replay of the stored events ${expected[key] ?? 'absent'}`);
+  }
+  const seqs = await store.eventSeqs();
+  if (seqs.maxSeq !== seqs.count || seqs.count !== snapshot.eventsApplied) problems.push(`events: ${seqs.count} stored, highest sequence number ${seqs.maxSeq}, counts add up to ${snapshot.eventsApplied}`);
+  const { sums, count, maxId } = await store.updateSums();
+  if (count !== snapshot.nextUpdateId - 1 || maxId !== count) problems.push(`balance updates: ${count} stored (max id ${maxId}), next id ${snapshot.nextUpdateId}`);
+  for (const [key, sum] of sums) {
+    const [position, asset] = key.split('\u0000');
+    const holding = snapshot.holdings.get(position)?.get(asset) ?? 0n;
+    if (sum !== holding) problems.push(`holding ${position}/${asset}: ${holding}, balance updates add up to ${sum}`);
+  }
+  if (snapshot.pendingShares !== (sums.get(`${PENDING_POSITION}\u0000${snapshot.config.shareSymbol}`) ?? 0n)) problems.push('pending shares do not match their balance updates');
+  const maxBlock = await store.maxEventBlock();
+  if (maxBlock !== null && maxBlock > snapshot.lastBlockScanned) problems.push(`an event at block ${maxBlock} lies beyond the cursor ${snapshot.lastBlockScanned}`);
+  if (source !== undefined) {
+    const head = await source.head();
+    const upTo = Math.min(snapshot.lastBlockScanned, head ?? -1);
+    const { events } = upTo < d.deploymentBlock ? { events: [] } : await source.read({ fromBlock: d.deploymentBlock, toBlock: upTo, maxEvents: Number.MAX_SAFE_INTEGER });
+    const stored = new Map(storedEvents.map((e) => [eventKey(e), e]));
+    const missing = events.filter((s) => {
+      const storedEvent = stored.get(eventKey(s.event));
+      return storedEvent === undefined || formatFeedLine(storedEvent) !== formatFeedLine(s.event);
+    });
+    if (missing.length > 0) problems.push(`${missing.length} events of ${source.name} up to the cursor are missing or differ (first: ${missing[0].where})`);
+    if (events.length !== storedEvents.length) problems.push(`${storedEvents.length} events stored, ${events.length} in ${source.name} up to the cursor ${snapshot.lastBlockScanned}`);
+  }
+  return { consistent: problems.length === 0, problems, events: storedEvents.length, cursor: snapshot.lastBlockScanned };
+}

@@ -1,0 +1,195 @@
+/**
+ * Domain types of the treasury ledger: the vault's deployment, the events of its feed and the
+ * balance updates the book-keeping derives from them. Quantities and shares are `bigint` base
+ * units; timestamps are ISO-8601 UTC strings.
+ */
+
+/** Every event kind a feed may carry, in documentation order. */
+export const EVENT_KINDS = ['deposit', 'redeem', 'redeem_request', 'settle', 'interest', 'correction'] as const;
+
+/**
+ * What an event is: `deposit`/`redeem` (ERC-4626 Deposit/Withdraw), `redeem_request`
+ * (ERC-7540 request, locks shares), `settle` (locked shares priced and burned), `interest`
+ * (new on-chain balance of a rebasing token), `correction` (manual accounting fix).
+ *
+ * @example const kind: EventKind = 'deposit';
+ */
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** Position that holds the vault's idle cash. */
+export const RESERVE_POSITION = 'reserve';
+/** Position that holds settled-but-unclaimed redemptions, as a negative (owed) quantity of the vault asset. */
+export const CLAIMS_POSITION = 'claims';
+/** Position that holds shares locked by redemption requests (in share base units; not part of NAV). */
+export const PENDING_POSITION = 'pending';
+
+/** Fields every event has. */
+export interface EventBase {
+  /** EVM chain id; must be the deployment's. */
+  chainId: number;
+  /** Block of the log. */
+  blockNumber: number;
+  /** Transaction hash, lower-case 0x + 64 hex digits. */
+  txHash: string;
+  /** Log index inside the block. With chainId and txHash, the event's unique key. */
+  logIndex: number;
+  /** Block time, ISO-8601 UTC (`2024-01-01T00:00:00.000Z`). */
+  timestamp: string;
+  /** Strategy cycle the event was included in, if any. */
+  cycle?: number;
+  /** USD per whole vault-asset token at the time, to value the balance updates. */
+  priceUsd?: number;
+  /** Free text kept with the balance updates. */
+  notes?: string;
+}
+
+/**
+ * ERC-4626 Deposit: `assets` came in, `shares` were minted to `owner`.
+ *
+ * @example const e: DepositEvent = { kind: 'deposit', chainId: 1, blockNumber: 100, txHash: '0x…', logIndex: 0, timestamp: '2024-01-01T00:00:00.000Z', owner: '0x…', assets: 1_000_000_000n, shares: 10n ** 21n };
+ */
+export interface DepositEvent extends EventBase {
+  kind: 'deposit';
+  owner: string;
+  assets: bigint;
+  shares: bigint;
+}
+
+/**
+ * ERC-4626 Withdraw: `shares` burned, `assets` paid to `owner`. When the owner has a settled
+ * claim the event pays the claim instead (its shares were burned at settlement).
+ *
+ * @example const e: RedeemEvent = { ...base, kind: 'redeem', owner: '0x…', assets: 500_000_000n, shares: 5n * 10n ** 20n };
+ */
+export interface RedeemEvent extends EventBase {
+  kind: 'redeem';
+  owner: string;
+  assets: bigint;
+  shares: bigint;
+}
+
+/**
+ * ERC-7540 redeem request: `owner` locks `shares` until they are settled.
+ *
+ * @example const e: RedeemRequestEvent = { ...base, kind: 'redeem_request', owner: '0x…', shares: 10n ** 20n };
+ */
+export interface RedeemRequestEvent extends EventBase {
+  kind: 'redeem_request';
+  owner: string;
+  shares: bigint;
+}
+
+/**
+ * Settlement of `shares` of `owner`'s locked shares, either at a posted `navPerShare` (asset
+ * base units per whole share) or for an explicit `assets` amount. Exactly one of the two.
+ *
+ * @example const e: SettleEvent = { ...base, kind: 'settle', owner: '0x…', shares: 10n ** 20n, navPerShare: 1_010_000n };
+ */
+export interface SettleEvent extends EventBase {
+  kind: 'settle';
+  owner: string;
+  shares: bigint;
+  navPerShare?: bigint;
+  assets?: bigint;
+}
+
+/**
+ * New on-chain `balance` of a rebasing token (aToken, variable-debt token) held by the vault.
+ * `force` accepts a jump above the 5% limit.
+ *
+ * @example const e: InterestEvent = { ...base, kind: 'interest', asset: 'aUSDC', balance: 1_000_400_000n };
+ */
+export interface InterestEvent extends EventBase {
+  kind: 'interest';
+  asset: string;
+  balance: bigint;
+  force?: boolean;
+}
+
+/**
+ * Manual accounting correction: `quantity` (signed) of `asset` added to `position`
+ * (default `reserve`).
+ *
+ * @example const e: CorrectionEvent = { ...base, kind: 'correction', asset: 'aUSDC', quantity: 250_000_000n, reason: 'supply to Aave', position: 'aave' };
+ */
+export interface CorrectionEvent extends EventBase {
+  kind: 'correction';
+  asset: string;
+  quantity: bigint;
+  reason: string;
+  position?: string;
+}
+
+/**
+ * One event of the feed.
+ *
+ * @example if (event.kind === 'deposit') console.log(event.assets);
+ */
+export type LedgerEvent = DepositEvent | RedeemEvent | RedeemRequestEvent | SettleEvent | InterestEvent | CorrectionEvent;
+
+/**
+ * The vault the ledger keeps the books of.
+ *
+ * @example const d: Deployment = { chainId: 1, address: '0x…', deploymentBlock: 0, txHash: null, blockTime: null, name: 'Capflow USD', symbol: 'cfUSD', assetSymbol: 'USDC', assetDecimals: 6, shareDecimals: 18, initialisedAt: '2024-01-01T00:00:00.000Z' };
+ */
+export interface Deployment {
+  chainId: number;
+  /** Vault (share token) address, lower-case. */
+  address: string;
+  /** Block the vault was deployed in; earlier events are refused. */
+  deploymentBlock: number;
+  /** Deployment transaction hash, if known. */
+  txHash: string | null;
+  /** Deployment block time (ISO-8601 UTC), if known. */
+  blockTime: string | null;
+  /** Share token name and symbol. */
+  name: string;
+  symbol: string;
+  /** The vault asset's symbol (its cash), e.g. USDC. */
+  assetSymbol: string;
+  assetDecimals: number;
+  /** Share token decimals (≥ asset decimals; the difference is the ERC-4626 decimals offset). */
+  shareDecimals: number;
+  /** When `treasury init` ran (ISO-8601 UTC). */
+  initialisedAt: string;
+}
+
+/**
+ * A change of one holding (position × asset) caused by one event.
+ *
+ * @example const u: BalanceUpdate = { id: 1, eventSeq: 1, cause: 'deposit', position: 'reserve', asset: 'USDC', quantity: 1_000_000_000n, previousBalance: 0n, valueUsd: 1000, chainId: 1, blockNumber: 100, txHash: '0x…', logIndex: 0, owner: '0x…', timestamp: '2024-01-01T00:00:00.000Z', cycle: null, notes: null };
+ */
+export interface BalanceUpdate {
+  /** 1, 2, 3… in the order the updates were applied. */
+  id: number;
+  /** Sequence number of the event that caused it (1 = the first event the ledger applied). */
+  eventSeq: number;
+  cause: EventKind;
+  /** `reserve`, `claims`, `pending` or a position id. */
+  position: string;
+  /** Token symbol (the share symbol for the `pending` position). */
+  asset: string;
+  /** Signed change in base units. */
+  quantity: bigint;
+  /** The holding before the change, in base units. */
+  previousBalance: bigint;
+  /** USD value of `quantity` when the event carried `priceUsd`, else null. */
+  valueUsd: number | null;
+  chainId: number;
+  blockNumber: number;
+  txHash: string;
+  logIndex: number;
+  owner: string | null;
+  timestamp: string;
+  cycle: number | null;
+  notes: string | null;
+}
+
+/**
+ * The unique key of an event: `chainId:txHash:logIndex`.
+ *
+ * @example eventKey({ chainId: 1, txHash: '0xab', logIndex: 3 }) // '1:0xab:3'
+ */
+export function eventKey(e: Pick<EventBase, 'chainId' | 'txHash' | 'logIndex'>): string {
+  return `${e.chainId}:${e.txHash}:${e.logIndex}`;
+}
