@@ -26,6 +26,8 @@ export * from './sim/index.ts';
 export * from './strategies/capitalAllocation.ts';
 export * from './scenarios/cam.ts';
 export * from './scenarios/index.ts';
+export * from './scenarios/fund/index.ts';
+export * from './market/venues.ts';
 export * from './market/prices.ts';
 export * from './market/stats.ts';
 export * from './strategies/deltaNeutral.ts';

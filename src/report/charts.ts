@@ -61,7 +61,10 @@ function toArray(values: ArrayLike<number>): number[] {
  * @example compactNumber(1234567) // '1.23M'
  */
 export function compactNumber(value: number, percent = false): string {
-  if (percent) return `${(value * 100).toFixed(Math.abs(value) < 0.1 ? 2 : 1)}%`;
+  if (percent) {
+    const p = value * 100;
+    return Math.abs(p) >= 10 ? `${p.toFixed(1)}%` : `${Number(p.toPrecision(3))}%`;
+  }
   const abs = Math.abs(value);
   if (abs >= 1e9) return `${(value / 1e9).toFixed(2)}B`;
   if (abs >= 1e6) return `${(value / 1e6).toFixed(2)}M`;

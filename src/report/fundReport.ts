@@ -334,8 +334,7 @@ export interface FundReportFiles {
  *
  * @example const files = fundReportFiles(result); writeFileSync('report.html', files.html);
  */
-export function fundReportFiles(result: FundResult): FundReportFiles {
-  const summary = fundSummary(result);
+export function fundReportFiles(result: FundResult, summary: FundSummary = fundSummary(result)): FundReportFiles {
   const doc = fundReportDocument(result, summary);
   return {
     summary,

@@ -32,6 +32,7 @@ import { openSink, type SinkSummary, type SinkTarget } from '../sim/sinks.ts';
 import { expandSweep, sweepOverrides, type SweepMode } from '../sim/sweep.ts';
 import { buildCamModel, CamParamsSchema, checkCamParams } from './cam.ts';
 import { buildDeltaNeutralModel, checkDeltaNeutralParams, DeltaNeutralParamsSchema } from './deltaNeutral.ts';
+import { buildFundModel, checkFundParams, FundParamsSchema } from './fund/index.ts';
 
 /**
  * A runnable model in the registry.
@@ -77,6 +78,13 @@ export const SCENARIO_MODELS: Record<string, ScenarioModel<any>> = {
     params: DeltaNeutralParamsSchema,
     check: checkDeltaNeutralParams,
     build: buildDeltaNeutralModel,
+  }),
+  fund: defineScenario({
+    name: 'fund',
+    description: 'a USDC fund day by day: investor flows in the treasury ledger, yield manager over an Aave-like reserve and ERC-4626 vaults, a delta-neutral sleeve',
+    params: FundParamsSchema,
+    check: checkFundParams,
+    build: buildFundModel,
   }),
 };
 

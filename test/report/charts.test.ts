@@ -42,5 +42,8 @@ describe('charts', () => {
     expect(compactNumber(35_000)).toBe('35.0k');
     expect(compactNumber(0.98765)).toBe('0.9877');
     expect(compactNumber(0.123, true)).toBe('12.3%');
+    expect(compactNumber(-0.00005, true)).toBe('-0.005%');
+    expect(compactNumber(0.015, true)).toBe('1.5%');
+    expect(compactNumber(-0.0001, true)).toBe('-0.01%');
   });
 });

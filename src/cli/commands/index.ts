@@ -8,6 +8,7 @@ import { registerLeverage } from './leverage.ts';
 import { registerLending } from './lending.ts';
 import { registerCam } from './cam.ts';
 import { registerRun } from './run.ts';
+import { registerReport } from './report.ts';
 import { registerDeltaNeutral } from './deltaNeutral.ts';
 import { registerTreasury } from './treasury.ts';
 
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
   registerLending(program);
   registerCam(program);
   registerRun(program);
+  registerReport(program);
   registerDeltaNeutral(program);
   registerTreasury(program);
 }

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { defaultWorkers, loadConfigFile, parseScenario, runScenario, sinkTargetForPath, createProgress, UserError } from '../../index.ts';
 import { parseNumberFlag } from '../flags.ts';
+import { runFundFromCli } from './fundRun.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ interface RunOptions extends CommonOptions {
   seed?: string;
   workers?: string;
   out?: string;
+  report?: string;
 }
 
 /** Registers `capflow run`. */
@@ -26,7 +28,8 @@ export function registerRun(program: Command): void {
       .option('--runs <n>', 'Monte Carlo runs per parameter subset (overrides the file)')
       .option('--seed <s>', 'master seed (overrides the file)')
       .option('--workers <n>', 'worker threads (default: the cores)')
-      .option('--out <file>', 'result table: .duckdb (table "results"), .parquet or .csv'),
+      .option('--out <file>', 'result table: .duckdb (table "results"), .parquet or .csv')
+      .option('--report <dir>', 'fund scenarios: write report.html, summary.json and nav.png into <dir>'),
     async (opts, args) => {
       const path = args[0];
       if (path === undefined) throw new UserError({ field: '<scenario>', message: 'is required' });
@@ -36,6 +39,13 @@ export function registerRun(program: Command): void {
       const workers = parseNumberFlag('--workers', opts.workers, { integer: true, min: 1 }, defaultWorkers());
       const out = opts.out === undefined ? undefined : sinkTargetForPath(opts.out);
       const scenario = parseScenario(doc, path);
+      if (scenario.model === 'fund' && scenario.subsets.length === 1) {
+        const fund = await runFundFromCli(scenario, { workers, out: opts.out, report: opts.report });
+        return { json: fund.json, human: fund.human };
+      }
+      if (opts.report !== undefined) {
+        throw new UserError({ field: '--report', value: opts.report, message: `model "${scenario.model}" has no report (fund scenarios without a sweep do)`, hint: 'drop --report and keep the result table with --out' });
+      }
       const progress = createProgress(`${scenario.model} runs`);
       let result;
       try {

@@ -1,0 +1,82 @@
+/**
+ * The fund branch of `capflow run`: a `model: fund` scenario (without a sweep) runs as a fund
+ * study — run 0 in full detail, every run's daily rows and summary, percentile bands — and
+ * `--out <file>.duckdb` writes the fund tables (see src/scenarios/fund/store.ts).
+ */
+import { extname } from 'node:path';
+import { createProgress, runFundStudy, UserError, writeFundResults, type FundParams, type FundResult, type Scenario } from '../../index.ts';
+import { fundReportFiles, fundSummary, fundSummaryRows, type FundSummary } from '../../report/fundReport.ts';
+import { renderKeyValues, renderTable } from '../../report/table.ts';
+import { writeReportDir, type ReportPaths } from '../reportDir.ts';
+
+/** What the fund branch returns: the result (for `--report`), and the command's output. */
+export interface FundRunOutput {
+  result: FundResult;
+  summary: FundSummary;
+  json: Record<string, unknown>;
+  human: () => string;
+}
+
+/**
+ * Runs a parsed fund scenario as `capflow run` does; `out` must be a `.duckdb` path.
+ *
+ * @example const { json } = await runFundFromCli(parseScenario(doc, 'fund.yaml'), { workers: 2, out: 'fund.duckdb' });
+ */
+export async function runFundFromCli(scenario: Scenario, opts: { workers: number; out?: string; report?: string }): Promise<FundRunOutput> {
+  if (opts.out !== undefined && !['.duckdb', '.db'].includes(extname(opts.out).toLowerCase())) {
+    throw new UserError({ field: '--out', value: opts.out, message: 'fund results are written as DuckDB tables', hint: 'use a .duckdb file' });
+  }
+  const params = scenario.subsets[0] as FundParams;
+  const spec = { params, days: scenario.timesteps, runs: scenario.runs, seed: scenario.seed };
+  const progress = createProgress('fund runs');
+  const started = performance.now();
+  let study;
+  try {
+    study = await runFundStudy(spec, { workers: opts.workers, onProgress: (done, total) => progress.update(done, total) });
+  } finally {
+    progress.stop();
+  }
+  if (opts.out !== undefined) await writeFundResults(opts.out, study, { model: 'fund', timesteps: spec.days, runs: spec.runs, seed: spec.seed, params });
+  const { result } = study;
+  const summary = fundSummary(result);
+  const report = opts.report === undefined ? undefined : writeReportDir(opts.report, fundReportFiles(result, summary));
+  const seconds = (performance.now() - started) / 1000;
+  const json = {
+    model: 'fund',
+    name: result.name,
+    days: result.days,
+    runs: result.runs,
+    seed: result.seed,
+    workers: opts.workers,
+    seconds: Number(seconds.toFixed(3)),
+    output: opts.out === undefined ? null : { kind: 'duckdb', path: opts.out, tables: ['fund_meta', 'fund_daily', 'fund_runs', 'fund_bands', 'fund_venues', 'fund_sleeve', 'fund_decisions', 'fund_ledger'] },
+    report: report ?? null,
+    summary,
+  };
+  const human = (): string =>
+    [
+      renderKeyValues([
+        ['scenario', result.name],
+        ['days', result.days],
+        ['runs', result.runs],
+        ['seed', result.seed],
+        ['workers', opts.workers],
+        ['output', opts.out ?? '(memory; pass --out <file>.duckdb to keep the tables)'],
+        ['seconds', Number(seconds.toFixed(2))],
+      ]),
+      '',
+      renderTable(['metric', 'value', 'unit'], fundSummaryRows(summary)),
+      ...reportLines(report),
+    ].join('\n');
+  return { result, summary, json, human };
+}
+
+/**
+ * The lines that tell a person where the report went (none without `--report`).
+ *
+ * @example reportLines(writeReportDir('out', files)) // ['', 'report: /…/out/report.html', …]
+ */
+export function reportLines(report: ReportPaths | undefined): string[] {
+  if (report === undefined) return [];
+  return ['', `report: ${report.html}`, `summary: ${report.summary}`, `chart: ${report.png}`];
+}

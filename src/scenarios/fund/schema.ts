@@ -1,0 +1,217 @@
+/**
+ * The fund scenario's parameters (`params:` of a `model: fund` scenario file), validated by a
+ * strict zod schema, and the cross-field checks that need the whole file (the README's "fund
+ * scenario" section documents every field with its default).
+ */
+import { z } from 'zod';
+import { UserError } from '../../core/errors.ts';
+import { USDC_RATE_STRATEGY, maxShortLeverage } from '../../protocols/aave.ts';
+import { checkFlowSpec } from '../../market/flows.ts';
+import type { RateProcess } from '../../market/processes.ts';
+import { RateProcessSchema } from '../cam.ts';
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const usd = finite.refine((x) => x >= 0, 'must be >= 0');
+const fraction = finite.refine((x) => x >= 0 && x <= 1, 'must be in [0, 1]');
+const positive = finite.refine((x) => x > 0, 'must be > 0');
+const days = z.number().int().min(0);
+
+/** Venue names double as ledger positions and token symbols. */
+const RESERVED_POSITIONS = ['reserve', 'claims', 'pending', 'sleeve'];
+const venueName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, "_" or "-"')
+  .refine((n) => !RESERVED_POSITIONS.includes(n), `is a ledger position name (${RESERVED_POSITIONS.join(', ')}); pick another`);
+
+const StrategySchema = z.strictObject({
+  baseVariableBorrowRate: usd.default(USDC_RATE_STRATEGY.baseVariableBorrowRate),
+  variableRateSlope1: usd.default(USDC_RATE_STRATEGY.variableRateSlope1),
+  variableRateSlope2: usd.default(USDC_RATE_STRATEGY.variableRateSlope2),
+  optimalUsageRatio: finite.refine((x) => x > 0 && x < 1, 'must be in (0, 1)').default(USDC_RATE_STRATEGY.optimalUsageRatio),
+  reserveFactor: fraction.default(USDC_RATE_STRATEGY.reserveFactor),
+});
+
+const costs = {
+  /** Fixed USD cost of one deposit/supply (gas), for the break-even gate. */
+  entryCostUsd: usd.default(0),
+  /** Cost of a withdrawal as a fraction of the amount, for the break-even gate. */
+  exitCostPct: fraction.default(0),
+};
+
+const CreditSupplySchema = z.strictObject({
+  kind: z.literal('credit_supply'),
+  strategy: StrategySchema.default(StrategySchema.parse({})),
+  utilisation: RateProcessSchema,
+  tvlUsd: RateProcessSchema,
+  ...costs,
+});
+
+const VaultSchema = z.strictObject({
+  kind: z.literal('vault'),
+  apy: RateProcessSchema,
+  tvlUsd: RateProcessSchema,
+  initialSharePrice: positive.default(1),
+  /** Days a redemption request takes to pay; 0 = instant withdrawals. */
+  withdrawDelayDays: days.default(0),
+  /** With a delay: the share of the vault's TVL that can be redeemed at once. */
+  instantLiquidityPct: fraction.default(0),
+  ...costs,
+});
+
+const VenueSchema = z.discriminatedUnion('kind', [CreditSupplySchema, VaultSchema]);
+
+const WeightSchema = z.strictObject({
+  venue: z.string().min(1),
+  maxConcentration: fraction,
+  maxPoolParticipation: fraction.optional(),
+  maxUsd: usd.optional(),
+});
+
+const RulesSchema = z.strictObject({
+  /** Share of NAV always kept in cash (the yield manager's 1 − positionAllocation). */
+  cashBufferPct: fraction.default(0.03),
+  /** Haircut on cash expected from the sleeve's sells (the yield manager's bufferPct). */
+  sellHaircutPct: finite.refine((x) => x > 0 && x <= 1, 'must be in (0, 1]').default(0.01),
+  cashChangeToleranceUsd: positive.default(500),
+  horizonDays: positive.optional(),
+  weights: z.array(WeightSchema).min(1, 'at least one rule is needed'),
+});
+
+/** Defaults of the seeded flow process. */
+const FLOW_DEFAULTS = {
+  depositsPerDay: 2,
+  depositMeanUsd: 25_000,
+  depositSizeVol: 1,
+  redemptionsPerDay: 1,
+  redemptionMeanPct: 0.005,
+  redemptionSizeVol: 1,
+  redemptionMaxPct: 0.1,
+};
+
+/** Either a feed (`{ feed: path }`) or the flow process's fields (defaults filled in). */
+const FlowsSchema = z
+  .strictObject({
+    feed: z.string().min(1).optional(),
+    depositsPerDay: usd.optional(),
+    depositMeanUsd: usd.optional(),
+    depositSizeVol: usd.optional(),
+    redemptionsPerDay: usd.optional(),
+    redemptionMeanPct: fraction.optional(),
+    redemptionSizeVol: usd.optional(),
+    redemptionMaxPct: finite.refine((x) => x > 0 && x <= 1, 'must be in (0, 1]').optional(),
+  })
+  .superRefine((f, ctx) => {
+    if (f.feed === undefined) return;
+    for (const key of Object.keys(f)) {
+      if (key !== 'feed') ctx.addIssue({ code: 'custom', path: [key], message: 'a feed replaces the flow process: remove this field or the feed' });
+    }
+  })
+  .transform((f): { feed: string } | typeof FLOW_DEFAULTS => (f.feed !== undefined ? { feed: f.feed } : { ...FLOW_DEFAULTS, ...f }));
+
+const SleeveSchema = z.strictObject({
+  /** Target share of NAV in the sleeve. */
+  sharePct: fraction,
+  /** Check the sleeve against its target every this many days. */
+  resizeEveryDays: z.number().int().min(1).default(30),
+  /** Resize only when |value / target − 1| exceeds this. */
+  resizeBandPct: fraction.default(0.1),
+  price: z
+    .strictObject({
+      initialPrice: positive.default(3000),
+      dailyVol: usd.default(0.035),
+      dailyDrift: finite.default(0),
+    })
+    .default({ initialPrice: 3000, dailyVol: 0.035, dailyDrift: 0 }),
+  poolApr: usd.default(0.15),
+  funding: RateProcessSchema.default({ kind: 'meanReverting', level: 0.06, speed: 12, vol: 0.3 }),
+  makerFeePct: finite.refine((x) => x >= 0 && x < 1, 'must be in [0, 1)').default(0.0002),
+  takerFeePct: finite.refine((x) => x >= 0 && x < 1, 'must be in [0, 1)').default(0.0005),
+  fixedCostUsd: usd.default(5),
+  rebalanceEvery: z.number().int().min(0).default(1),
+  band: positive.optional(),
+  shortLeverage: positive.default(2),
+  liquidationThreshold: finite.refine((x) => x > 0 && x < 1, 'must be in (0, 1)').default(0.85),
+  liquidationPenaltyPct: finite.refine((x) => x >= 0 && x < 1, 'must be in [0, 1)').default(0.05),
+  reinvestFees: z.boolean().default(false),
+});
+
+/**
+ * `params` of a `model: fund` scenario file (strict: unknown keys are errors).
+ *
+ * @example parseConfig(FundParamsSchema, yamlDoc.params, 'fund.yaml')
+ */
+export const FundParamsSchema = z.strictObject({
+  name: z.string().min(1).max(200).default('capflow fund'),
+  startDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+    .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'is not a calendar date')
+    .default('2025-01-01'),
+  initialDepositUsd: usd.default(5_000_000),
+  flows: FlowsSchema.default(FLOW_DEFAULTS),
+  redemptions: z.strictObject({ settlementDays: days.default(1) }).default({ settlementDays: 1 }),
+  rules: RulesSchema,
+  venues: z.record(venueName, VenueSchema).refine((v) => Object.keys(v).length > 0, 'declare at least one venue'),
+  sleeve: SleeveSchema.optional(),
+});
+
+/**
+ * Validated fund parameters (defaults filled in).
+ *
+ * @example const p: FundParams = parseConfig(FundParamsSchema, doc.params);
+ */
+export type FundParams = z.output<typeof FundParamsSchema>;
+/** One venue's validated terms. @example const v: FundVenueParams = params.venues.aave; */
+export type FundVenueParams = z.output<typeof VenueSchema>;
+/** The sleeve's validated terms. @example const s: FundSleeveParams | undefined = params.sleeve; */
+export type FundSleeveParams = z.output<typeof SleeveSchema>;
+
+function fail(field: string, value: unknown, message: string, hint?: string): never {
+  throw new UserError({ field: `params.${field}`, value, message, hint });
+}
+
+function checkSeries(field: string, process: RateProcess, timesteps: number): void {
+  if (process.kind === 'series' && process.values.length < timesteps + 1) {
+    fail(`${field}.values`, process.values.length, `has ${process.values.length} values but ${timesteps} days need ${timesteps + 1} (day 0…${timesteps})`);
+  }
+}
+
+/**
+ * Cross-field checks of a fund scenario: the rule list against the venues (as `capflow plan`
+ * checks a snapshot), the sleeve and the cash buffer together at most 1, series long enough
+ * for the horizon, and the short's leverage below its maximum. Errors name `params.…`.
+ *
+ * @example checkFundParams(params, { timesteps: 365 })
+ */
+export function checkFundParams(p: FundParams, ctx: { timesteps: number }): void {
+  const weights = p.rules.weights;
+  const last = weights.length - 1;
+  if (weights[last].maxConcentration !== 1) fail(`rules.weights[${last}].maxConcentration`, weights[last].maxConcentration, 'the last rule must have maxConcentration 1 (it takes the remainder)');
+  const ruled = new Set<string>();
+  weights.forEach((w, i) => {
+    if (p.venues[w.venue] === undefined) fail(`rules.weights[${i}].venue`, w.venue, `unknown venue "${w.venue}" (known: ${Object.keys(p.venues).join(', ')})`);
+    if (ruled.has(w.venue)) fail(`rules.weights[${i}].venue`, w.venue, `venue "${w.venue}" has two rules; give each venue one rule`);
+    ruled.add(w.venue);
+  });
+  for (const [name, v] of Object.entries(p.venues)) {
+    if (!ruled.has(name)) fail(`venues.${name}`, name, `venue "${name}" has no rule`, 'add it to rules.weights or remove it');
+    if (v.kind === 'credit_supply') {
+      checkSeries(`venues.${name}.utilisation`, v.utilisation, ctx.timesteps);
+    } else {
+      checkSeries(`venues.${name}.apy`, v.apy, ctx.timesteps);
+      if (v.instantLiquidityPct > 0 && v.withdrawDelayDays === 0) fail(`venues.${name}.instantLiquidityPct`, v.instantLiquidityPct, 'only a vault with withdrawDelayDays > 0 has a limited instant liquidity');
+    }
+    checkSeries(`venues.${name}.tvlUsd`, v.tvlUsd, ctx.timesteps);
+  }
+  if (!('feed' in p.flows)) checkFlowSpec(p.flows, 'params.flows');
+  const s = p.sleeve;
+  if (s !== undefined) {
+    if (s.sharePct + p.rules.cashBufferPct > 1) {
+      fail('sleeve.sharePct', s.sharePct, `sleeve share ${s.sharePct} + rules.cashBufferPct ${p.rules.cashBufferPct} is above 1`, 'the sleeve and the cash buffer together can hold at most the whole NAV');
+    }
+    const maxLeverage = maxShortLeverage(s.liquidationThreshold);
+    if (!(s.shortLeverage < maxLeverage)) fail('sleeve.shortLeverage', s.shortLeverage, `must be below the maximum short leverage ${maxLeverage.toFixed(4)} for liquidationThreshold ${s.liquidationThreshold}`);
+    if (s.rebalanceEvery === 0 && s.band === undefined) fail('sleeve.rebalanceEvery', 0, 'no schedule and no band: the hedge would never be rebalanced', 'set rebalanceEvery >= 1 or a band');
+    checkSeries('sleeve.funding', s.funding, ctx.timesteps);
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * A fund scenario compiled for simulation: the yield manager's policy, venues in rule order,
+ * the flow source (seeded process or a JSON-lines feed grouped by day), the sleeve's exact
+ * parameters, dates. Built once per parameter set (in each worker), shared by every run.
+ */
+import { UserError } from '../../core/errors.ts';
+import { readFeedFile, relocateError } from '../../ledger/feed.ts';
+import type { FlowSpec } from '../../market/flows.ts';
+import { EXACT_DEFAULTS, type ExactParams } from '../../strategies/deltaNeutral/exact.ts';
+import type { YieldPolicy, YieldVenueRule } from '../../strategies/yieldManager.ts';
+import type { FundParams, FundSleeveParams, FundVenueParams } from './schema.ts';
+
+/** Investor flows of one day read from a feed (base units). */
+export interface FeedDay {
+  /** deposits: assets (vault-asset base units) and owner */
+  deposits: { assets: bigint; owner: string }[];
+  /** redemption requests (feed `redeem_request` and `redeem`): shares (share base units) and owner */
+  requests: { shares: bigint; owner: string }[];
+}
+
+/** Flows from a JSON-lines feed: one entry per day 0…days, and what was left out. */
+export interface FeedFlows {
+  path: string;
+  days: FeedDay[];
+  /** feed events used */
+  used: number;
+  /** events of other kinds (the fund settles and accrues itself) or outside the horizon */
+  skipped: number;
+}
+
+/** A compiled fund scenario. */
+export interface FundSetup {
+  params: FundParams;
+  days: number;
+  /** The yield manager's static policy, venues in rule order. */
+  policy: YieldPolicy;
+  /** Venue terms in rule order (index i is policy.venues[i]). */
+  venues: FundVenueParams[];
+  /** Seeded flow process, or null when flows come from a feed. */
+  flowSpec: FlowSpec | null;
+  feed: FeedFlows | null;
+  /** The sleeve's exact-accounting parameters (capital set when it opens), or null without a sleeve. */
+  sleeve: ExactParams | null;
+  /** ISO dates of days 0…days. */
+  dates: string[];
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The ISO date `day` days after `start`.
+ *
+ * @example addDays('2025-01-01', 31) // '2025-02-01'
+ */
+export function addDays(start: string, day: number): string {
+  return new Date(Date.parse(`${start}T00:00:00Z`) + day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Reads a feed file and groups its investor flows by day of the horizon. Deposits keep their
+ * assets (the fund prices the shares itself); `redeem_request` and `redeem` become
+ * redemption requests of their shares. Errors name `params.flows.feed`.
+ *
+ * @example readFeedFlows('flows.jsonl', '2025-01-01', 365).days[0].deposits.length
+ */
+export function readFeedFlows(path: string, startDate: string, days: number): FeedFlows {
+  let events;
+  try {
+    events = readFeedFile(path).events;
+  } catch (e) {
+    throw relocateError(e, (field) => `params.flows.feed${field === '--events' ? '' : ` (${field})`}`);
+  }
+  const out: FeedDay[] = Array.from({ length: days + 1 }, () => ({ deposits: [], requests: [] }));
+  const startMs = Date.parse(`${startDate}T00:00:00Z`);
+  let used = 0;
+  let skipped = 0;
+  for (const { event } of events) {
+    const day = Math.floor((Date.parse(event.timestamp) - startMs) / DAY_MS);
+    const inHorizon = day >= 0 && day <= days;
+    if (inHorizon && event.kind === 'deposit') out[day].deposits.push({ assets: event.assets, owner: event.owner });
+    else if (inHorizon && (event.kind === 'redeem_request' || event.kind === 'redeem')) out[day].requests.push({ shares: event.shares, owner: event.owner });
+    else {
+      skipped++;
+      continue;
+    }
+    used++;
+  }
+  return { path, days: out, used, skipped };
+}
+
+function sleeveParams(s: FundSleeveParams): ExactParams {
+  return {
+    ...EXACT_DEFAULTS,
+    capitalUsd: 1,
+    dtYears: 1 / 365,
+    poolApr: s.poolApr,
+    reinvestFees: s.reinvestFees,
+    makerFeePct: s.makerFeePct,
+    takerFeePct: s.takerFeePct,
+    fixedCostUsd: s.fixedCostUsd,
+    rebalanceEvery: s.rebalanceEvery,
+    band: s.band ?? Infinity,
+    shortLeverage: s.shortLeverage,
+    liquidationThreshold: s.liquidationThreshold,
+    liquidationPenaltyPct: s.liquidationPenaltyPct,
+  };
+}
+
+/**
+ * Compiles validated parameters for a horizon of `days` days.
+ *
+ * @example const setup = compileFund(params, 365);
+ */
+export function compileFund(params: FundParams, days: number): FundSetup {
+  if (!Number.isInteger(days) || days < 1) throw new UserError({ field: 'timesteps', value: days, message: `must be an integer >= 1, got ${days}` });
+  const venues = params.rules.weights.map((w) => params.venues[w.venue]);
+  const rules: YieldVenueRule[] = params.rules.weights.map((w, i) => {
+    const v = venues[i];
+    return {
+      venue: w.venue,
+      kind: v.kind,
+      maxConcentration: w.maxConcentration,
+      maxPoolParticipation: w.maxPoolParticipation ?? null,
+      maxUsd: w.maxUsd ?? null,
+      withdrawDelayDays: v.kind === 'vault' ? v.withdrawDelayDays : 0,
+      entryCostUsd: v.entryCostUsd,
+      exitCostPct: v.exitCostPct,
+    };
+  });
+  const policy: YieldPolicy = {
+    rules: {
+      positionAllocation: 1 - params.rules.cashBufferPct,
+      bufferPct: params.rules.sellHaircutPct,
+      cashChangeToleranceUsd: params.rules.cashChangeToleranceUsd,
+      horizonDays: params.rules.horizonDays ?? null,
+    },
+    venues: rules,
+  };
+  const flows = params.flows;
+  const feed = 'feed' in flows ? readFeedFlows(flows.feed, params.startDate, days) : null;
+  const flowSpec = 'feed' in flows ? null : flows;
+  const sleeve = params.sleeve !== undefined && params.sleeve.sharePct > 0 ? sleeveParams(params.sleeve) : null;
+  const dates = Array.from({ length: days + 1 }, (_, d) => addDays(params.startDate, d));
+  return { params, days, policy, venues, flowSpec, feed, sleeve, dates };
+}

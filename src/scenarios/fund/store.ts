@@ -1,0 +1,235 @@
+/**
+ * Fund study results in a DuckDB file, and back.
+ *
+ * Tables (snake_case columns; USD as DOUBLE; `run` 0-based; `day` 0…N):
+ * - `fund_meta` — one row: name, seed, runs, days, start_date, scenario_json (the validated
+ *   scenario), venues_json (name and kind per venue, rule order), format_version.
+ * - `fund_daily` — every run, every day: nav_usd, share_price, total_shares, cash_usd,
+ *   buffer_usd, pending_redemptions_usd, deposits_usd, redemptions_paid_usd, shortfall_usd.
+ * - `fund_runs` — per run: final_nav_usd, total_return, max_drawdown, shortfall_days.
+ * - `fund_bands` — per series (`navUsd`, `sharePrice`) and day: p5, p25, p50, p75, p95.
+ * - `fund_venues`, `fund_sleeve`, `fund_decisions` — run 0 in detail.
+ * - `fund_ledger` — run 0's ledger events in the ledger's JSON-lines feed format (seq, day,
+ *   kind, line): `capflow treasury sync` can replay them.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { duckDbApi } from '../../core/duckdb.ts';
+import { UserError } from '../../core/errors.ts';
+import type { FundBands, FundDecisionRow, FundResult, FundRunSeries, FundSleeveSeries, FundVenueSeries } from './result.ts';
+import { FUND_DAILY_COLUMNS, FUND_SUMMARY_COLUMNS, type FundStudy } from './study.ts';
+
+/** Version of the table layout written here. */
+export const FUND_RESULT_FORMAT_VERSION = 1;
+
+type ColumnType = 'INTEGER' | 'DOUBLE' | 'VARCHAR' | 'UBIGINT';
+interface Column {
+  name: string;
+  type: ColumnType;
+  value: (row: number) => number | string | bigint;
+}
+
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+async function writeTable(conn: DuckDBConnection, table: string, rows: number, columns: Column[]): Promise<void> {
+  await conn.run(`CREATE TABLE ${table} (${columns.map((c) => `${c.name} ${c.type}`).join(', ')})`);
+  const appender = await conn.createAppender(table);
+  for (let r = 0; r < rows; r++) {
+    for (const c of columns) {
+      const v = c.value(r);
+      if (c.type === 'VARCHAR') appender.appendVarchar(v as string);
+      else if (c.type === 'INTEGER') appender.appendInteger(v as number);
+      else if (c.type === 'UBIGINT') appender.appendUBigInt(v as bigint);
+      else appender.appendDouble(v as number);
+    }
+    appender.endRow();
+  }
+  appender.closeSync();
+}
+
+const SLEEVE_KEYS = ['valueUsd', 'poolPnlUsd', 'shortPnlUsd', 'feesUsd', 'fundingUsd', 'costsUsd', 'lvrUsd'] as const satisfies readonly (keyof FundSleeveSeries)[];
+const VENUE_KEYS = ['valueUsd', 'yieldEarnedUsd', 'apy', 'capUsd', 'lockedUsd'] as const;
+const DECISION_NUMBERS = ['askedUsd', 'capUsd', 'acceptedUsd', 'existingUsd', 'deltaUsd', 'lockedUsd', 'redeemRequestUsd'] as const;
+const BAND_KEYS = ['p5', 'p25', 'p50', 'p75', 'p95'] as const satisfies readonly (keyof FundBands)[];
+
+/**
+ * Writes a study to a new DuckDB file (an existing file is replaced). `scenario` is stored as
+ * JSON in `fund_meta`.
+ *
+ * @example await writeFundResults('fund.duckdb', study, scenarioDoc);
+ */
+export async function writeFundResults(path: string, study: FundStudy, scenario: unknown, field = '--out'): Promise<void> {
+  const { result, daily } = study;
+  const detail = result.detail;
+  const n = result.days + 1;
+  rmSync(path, { force: true });
+  rmSync(`${path}.wal`, { force: true });
+  let instance: DuckDBInstance;
+  try {
+    instance = await (await duckDbApi()).DuckDBInstance.create(path, { threads: '1' });
+  } catch (e) {
+    throw new UserError({ field, value: path, message: `cannot create ${path}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, hint: 'check the directory exists and is writable' });
+  }
+  const conn = await instance.connect();
+  try {
+    const venuesJson = JSON.stringify(detail.venues.map((v) => ({ name: v.name, kind: v.kind })));
+    await writeTable(conn, 'fund_meta', 1, [
+      { name: 'name', type: 'VARCHAR', value: () => result.name },
+      { name: 'seed', type: 'UBIGINT', value: () => BigInt(result.seed) },
+      { name: 'runs', type: 'INTEGER', value: () => result.runs },
+      { name: 'days', type: 'INTEGER', value: () => result.days },
+      { name: 'start_date', type: 'VARCHAR', value: () => result.startDate },
+      { name: 'scenario_json', type: 'VARCHAR', value: () => JSON.stringify(scenario) },
+      { name: 'venues_json', type: 'VARCHAR', value: () => venuesJson },
+      { name: 'format_version', type: 'INTEGER', value: () => FUND_RESULT_FORMAT_VERSION },
+    ]);
+    const width = FUND_DAILY_COLUMNS.length;
+    await writeTable(conn, 'fund_daily', result.runs * n, [
+      { name: 'run', type: 'INTEGER', value: (r) => Math.floor(r / n) },
+      { name: 'day', type: 'INTEGER', value: (r) => r % n },
+      { name: 'date', type: 'VARCHAR', value: (r) => detail.dates[r % n] },
+      ...FUND_DAILY_COLUMNS.map((c, j): Column => ({ name: snake(c), type: 'DOUBLE', value: (r) => daily[r * width + j] })),
+    ]);
+    await writeTable(conn, 'fund_runs', result.runs, [
+      { name: 'run', type: 'INTEGER', value: (r) => r },
+      ...FUND_SUMMARY_COLUMNS.map((c): Column => ({ name: snake(c), type: 'DOUBLE', value: (r) => result.summaries[c][r] })),
+    ]);
+    const bandSeries: [string, FundBands][] = [['navUsd', result.navBands], ['sharePrice', result.sharePriceBands]];
+    await writeTable(conn, 'fund_bands', 2 * n, [
+      { name: 'series', type: 'VARCHAR', value: (r) => bandSeries[Math.floor(r / n)][0] },
+      { name: 'day', type: 'INTEGER', value: (r) => r % n },
+      ...BAND_KEYS.map((k): Column => ({ name: k, type: 'DOUBLE', value: (r) => bandSeries[Math.floor(r / n)][1][k][r % n] })),
+    ]);
+    const venues = detail.venues;
+    await writeTable(conn, 'fund_venues', venues.length * n, [
+      { name: 'run', type: 'INTEGER', value: () => detail.run },
+      { name: 'day', type: 'INTEGER', value: (r) => r % n },
+      { name: 'venue', type: 'VARCHAR', value: (r) => venues[Math.floor(r / n)].name },
+      { name: 'kind', type: 'VARCHAR', value: (r) => venues[Math.floor(r / n)].kind },
+      ...VENUE_KEYS.map((k): Column => ({ name: snake(k), type: 'DOUBLE', value: (r) => venues[Math.floor(r / n)][k]?.[r % n] ?? NaN })),
+    ]);
+    await writeTable(conn, 'fund_sleeve', n, [
+      { name: 'run', type: 'INTEGER', value: () => detail.run },
+      { name: 'day', type: 'INTEGER', value: (r) => r },
+      ...SLEEVE_KEYS.map((k): Column => ({ name: snake(k), type: 'DOUBLE', value: (r) => detail.sleeve[k][r] })),
+    ]);
+    const decisions = detail.decisions;
+    await writeTable(conn, 'fund_decisions', decisions.length, [
+      { name: 'run', type: 'INTEGER', value: () => detail.run },
+      { name: 'day', type: 'INTEGER', value: (r) => decisions[r].day },
+      { name: 'venue', type: 'VARCHAR', value: (r) => decisions[r].venue },
+      { name: 'action', type: 'VARCHAR', value: (r) => decisions[r].action },
+      { name: 'bound_by', type: 'VARCHAR', value: (r) => decisions[r].boundBy },
+      { name: 'no_trade_reason', type: 'VARCHAR', value: (r) => decisions[r].noTradeReason ?? '' },
+      ...DECISION_NUMBERS.map((k): Column => ({ name: snake(k), type: 'DOUBLE', value: (r) => decisions[r][k] ?? NaN })),
+    ]);
+    const lines = study.ledgerLines;
+    const parsed = lines.map((line) => JSON.parse(line) as { kind: string; blockNumber: number });
+    await writeTable(conn, 'fund_ledger', lines.length, [
+      { name: 'seq', type: 'INTEGER', value: (r) => r + 1 },
+      { name: 'day', type: 'INTEGER', value: (r) => parsed[r].blockNumber - 1 },
+      { name: 'kind', type: 'VARCHAR', value: (r) => parsed[r].kind },
+      { name: 'line', type: 'VARCHAR', value: (r) => lines[r] },
+    ]);
+    await conn.run('CHECKPOINT');
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError({ field, value: path, message: `cannot write fund results: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, hint: 'check the path is writable' });
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function rows(conn: DuckDBConnection, sql: string): Promise<DuckDBValue[][]> {
+  return (await conn.runAndReadAll(sql)).getRows();
+}
+
+function num(v: DuckDBValue): number {
+  return v === null ? NaN : Number(v);
+}
+
+function fill(target: Float64Array, day: DuckDBValue, value: DuckDBValue): void {
+  target[Number(day)] = num(value);
+}
+
+/**
+ * Reads a fund result written by {@link writeFundResults} back into a {@link FundResult}.
+ * A missing file, or a file without fund tables, is a {@link UserError} naming `field`.
+ *
+ * @example const result = await loadFundResult('fund.duckdb'); result.detail.navUsd
+ */
+export async function loadFundResult(path: string, field = '<results.duckdb>'): Promise<FundResult> {
+  if (!existsSync(path)) throw new UserError({ field, value: path, message: `no such file: ${path}`, hint: 'pass the .duckdb file written by `capflow run <fund scenario> --out <file>`' });
+  let instance: DuckDBInstance;
+  try {
+    instance = await (await duckDbApi()).DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+  } catch (e) {
+    throw new UserError({ field, value: path, message: `cannot open ${path}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, hint: 'is it a DuckDB file?' });
+  }
+  const conn = await instance.connect();
+  try {
+    const tables = new Set((await rows(conn, "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'fund_%'")).map((r) => String(r[0])));
+    if (!tables.has('fund_meta')) throw new UserError({ field, value: path, message: 'has no fund results (table fund_meta is missing)', hint: 'run a `model: fund` scenario with --out <file>.duckdb' });
+    const [meta] = await rows(conn, 'SELECT name, seed, runs, days, start_date, venues_json, format_version FROM fund_meta');
+    if (num(meta[6]) > FUND_RESULT_FORMAT_VERSION) throw new UserError({ field, value: path, message: `was written by a newer capflow (format ${String(meta[6])})`, hint: 'upgrade capflow' });
+    const days = num(meta[3]);
+    const runs = num(meta[2]);
+    const n = days + 1;
+    const f = (): Float64Array => new Float64Array(n);
+    const venueList = JSON.parse(String(meta[5])) as { name: string; kind: FundVenueSeries['kind'] }[];
+    const detail: FundRunSeries = {
+      run: 0,
+      seed: 0,
+      dates: [],
+      navUsd: f(),
+      sharePrice: f(),
+      totalShares: f(),
+      cashUsd: f(),
+      bufferUsd: f(),
+      pendingRedemptionsUsd: f(),
+      depositsUsd: f(),
+      redemptionsPaidUsd: f(),
+      shortfallUsd: f(),
+      venues: venueList.map((v) => ({ name: v.name, kind: v.kind, valueUsd: f(), yieldEarnedUsd: f(), apy: f(), capUsd: f(), lockedUsd: f() })),
+      sleeve: { valueUsd: f(), poolPnlUsd: f(), shortPnlUsd: f(), feesUsd: f(), fundingUsd: f(), costsUsd: f(), lvrUsd: f() },
+      decisions: [],
+    };
+    const dailySql = `SELECT day, date, ${FUND_DAILY_COLUMNS.map(snake).join(', ')} FROM fund_daily WHERE run = 0 ORDER BY day`;
+    for (const r of await rows(conn, dailySql)) {
+      detail.dates.push(String(r[1]));
+      FUND_DAILY_COLUMNS.forEach((c, j) => fill(detail[c], r[0], r[j + 2]));
+    }
+    const byName = new Map(detail.venues.map((v) => [v.name, v]));
+    for (const r of await rows(conn, `SELECT venue, day, ${VENUE_KEYS.map(snake).join(', ')} FROM fund_venues ORDER BY venue, day`)) {
+      const v = byName.get(String(r[0])) as FundVenueSeries;
+      VENUE_KEYS.forEach((k, j) => fill(v[k] as Float64Array, r[1], r[j + 2]));
+    }
+    for (const r of await rows(conn, `SELECT day, ${SLEEVE_KEYS.map(snake).join(', ')} FROM fund_sleeve ORDER BY day`)) {
+      SLEEVE_KEYS.forEach((k, j) => fill(detail.sleeve[k], r[0], r[j + 1]));
+    }
+    const decisionSql = `SELECT day, venue, action, bound_by, no_trade_reason, ${DECISION_NUMBERS.map(snake).join(', ')} FROM fund_decisions ORDER BY rowid`;
+    for (const r of await rows(conn, decisionSql)) {
+      const row: FundDecisionRow = { day: num(r[0]), venue: String(r[1]), action: String(r[2]), boundBy: String(r[3]), noTradeReason: String(r[4]), askedUsd: 0, acceptedUsd: 0, existingUsd: 0, deltaUsd: 0 };
+      DECISION_NUMBERS.forEach((k, j) => (row[k] = num(r[j + 5])));
+      detail.decisions.push(row);
+    }
+    const summaries = Object.fromEntries(FUND_SUMMARY_COLUMNS.map((c) => [c, new Float64Array(runs)])) as unknown as FundResult['summaries'];
+    for (const r of await rows(conn, `SELECT run, ${FUND_SUMMARY_COLUMNS.map(snake).join(', ')} FROM fund_runs ORDER BY run`)) {
+      FUND_SUMMARY_COLUMNS.forEach((c, j) => (summaries[c][num(r[0])] = num(r[j + 1])));
+    }
+    const bands = (): FundBands => ({ p5: f(), p25: f(), p50: f(), p75: f(), p95: f() });
+    const navBands = bands();
+    const sharePriceBands = bands();
+    for (const r of await rows(conn, `SELECT series, day, ${BAND_KEYS.join(', ')} FROM fund_bands ORDER BY series, day`)) {
+      const target = String(r[0]) === 'navUsd' ? navBands : sharePriceBands;
+      BAND_KEYS.forEach((k, j) => fill(target[k], r[1], r[j + 2]));
+    }
+    return { name: String(meta[0]), seed: num(meta[1]), runs, days, startDate: String(meta[4]), detail, summaries, sharePriceBands, navBands };
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
