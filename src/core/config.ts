@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { UserError } from './errors.ts';
+import { firstErrorLine, UserError } from './errors.ts';
 
 /**
  * Formats a zod issue path as a config path.
@@ -73,8 +73,7 @@ export function parseConfigText(text: string, source: string, format: 'json' | '
     if (format === 'json') return JSON.parse(text);
     return parseYaml(text, { uniqueKeys: true, prettyErrors: true });
   } catch (e) {
-    const detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new UserError({ field: source, message: `cannot parse ${format.toUpperCase()}: ${detail}`, hint: 'fix the syntax at the position shown' });
+    throw new UserError({ field: source, message: `cannot parse ${format.toUpperCase()}: ${firstErrorLine(e)}`, hint: 'fix the syntax at the position shown' });
   }
 }
 

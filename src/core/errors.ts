@@ -57,3 +57,27 @@ export function showValue(value: unknown): string {
     return String(value);
   }
 }
+
+/**
+ * The first line of a caught error's message (libraries such as DuckDB add detail lines), or
+ * the thrown value as text.
+ *
+ * @example firstErrorLine(new Error('IO Error: no such file\nLINE 1: …')) // 'IO Error: no such file'
+ */
+export function firstErrorLine(e: unknown): string {
+  return e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
+}
+
+/**
+ * A {@link UserError} moved to another field (e.g. prefixed with its line), with an optional
+ * note after the message; other errors are returned unchanged.
+ *
+ * @example throw relocateError(e, (field) => `line 3: ${field}`, ' in events.jsonl');
+ */
+export function relocateError(e: unknown, field: (field: string) => string, note = ''): unknown {
+  if (!(e instanceof UserError)) return e;
+  let message = e.message;
+  if (e.field !== undefined && message.startsWith(`${e.field}: `)) message = message.slice(e.field.length + 2);
+  if (e.hint !== undefined && message.endsWith(` (${e.hint})`)) message = message.slice(0, -(e.hint.length + 3));
+  return new UserError({ field: field(e.field ?? ''), value: e.value, message: `${message}${note}`, hint: e.hint, cause: e });
+}

@@ -7,22 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseConfig } from '../core/config.ts';
-import { UserError } from '../core/errors.ts';
+import { relocateError, UserError } from '../core/errors.ts';
 import { EVENT_KINDS, eventKey, type EventKind, type LedgerEvent } from './types.ts';
-
-/**
- * A {@link UserError} moved to another field (e.g. prefixed with its line), with an optional
- * note after the message; other errors are returned unchanged.
- *
- * @example throw relocateError(e, (field) => `line 3: ${field}`, ' in events.jsonl');
- */
-export function relocateError(e: unknown, field: (field: string) => string, note = ''): unknown {
-  if (!(e instanceof UserError)) return e;
-  let message = e.message;
-  if (e.field !== undefined && message.startsWith(`${e.field}: `)) message = message.slice(e.field.length + 2);
-  if (e.hint !== undefined && message.endsWith(` (${e.hint})`)) message = message.slice(0, -(e.hint.length + 3));
-  return new UserError({ field: field(e.field ?? ''), value: e.value, message: `${message}${note}`, hint: e.hint, cause: e });
-}
 
 /** An event with where it came from. */
 export interface SourcedEvent {

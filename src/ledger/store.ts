@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBTimestampValue, DuckDBValue } from '@duckdb/node-api';
-import { duckDbApi } from '../core/duckdb.ts';
+import { duckDbApi, openDuckDb } from '../core/duckdb.ts';
 import { UserError } from '../core/errors.ts';
 import type { SourcedEvent } from './feed.ts';
 import { createTreasury, zeroCounts, type InterestDistribution, type TreasuryState } from './treasury.ts';
@@ -112,15 +112,8 @@ export class LedgerStore {
     if (!opts.create && !existsSync(path)) {
       throw new UserError({ field: '--db', value: path, message: `no ledger at ${path}`, hint: 'run `capflow treasury init` first, or pass --db <path>' });
     }
-    const duckdb = await duckDbApi();
-    TimestampValue = duckdb.DuckDBTimestampValue;
-    let instance: DuckDBInstance;
-    try {
-      instance = await duckdb.DuckDBInstance.create(path);
-    } catch (e) {
-      const detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      throw new UserError({ field: '--db', value: path, message: `cannot open ${path}: ${detail}`, hint: 'is another capflow process using it?' });
-    }
+    TimestampValue = (await duckDbApi()).DuckDBTimestampValue;
+    const instance = await openDuckDb(path, undefined, { field: '--db', action: 'open', hint: 'is another capflow process using it?' });
     const store = new LedgerStore(path, instance, await instance.connect());
     try {
       // checkpoint when the store is closed rather than in the middle of a long sync

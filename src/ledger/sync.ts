@@ -6,8 +6,8 @@
  * transaction that moves the cursor with its events. Events at or below the stored cursor
  * must already be stored with the same content: they are counted as duplicates.
  */
-import { UserError } from '../core/errors.ts';
-import { formatFeedLine, relocateError, type SourcedEvent } from './feed.ts';
+import { relocateError, UserError } from '../core/errors.ts';
+import { formatFeedLine, type SourcedEvent } from './feed.ts';
 import type { EventSource } from './source.ts';
 import type { LedgerStore } from './store.ts';
 import { applyEvent, cloneTreasury, createTreasury, zeroCounts, type TreasuryState } from './treasury.ts';

@@ -74,6 +74,13 @@ function checkFeePct(field: string, feePct: number): void {
   }
 }
 
+/** Checks a swap's amount (named `amountField`), then its reserves. */
+function checkSwap(amountField: string, amount: bigint | number, reserveIn: bigint | number, reserveOut: bigint | number): void {
+  checkNonNegative(amountField, amount);
+  checkPositive('reserveIn', reserveIn);
+  checkPositive('reserveOut', reserveOut);
+}
+
 /** True when a fee in basis points is a whole number of pips (within float noise). */
 function isWholePips(feeBps: number): boolean {
   return Math.abs(feeBps * PIPS_PER_BP - Math.round(feeBps * PIPS_PER_BP)) <= 1e-6;
@@ -112,9 +119,7 @@ export function feeFractionToBps(feePct: number, field = 'feePct'): number {
  * @example getAmountOut(10n ** 18n, 10n ** 21n, 10n ** 21n) // 996006981039903216n
  */
 export function getAmountOut(amountIn: bigint, reserveIn: bigint, reserveOut: bigint, feeBps = DEFAULT_FEE_BPS): bigint {
-  checkNonNegative('amountIn', amountIn);
-  checkPositive('reserveIn', reserveIn);
-  checkPositive('reserveOut', reserveOut);
+  checkSwap('amountIn', amountIn, reserveIn, reserveOut);
   const amountInWithFee = amountIn * (PIPS - feePips(feeBps));
   return mulDiv(amountInWithFee, reserveOut, reserveIn * PIPS + amountInWithFee, 'floor');
 }
@@ -126,9 +131,7 @@ export function getAmountOut(amountIn: bigint, reserveIn: bigint, reserveOut: bi
  * @example getAmountIn(996006981039903216n, 10n ** 21n, 10n ** 21n) // 10n ** 18n
  */
 export function getAmountIn(amountOut: bigint, reserveIn: bigint, reserveOut: bigint, feeBps = DEFAULT_FEE_BPS): bigint {
-  checkNonNegative('amountOut', amountOut);
-  checkPositive('reserveIn', reserveIn);
-  checkPositive('reserveOut', reserveOut);
+  checkSwap('amountOut', amountOut, reserveIn, reserveOut);
   if (amountOut >= reserveOut) {
     throw new UserError({ field: 'amountOut', value: amountOut, message: `must be < reserveOut (${reserveOut}), got ${amountOut}`, hint: 'a pool cannot pay out its whole reserve' });
   }
@@ -211,17 +214,20 @@ export function burnLiquidity(pair: PairState, liquidity: bigint): { amount0: bi
 // ---------------------------------------------------------------------------------------
 // Float helpers (allocation-free)
 
+/** The input after the fee, a·(1 − f), of a checked float exact-input swap. */
+function floatInputAfterFee(amountIn: number, reserveIn: number, reserveOut: number, feePct: number): number {
+  checkSwap('amountIn', amountIn, reserveIn, reserveOut);
+  checkFeePct('feePct', feePct);
+  return amountIn * (1 - feePct);
+}
+
 /**
  * Float {@link getAmountOut}: a·(1 − f)·reserveOut / (reserveIn + a·(1 − f)).
  *
  * @example getAmountOutFloat(1, 1000, 1000) // 0.99600698…
  */
 export function getAmountOutFloat(amountIn: number, reserveIn: number, reserveOut: number, feePct = DEFAULT_FEE_PCT): number {
-  checkNonNegative('amountIn', amountIn);
-  checkPositive('reserveIn', reserveIn);
-  checkPositive('reserveOut', reserveOut);
-  checkFeePct('feePct', feePct);
-  const amountInWithFee = amountIn * (1 - feePct);
+  const amountInWithFee = floatInputAfterFee(amountIn, reserveIn, reserveOut, feePct);
   return (amountInWithFee * reserveOut) / (reserveIn + amountInWithFee);
 }
 
@@ -231,9 +237,7 @@ export function getAmountOutFloat(amountIn: number, reserveIn: number, reserveOu
  * @example getAmountInFloat(0.996006981039903, 1000, 1000) // ≈ 1
  */
 export function getAmountInFloat(amountOut: number, reserveIn: number, reserveOut: number, feePct = DEFAULT_FEE_PCT): number {
-  checkNonNegative('amountOut', amountOut);
-  checkPositive('reserveIn', reserveIn);
-  checkPositive('reserveOut', reserveOut);
+  checkSwap('amountOut', amountOut, reserveIn, reserveOut);
   checkFeePct('feePct', feePct);
   if (!(amountOut < reserveOut)) {
     throw new UserError({ field: 'amountOut', value: amountOut, message: `must be < reserveOut (${reserveOut}), got ${amountOut}` });
@@ -259,11 +263,7 @@ export function spotPrice(reserveBase: number, reserveQuote: number): number {
  * @example priceImpactFloat(10, 1000, 1000, 0) // 0.00990099…
  */
 export function priceImpactFloat(amountIn: number, reserveIn: number, reserveOut: number, feePct = DEFAULT_FEE_PCT): number {
-  checkNonNegative('amountIn', amountIn);
-  checkPositive('reserveIn', reserveIn);
-  checkPositive('reserveOut', reserveOut);
-  checkFeePct('feePct', feePct);
-  const amountInWithFee = amountIn * (1 - feePct);
+  const amountInWithFee = floatInputAfterFee(amountIn, reserveIn, reserveOut, feePct);
   return amountInWithFee / (reserveIn + amountInWithFee);
 }
 

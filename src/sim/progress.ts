@@ -35,3 +35,18 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
     },
   };
 }
+
+/**
+ * Runs `work` with a progress bar titled `label` ({@link createProgress}), passing it the
+ * callback that moves the bar; the bar stops however `work` ends.
+ *
+ * @example const result = await withProgress('cam runs', (onProgress) => runScenario(scenario, { onProgress }));
+ */
+export async function withProgress<T>(label: string, work: (onProgress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+  const progress = createProgress(label);
+  try {
+    return await work((done, total) => progress.update(done, total));
+  } finally {
+    progress.stop();
+  }
+}

@@ -3,29 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../helpers/cli.ts';
+import { twoVenueRules, twoVenueSnapshot } from '../helpers/yieldSnapshot.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'capflow-plan-'));
 
-/** The snapshot of the issue, written to a temporary file. */
+/** The snapshot of the issue with a pool-participation cap on ipor (TVL 5,000 USD) and a 1,000 USD buy. */
 function issueSnapshot(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    rules: {
-      positionAllocation: 0.95,
-      bufferPct: 0.01,
-      cashChangeToleranceUsd: 5,
+  return twoVenueSnapshot({
+    rules: twoVenueRules({
       weights: [
         { venue: 'ipor', maxConcentration: 0.33, maxPoolParticipation: 0.2 },
         { venue: 'aave', maxConcentration: 1 },
       ],
-    },
+    }),
     venues: { ipor: { kind: 'vault', tvlUsd: 5000, sharePrice: 2 }, aave: { kind: 'credit_supply' } },
-    cashUsd: 10000,
-    positionsUsd: { ipor: 0, aave: 0 },
-    totalEquityUsd: 10000,
     pendingRedemptionsUsd: 0,
     directionalTrades: [{ side: 'buy', reserveUsd: 1000 }],
     ...over,
-  };
+  });
 }
 
 function write(name: string, data: unknown): string {

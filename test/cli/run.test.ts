@@ -1,20 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../helpers/cli.ts';
+import { queryDuckDb } from '../helpers/duckdb.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'capflow-run-'));
-
-async function query(file: string, sql: string): Promise<unknown[][]> {
-  const db = await DuckDBInstance.create(file);
-  const con = await db.connect();
-  const rows = (await con.runAndReadAll(sql)).getRows();
-  con.closeSync();
-  db.closeSync();
-  return rows;
-}
 
 describe('capflow run', () => {
   it('examples/cam.yaml --runs 8 --seed 42: identical files with --workers 1 and --workers 2', () => {
@@ -37,8 +28,8 @@ describe('capflow run', () => {
       return path;
     });
     const digest = 'SELECT count(*), sum(hash(COLUMNS(*))) FROM results';
-    expect(await query(files[0], digest)).toEqual(await query(files[1], digest));
-    const check = await query(files[0], `SELECT count(DISTINCT run), min(seed), max(seed),
+    expect(await queryDuckDb(files[0], digest)).toEqual(await queryDuckDb(files[1], digest));
+    const check = await queryDuckDb(files[0], `SELECT count(DISTINCT run), min(seed), max(seed),
       max(abs(balance_liquidityPool + balance_moneyMarket + balance_savings + balance_idle - 200000000)), max(shortfall) FROM results`);
     expect(check[0]).toEqual([4n, 42n, 42n, 0, 0]);
   });

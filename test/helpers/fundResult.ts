@@ -1,9 +1,6 @@
 import { Rng } from '../../src/core/rng.ts';
-import type { FundBands, FundResult, FundRunSeries } from '../../src/scenarios/fund/result.ts';
-
-function isoDay(start: string, day: number): string {
-  return new Date(Date.parse(`${start}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10);
-}
+import { createFundBands, createFundRunSeries, type FundBands, type FundResult, type FundRunSeries } from '../../src/scenarios/fund/result.ts';
+import { addDays } from '../../src/scenarios/fund/setup.ts';
 
 /**
  * A synthetic but internally consistent fund result (for testing the report without running
@@ -12,24 +9,8 @@ function isoDay(start: string, day: number): string {
 export function syntheticFundRun(run: number, days: number, seed = 1): FundRunSeries {
   const rng = Rng.stream(seed, run);
   const n = days + 1;
-  const f = (): Float64Array => new Float64Array(n);
-  const r: FundRunSeries = {
-    run,
-    seed: run,
-    dates: Array.from({ length: n }, (_, d) => isoDay('2025-01-01', d)),
-    navUsd: f(),
-    sharePrice: f(),
-    totalShares: f(),
-    cashUsd: f(),
-    bufferUsd: f(),
-    pendingRedemptionsUsd: f(),
-    depositsUsd: f(),
-    redemptionsPaidUsd: f(),
-    shortfallUsd: f(),
-    venues: ['aave-usdc', 'morpho-usdc'].map((name, i) => ({ name, kind: i === 0 ? ('credit_supply' as const) : ('vault' as const), valueUsd: f(), yieldEarnedUsd: f(), apy: f(), capUsd: f() })),
-    sleeve: { valueUsd: f(), poolPnlUsd: f(), shortPnlUsd: f(), feesUsd: f(), fundingUsd: f(), costsUsd: f(), lvrUsd: f() },
-    decisions: [],
-  };
+  const dates = Array.from({ length: n }, (_, d) => addDays('2025-01-01', d));
+  const r = createFundRunSeries(days, [{ name: 'aave-usdc', kind: 'credit_supply' }, { name: 'morpho-usdc', kind: 'vault' }], run, dates);
   r.sharePrice[0] = 1;
   r.totalShares[0] = 1_000_000;
   for (let d = 0; d < n; d++) {
@@ -56,7 +37,7 @@ export function syntheticFundRun(run: number, days: number, seed = 1): FundRunSe
 
 function bands(paths: Float64Array[]): FundBands {
   const n = paths[0].length;
-  const out: FundBands = { p5: new Float64Array(n), p25: new Float64Array(n), p50: new Float64Array(n), p75: new Float64Array(n), p95: new Float64Array(n) };
+  const out = createFundBands(n);
   const column = new Float64Array(paths.length);
   for (let d = 0; d < n; d++) {
     paths.forEach((p, i) => (column[i] = p[d]));

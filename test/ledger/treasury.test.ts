@@ -227,6 +227,9 @@ const stepArb = fc.record({
   owner: fc.constantFrom(OWNER_A, OWNER_B),
 });
 
+/** One step of a random history (see stepArb). */
+type Step = { op: string; amount: bigint; pct: number; owner: string };
+
 interface Flows {
   deposits: bigint;
   redemptions: bigint;
@@ -235,7 +238,7 @@ interface Flows {
 }
 
 /** Builds a valid event for the step (or null) and adds its flows to `flows` as an independent oracle. */
-function eventFor(s: TreasuryState, step: { op: string; amount: bigint; pct: number; owner: string }, n: number, flows: Flows): LedgerEvent | null {
+function eventFor(s: TreasuryState, step: Step, n: number, flows: Flows): LedgerEvent | null {
   const { op, amount, pct, owner } = step;
   const free = s.totalShares - s.pendingShares;
   const cash = holdingOf(s, 'reserve', 'USDC');
@@ -286,17 +289,29 @@ function eventFor(s: TreasuryState, step: { op: string; amount: bigint; pct: num
   }
 }
 
+/**
+ * Replays random steps on fresh books: each valid event goes through `visit` (by default it is
+ * applied as is; a caller may check around it). Returns the books, the flows and the updates.
+ */
+function replaySteps(
+  steps: Step[],
+  visit: (s: TreasuryState, e: LedgerEvent, applyIt: () => void) => void = (_s, _e, applyIt) => applyIt(),
+): { s: TreasuryState; flows: Flows; out: BalanceUpdate[] } {
+  const s = createTreasury(CONFIG);
+  const flows: Flows = { deposits: 0n, redemptions: 0n, interest: 0n, corrections: 0n };
+  const out: BalanceUpdate[] = [];
+  steps.forEach((step, i) => {
+    const e = eventFor(s, step, i + 1, flows);
+    if (e !== null) visit(s, e, () => applyEvent(s, e, out));
+  });
+  return { s, flows, out };
+}
+
 describe('properties', () => {
   it('conserves: Σ deposits − Σ redemptions + interest + corrections = change in total assets', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 60 }), (steps) => {
-        const s = createTreasury(CONFIG);
-        const flows: Flows = { deposits: 0n, redemptions: 0n, interest: 0n, corrections: 0n };
-        const out: BalanceUpdate[] = [];
-        steps.forEach((step, i) => {
-          const e = eventFor(s, step, i + 1, flows);
-          if (e !== null) applyEvent(s, e, out);
-        });
+        const { s, flows, out } = replaySteps(steps);
         expect(s.totalAssets).toBe(flows.deposits - flows.redemptions + flows.interest + flows.corrections);
         expect(navAssets(s)).toBe(s.totalAssets);
         const nonPending = out.filter((u) => u.position !== 'pending').reduce((sum, u) => sum + u.quantity, 0n);
@@ -310,14 +325,9 @@ describe('properties', () => {
     const price = (s: TreasuryState): [bigint, bigint] => [s.totalAssets + 1n, s.totalShares + 10n ** 12n];
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 60 }), (steps) => {
-        const s = createTreasury(CONFIG);
-        const flows: Flows = { deposits: 0n, redemptions: 0n, interest: 0n, corrections: 0n };
-        const out: BalanceUpdate[] = [];
-        steps.forEach((step, i) => {
-          const e = eventFor(s, step, i + 1, flows);
-          if (e === null) return;
+        replaySteps(steps, (s, e, applyIt) => {
           const [a0, s0] = price(s);
-          applyEvent(s, e, out);
+          applyIt();
           const [a1, s1] = price(s);
           if (e.kind === 'deposit' || e.kind === 'redeem' || e.kind === 'settle' || e.kind === 'redeem_request') {
             expect(a1 * s0 >= a0 * s1).toBe(true);

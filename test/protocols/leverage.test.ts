@@ -80,18 +80,33 @@ describe('LEV-01: leverage limits and stop-loss check', () => {
   });
 });
 
+/** Opens the short of a LEV vector: its starting reserve, leverage, price, fee and collateral factor. */
+function openVectorShort(i: Record<string, number>): ReturnType<typeof estimateOpenShort> {
+  return estimateOpenShort({ reserveUsd: i.starting_reserve, leverage: i.leverage, price: i.borrowed_asset_price, feePct: i.fee, collateralFactor: i.collateral_factor });
+}
+
+/** The loan an open leaves: its collateral (1 USD each) against its debt at the open price. */
+function loanAfterOpen(open: ReturnType<typeof estimateOpenShort>, price: number): Loan {
+  return { collateralQuantity: open.totalCollateral, collateralPrice: 1, borrowedQuantity: open.borrowedQuantity, borrowedPrice: price };
+}
+
+/** The open's borrow, collateral and liquidation price against the vector's expected numbers. */
+function expectOpenSizing(open: ReturnType<typeof estimateOpenShort>, v: { expected: Record<string, number>; tolerance: { rel?: number; abs?: number } }): void {
+  expectWithin(open.borrowedValue, v.expected.borrowed_value, v.tolerance);
+  expectWithin(open.borrowedQuantity, v.expected.borrowed_quantity, v.tolerance);
+  expectWithin(open.additionalCollateral, v.expected.additional_collateral_quantity, v.tolerance);
+  expectWithin(open.totalCollateral, v.expected.total_collateral_quantity, v.tolerance);
+  expectWithin(open.liquidationPrice, v.expected.liquidation_price, v.tolerance);
+}
+
 describe('LEV-02: open and close a 3x short without fee', () => {
   const v = vector('LEV-02');
   const i = v.inputs;
-  const open = estimateOpenShort({ reserveUsd: i.starting_reserve, leverage: i.leverage, price: i.borrowed_asset_price, feePct: i.fee, collateralFactor: i.collateral_factor });
-  const loan: Loan = { collateralQuantity: open.totalCollateral, collateralPrice: 1, borrowedQuantity: open.borrowedQuantity, borrowedPrice: i.borrowed_asset_price };
+  const open = openVectorShort(i);
+  const loan = loanAfterOpen(open, i.borrowed_asset_price);
   it('sizes the open', () => {
-    expectWithin(open.borrowedValue, v.expected.borrowed_value, v.tolerance);
-    expectWithin(open.borrowedQuantity, v.expected.borrowed_quantity, v.tolerance);
-    expectWithin(open.additionalCollateral, v.expected.additional_collateral_quantity, v.tolerance);
-    expectWithin(open.totalCollateral, v.expected.total_collateral_quantity, v.tolerance);
+    expectOpenSizing(open, v);
     expect(open.lpFees).toBe(v.expected.lp_fees);
-    expectWithin(open.liquidationPrice, v.expected.liquidation_price, v.tolerance);
     expectWithin(open.leverage, v.expected.loan_leverage_at_open, v.tolerance);
     expectWithin(loanNav(loan), v.expected.loan_nav_at_open, v.tolerance);
     expectWithin(loanLeverage(loan), v.expected.loan_leverage_at_open, v.tolerance);
@@ -114,18 +129,14 @@ describe('LEV-02: open and close a 3x short without fee', () => {
 describe('LEV-03: open with a 5 bps fee', () => {
   const v = vector('LEV-03');
   const i = v.inputs;
-  const open = estimateOpenShort({ reserveUsd: i.starting_reserve, leverage: i.leverage, price: i.borrowed_asset_price, feePct: i.fee, collateralFactor: i.collateral_factor });
+  const open = openVectorShort(i);
   it('takes the fee from the swapped-out collateral and prices liquidation pre-fee', () => {
-    expectWithin(open.borrowedValue, v.expected.borrowed_value, v.tolerance);
-    expectWithin(open.borrowedQuantity, v.expected.borrowed_quantity, v.tolerance);
-    expectWithin(open.additionalCollateral, v.expected.additional_collateral_quantity, v.tolerance);
-    expectWithin(open.totalCollateral, v.expected.total_collateral_quantity, v.tolerance);
+    expectOpenSizing(open, v);
     expectWithin(open.lpFees, v.expected.lp_fees, v.tolerance);
-    expectWithin(open.liquidationPrice, v.expected.liquidation_price, v.tolerance);
     expectWithin(open.leverage, v.expected.loan_leverage_after_execution, v.tolerance);
   });
   it('leaves a loan NAV net of the fee and no cash', () => {
-    const loan: Loan = { collateralQuantity: open.totalCollateral, collateralPrice: 1, borrowedQuantity: open.borrowedQuantity, borrowedPrice: i.borrowed_asset_price };
+    const loan = loanAfterOpen(open, i.borrowed_asset_price);
     expectWithin(loanNav(loan), v.expected.loan_nav_after_execution, v.tolerance);
     expectWithin(loanLeverage(loan), v.expected.loan_leverage_after_execution, v.tolerance);
     const cash = i.starting_reserve - i.starting_reserve;

@@ -1,25 +1,16 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { openSink, sinkTargetForPath } from '../../src/sim/sinks.ts';
 import type { ResultChunk } from '../../src/sim/engine.ts';
+import { queryDuckDb } from '../helpers/duckdb.ts';
 
 const chunk = (run: number): ResultChunk => ({
   columns: ['run', 'subset', 'timestep', 'substep', 'x', 'y'],
   rows: 2,
   data: new Float64Array([run, 0, 0, 0, 1.5, -2, run, 0, 1, 1, 0.1, 1e-300]),
 });
-
-async function query(file: string, sql: string): Promise<unknown[][]> {
-  const db = await DuckDBInstance.create(file);
-  const con = await db.connect();
-  const rows = (await con.runAndReadAll(sql)).getRows();
-  con.closeSync();
-  db.closeSync();
-  return rows;
-}
 
 describe('sinks', () => {
   const dir = mkdtempSync(join(tmpdir(), 'capflow-sinks-'));
@@ -46,9 +37,9 @@ describe('sinks', () => {
     await sink.write(chunk(0));
     await sink.write(chunk(1));
     expect((await sink.close()).rows).toBe(4);
-    const rows = await query(path, 'SELECT run, subset, seed, timestep, substep, x, y FROM results ORDER BY run, timestep');
+    const rows = await queryDuckDb(path, 'SELECT run, subset, seed, timestep, substep, x, y FROM results ORDER BY run, timestep');
     expect(rows[3]).toEqual([1, 0, 2n ** 63n + 5n, 1, 1, 0.1, 1e-300]);
-    const types = await query(path, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'results'");
+    const types = await queryDuckDb(path, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'results'");
     expect(types).toContainEqual(['run', 'INTEGER']);
     expect(types).toContainEqual(['seed', 'UBIGINT']);
     expect(types).toContainEqual(['x', 'DOUBLE']);
@@ -60,7 +51,7 @@ describe('sinks', () => {
       const sink = await openSink(sinkTargetForPath(path), 42);
       await sink.write(chunk(3));
       await sink.close();
-      const rows = await query(':memory:', `SELECT run, seed, x, y FROM '${path}'`);
+      const rows = await queryDuckDb(':memory:', `SELECT run, seed, x, y FROM '${path}'`);
       expect(rows.map((r) => r.map(Number))).toEqual([[3, 42, 1.5, -2], [3, 42, 0.1, 1e-300]]);
     }
     expect(readFileSync(join(dir, 'r.csv'), 'utf8').split('\n')[0]).toBe('run,subset,seed,timestep,substep,x,y');

@@ -11,6 +11,7 @@ import {
   type YieldPlan,
 } from '../../src/strategies/yieldManager.ts';
 import { YieldSnapshotSchema, yieldInputFromSnapshot } from '../../src/strategies/yieldManager/snapshot.ts';
+import { twoVenueRules, twoVenueSnapshot } from '../helpers/yieldSnapshot.ts';
 
 interface FixtureVector {
   id: string;
@@ -44,30 +45,6 @@ function close(actual: number, expected: number, tol: { rel?: number; abs?: numb
   expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThanOrEqual(allowed);
 }
 
-/** Two venues (a vault first, Aave last) and 10,000 USD of cash, as in the issue. */
-function base(over: Record<string, unknown> = {}): Record<string, any> {
-  return {
-    rules: {
-      positionAllocation: 0.95,
-      bufferPct: 0.01,
-      cashChangeToleranceUsd: 5,
-      weights: [
-        { venue: 'ipor', maxConcentration: 0.33 },
-        { venue: 'aave', maxConcentration: 1 },
-      ],
-    },
-    venues: { ipor: { kind: 'vault', sharePrice: 2 }, aave: { kind: 'credit_supply' } },
-    cashUsd: 10000,
-    positionsUsd: { ipor: 0, aave: 0 },
-    totalEquityUsd: 10000,
-    ...over,
-  };
-}
-
-function rules(over: Record<string, unknown>): Record<string, unknown> {
-  return { ...base().rules, ...over };
-}
-
 describe('yield manager: reference vectors', () => {
   for (const v of fixture.vectors) {
     it(`${v.id} matches the original`, () => {
@@ -93,7 +70,7 @@ describe('yield manager: reference vectors', () => {
 describe('yield manager: cash waterfall', () => {
   it('haircuts synchronous sells by bufferPct, ignores asynchronous sells, subtracts redemptions', () => {
     const plan = planOf(
-      base({
+      twoVenueSnapshot({
         pendingRedemptionsUsd: 700,
         directionalTrades: [
           { side: 'buy', reserveUsd: 3000 },
@@ -112,14 +89,14 @@ describe('yield manager: cash waterfall', () => {
   });
 
   it('leaves cash after the trades equal to what the waterfall keeps out of yield', () => {
-    const plan = planOf(base({ directionalTrades: [{ side: 'buy', reserveUsd: 1000 }], positionsUsd: { ipor: 4000, aave: 0 }, cashUsd: 6000 }));
+    const plan = planOf(twoVenueSnapshot({ directionalTrades: [{ side: 'buy', reserveUsd: 1000 }], positionsUsd: { ipor: 4000, aave: 0 }, cashUsd: 6000 }));
     close(plan.cashAfterUsd, plan.tradeCashDiffUsd + plan.alwaysInCashUsd, { abs: 1e-6 });
   });
 });
 
 describe('yield manager: rule fill and caps', () => {
   it('uses maxPoolParticipation × TVL (the original ignored it)', () => {
-    const snap = base({ directionalTrades: [{ side: 'buy', reserveUsd: 1000 }] });
+    const snap = twoVenueSnapshot({ directionalTrades: [{ side: 'buy', reserveUsd: 1000 }] });
     snap.rules.weights[0].maxPoolParticipation = 0.2;
     snap.venues.ipor.tvlUsd = 5000;
     const plan = planOf(snap);
@@ -128,7 +105,7 @@ describe('yield manager: rule fill and caps', () => {
   });
 
   it('caps by maxUsd, and keeps in cash what the capped last rule cannot take', () => {
-    const snap = base();
+    const snap = twoVenueSnapshot();
     snap.rules.weights[0].maxUsd = 1000;
     snap.rules.weights[1].maxUsd = 5000;
     const plan = planOf(snap);
@@ -141,7 +118,7 @@ describe('yield manager: rule fill and caps', () => {
   });
 
   it('winds a venue down with maxConcentration 0', () => {
-    const snap = base({ positionsUsd: { ipor: 3000, aave: 0 }, cashUsd: 7000 });
+    const snap = twoVenueSnapshot({ positionsUsd: { ipor: 3000, aave: 0 }, cashUsd: 7000 });
     snap.rules.weights[0].maxConcentration = 0;
     const plan = planOf(snap);
     expect(decision(plan, 'ipor').trade).toMatchObject({ action: 'redeem', deltaUsd: -3000, deltaShares: -1500 });
@@ -150,16 +127,16 @@ describe('yield manager: rule fill and caps', () => {
 
 describe('yield manager: trades', () => {
   it('resizes credit supply in place instead of closing and reopening it', () => {
-    const plan = planOf(base({ positionsUsd: { ipor: 3135, aave: 5000 }, cashUsd: 1865 }));
+    const plan = planOf(twoVenueSnapshot({ positionsUsd: { ipor: 3135, aave: 5000 }, cashUsd: 1865 }));
     expect(plan.trades).toEqual([{ venue: 'aave', kind: 'credit_supply', action: 'supply', deltaUsd: 1365, deltaShares: null, settlesInDays: 0 }]);
     expect(decision(plan, 'ipor').trade).toBeNull();
   });
 
   it('makes no trade when |delta| is at or below the tolerance, and says why', () => {
-    const atTolerance = planOf(base({ positionsUsd: { ipor: 3130, aave: 6370 }, cashUsd: 500 }));
+    const atTolerance = planOf(twoVenueSnapshot({ positionsUsd: { ipor: 3130, aave: 6370 }, cashUsd: 500 }));
     expect(atTolerance.trades).toEqual([]);
     expect(decision(atTolerance, 'ipor')).toMatchObject({ deltaUsd: 5, trade: null, noTradeReason: 'tolerance' });
-    const above = planOf(base({ positionsUsd: { ipor: 3129, aave: 6371 }, cashUsd: 500 }));
+    const above = planOf(twoVenueSnapshot({ positionsUsd: { ipor: 3129, aave: 6371 }, cashUsd: 500 }));
     expect(above.trades.map((t) => [t.venue, t.deltaUsd])).toEqual([
       ['aave', -6],
       ['ipor', 6],
@@ -167,16 +144,16 @@ describe('yield manager: trades', () => {
   });
 
   it('counts a desired amount below 1 USD as 0', () => {
-    const plan = planOf(base({ cashUsd: 10.5, totalEquityUsd: 10, positionsUsd: { ipor: 0, aave: 0 } }));
+    const plan = planOf(twoVenueSnapshot({ cashUsd: 10.5, totalEquityUsd: 10, positionsUsd: { ipor: 0, aave: 0 } }));
     // available = 10.5 − 0.5 = 10: ipor asks 3.3, aave 6.7 — both kept; now a tiny budget
     expect(decision(plan, 'ipor').amountUsd).toBeCloseTo(3.3, 12);
-    const tiny = planOf(base({ cashUsd: 2, totalEquityUsd: 2, positionsUsd: { ipor: 0, aave: 0 } }));
+    const tiny = planOf(twoVenueSnapshot({ cashUsd: 2, totalEquityUsd: 2, positionsUsd: { ipor: 0, aave: 0 } }));
     expect(decision(tiny, 'ipor')).toMatchObject({ askedUsd: 0.627, amountUsd: 0 });
     close(decision(tiny, 'aave').amountUsd, 1.9, { abs: 1e-12 });
   });
 
   it('orders trades: withdrawals from the last rule up, redemption requests, then deposits', () => {
-    const snap = base({ positionsUsd: { ipor: 0, aave: 9500, slow: 400 }, cashUsd: 100 });
+    const snap = twoVenueSnapshot({ positionsUsd: { ipor: 0, aave: 9500, slow: 400 }, cashUsd: 100 });
     snap.rules.weights = [
       { venue: 'slow', maxConcentration: 0 },
       { venue: 'ipor', maxConcentration: 0.33 },
@@ -190,7 +167,7 @@ describe('yield manager: trades', () => {
 
 describe('yield manager: shortfall', () => {
   it('does not fail when directional trades need more than is free: withdraws everything and reports the rest', () => {
-    const plan = planOf(base({ positionsUsd: { ipor: 1000, aave: 2000 }, cashUsd: 500, totalEquityUsd: 20000, directionalTrades: [{ side: 'buy', reserveUsd: 4000 }] }));
+    const plan = planOf(twoVenueSnapshot({ positionsUsd: { ipor: 1000, aave: 2000 }, cashUsd: 500, totalEquityUsd: 20000, directionalTrades: [{ side: 'buy', reserveUsd: 4000 }] }));
     // cash-like 3500, needs 4000 + 1000 reserve → available −1500
     close(plan.availableForYieldUsd, -1500, { abs: 1e-9 });
     close(plan.shortfallUsd, 1500, { abs: 1e-9 });
@@ -202,13 +179,13 @@ describe('yield manager: shortfall', () => {
   });
 
   it('draws the last rule (most liquid) first when only part of the yield book is needed', () => {
-    const plan = planOf(base({ positionsUsd: { ipor: 3135, aave: 6365 }, cashUsd: 500, directionalTrades: [{ side: 'buy', reserveUsd: 3000 }] }));
+    const plan = planOf(twoVenueSnapshot({ positionsUsd: { ipor: 3135, aave: 6365 }, cashUsd: 500, directionalTrades: [{ side: 'buy', reserveUsd: 3000 }] }));
     close(decision(plan, 'aave').deltaUsd, -3000 + 0.33 * 3000, { abs: 1e-9 });
     expect(plan.shortfallUsd).toBe(0);
   });
 
   it('adds money that cannot be withdrawn this cycle to the shortfall', () => {
-    const snap = base({ positionsUsd: { ipor: 1000, aave: 2000 }, cashUsd: 500, totalEquityUsd: 20000, directionalTrades: [{ side: 'buy', reserveUsd: 4000 }] });
+    const snap = twoVenueSnapshot({ positionsUsd: { ipor: 1000, aave: 2000 }, cashUsd: 500, totalEquityUsd: 20000, directionalTrades: [{ side: 'buy', reserveUsd: 4000 }] });
     snap.venues.aave.availableLiquidityUsd = 1500;
     const plan = planOf(snap);
     close(plan.shortfallUsd, 2000, { abs: 1e-9 });
@@ -219,7 +196,7 @@ describe('yield manager: shortfall', () => {
 
 describe('yield manager: withdrawable liquidity and delays', () => {
   it('never withdraws more than availableLiquidityUsd; the other venues get less', () => {
-    const snap = base({ positionsUsd: { ipor: 5000, aave: 4500 }, cashUsd: 500 });
+    const snap = twoVenueSnapshot({ positionsUsd: { ipor: 5000, aave: 4500 }, cashUsd: 500 });
     snap.venues.ipor.availableLiquidityUsd = 800;
     const plan = planOf(snap);
     expect(decision(plan, 'ipor')).toMatchObject({ askedUsd: 3135, amountUsd: 4200, lockedUsd: 4200, boundBy: 'liquidity' });
@@ -229,7 +206,7 @@ describe('yield manager: withdrawable liquidity and delays', () => {
   });
 
   it('locks money behind withdrawDelayDays, requests its redemption, and does not request it twice', () => {
-    const snap = base({ positionsUsd: { ipor: 5000, aave: 4500 }, cashUsd: 500 });
+    const snap = twoVenueSnapshot({ positionsUsd: { ipor: 5000, aave: 4500 }, cashUsd: 500 });
     snap.venues.ipor.withdrawDelayDays = 3;
     const plan = planOf(snap);
     const ipor = decision(plan, 'ipor');
@@ -241,7 +218,7 @@ describe('yield manager: withdrawable liquidity and delays', () => {
   });
 
   it('withdraws a delayed venue instant buffer now and requests the rest', () => {
-    const snap = base({ positionsUsd: { ipor: 5000, aave: 4500 }, cashUsd: 500 });
+    const snap = twoVenueSnapshot({ positionsUsd: { ipor: 5000, aave: 4500 }, cashUsd: 500 });
     snap.venues.ipor.withdrawDelayDays = 3;
     snap.venues.ipor.availableLiquidityUsd = 1000;
     const ipor = decision(planOf(snap), 'ipor');
@@ -252,7 +229,7 @@ describe('yield manager: withdrawable liquidity and delays', () => {
 
 describe('yield manager: TVL shrink', () => {
   it('flags a position above its pool-participation cap and trims it', () => {
-    const snap = base({ positionsUsd: { ipor: 3000, aave: 6500 }, cashUsd: 500 });
+    const snap = twoVenueSnapshot({ positionsUsd: { ipor: 3000, aave: 6500 }, cashUsd: 500 });
     snap.rules.weights[0].maxPoolParticipation = 0.1;
     snap.venues.ipor.tvlUsd = 20000;
     const ipor = decision(planOf(snap), 'ipor');
@@ -263,7 +240,7 @@ describe('yield manager: TVL shrink', () => {
 
 describe('yield manager: break-even gate', () => {
   function gated(entryCostUsd: number, iporApy: number, aaveApy: number): YieldPlan {
-    const snap = base({ positionsUsd: { ipor: 3000, aave: 6000 }, cashUsd: 1000 });
+    const snap = twoVenueSnapshot({ positionsUsd: { ipor: 3000, aave: 6000 }, cashUsd: 1000 });
     snap.rules.horizonDays = 30;
     snap.venues.ipor = { ...snap.venues.ipor, apy: iporApy, entryCostUsd, exitCostPct: 0.001 };
     snap.venues.aave = { ...snap.venues.aave, apy: aaveApy, entryCostUsd: 1 };
@@ -286,7 +263,7 @@ describe('yield manager: break-even gate', () => {
   });
 
   it('never holds back a withdrawal', () => {
-    const snap = base({ positionsUsd: { ipor: 4000, aave: 5500 }, cashUsd: 500 });
+    const snap = twoVenueSnapshot({ positionsUsd: { ipor: 4000, aave: 5500 }, cashUsd: 500 });
     snap.rules.horizonDays = 30;
     snap.venues.ipor = { ...snap.venues.ipor, apy: 0.2, exitCostPct: 0.05 };
     const ipor = decision(planOf(snap), 'ipor');
@@ -302,7 +279,7 @@ describe('yield manager: break-even gate', () => {
 
 describe('yield manager: kernel', () => {
   it('writes into a reused workspace with the same numbers as planYield', () => {
-    const { policy, state } = yieldInputFromSnapshot(parseConfig(YieldSnapshotSchema, base()));
+    const { policy, state } = yieldInputFromSnapshot(parseConfig(YieldSnapshotSchema, twoVenueSnapshot()));
     const ws = createYieldWorkspace(2);
     const amounts = ws.amountUsd;
     planYieldInto(policy, state, ws);
@@ -327,32 +304,32 @@ function validationError(snapshot: unknown): UserError {
 
 describe('yield manager: snapshot validation', () => {
   const cases: [string, () => unknown, string, RegExp][] = [
-    ['bufferPct 0', () => base({ rules: rules({ bufferPct: 0 }) }), 'rules.bufferPct', /0/],
-    ['cashChangeToleranceUsd 0', () => base({ rules: rules({ cashChangeToleranceUsd: 0 }) }), 'rules.cashChangeToleranceUsd', /0/],
-    ['positionAllocation 0', () => base({ rules: rules({ positionAllocation: 0 }) }), 'rules.positionAllocation', /0/],
-    ['positionAllocation above 1', () => base({ rules: rules({ positionAllocation: 1.2 }) }), 'rules.positionAllocation', /1\.2/],
-    ['no rules', () => base({ rules: rules({ weights: [] }) }), 'rules.weights', /at least one rule/],
-    ['last rule below 1', () => base({ rules: rules({ weights: [{ venue: 'ipor', maxConcentration: 0.33 }, { venue: 'aave', maxConcentration: 0.9 }] }) }), 'rules.weights[1].maxConcentration', /last rule must have maxConcentration 1/],
-    ['unknown venue', () => base({ rules: rules({ weights: [{ venue: 'ipor', maxConcentration: 0.33 }, { venue: 'aave', maxConcentration: 1 }, { venue: 'euler', maxConcentration: 1 }] }) }), 'rules.weights[2].venue', /unknown venue "euler"/],
-    ['fraction above 1', () => base({ rules: rules({ weights: [{ venue: 'ipor', maxConcentration: 0.33, maxPoolParticipation: 1.5 }, { venue: 'aave', maxConcentration: 1 }] }) }), 'rules.weights[0].maxPoolParticipation', /1\.5/],
-    ['negative fraction', () => base({ rules: rules({ weights: [{ venue: 'ipor', maxConcentration: -0.1 }, { venue: 'aave', maxConcentration: 1 }] }) }), 'rules.weights[0].maxConcentration', /-0\.1/],
-    ['duplicate venue', () => base({ rules: rules({ weights: [{ venue: 'ipor', maxConcentration: 0.3 }, { venue: 'aave', maxConcentration: 0.3 }, { venue: 'ipor', maxConcentration: 1 }] }) }), 'rules.weights[2].venue', /two rules/],
-    ['venue without a rule', () => base({ venues: { ...base().venues, morpho: { kind: 'vault', sharePrice: 1 } } }), 'venues.morpho', /has no rule/],
-    ['vault without share price', () => base({ venues: { ipor: { kind: 'vault' }, aave: { kind: 'credit_supply' } } }), 'venues.ipor.sharePrice', /required for a vault/],
-    ['credit supply with share price', () => base({ venues: { ipor: { kind: 'vault', sharePrice: 2 }, aave: { kind: 'credit_supply', sharePrice: 1 } } }), 'venues.aave.sharePrice', /only vaults/],
-    ['pool participation without TVL', () => base({ rules: rules({ weights: [{ venue: 'ipor', maxConcentration: 0.33, maxPoolParticipation: 0.1 }, { venue: 'aave', maxConcentration: 1 }] }) }), 'venues.ipor.tvlUsd', /maxPoolParticipation/],
-    ['unknown kind', () => base({ venues: { ipor: { kind: 'pool', sharePrice: 2 }, aave: { kind: 'credit_supply' } } }), 'venues.ipor.kind', /credit_supply/],
-    ['negative cash', () => base({ cashUsd: -1 }), 'cashUsd', /-1/],
-    ['NaN equity', () => base({ totalEquityUsd: NaN }), 'totalEquityUsd', /./],
-    ['position in an unknown venue', () => base({ positionsUsd: { ipor: 0, aave: 0, euler: 5 } }), 'positionsUsd.euler', /unknown venue/],
-    ['negative position', () => base({ positionsUsd: { ipor: -5, aave: 0 } }), 'positionsUsd.ipor', /-5/],
-    ['unknown field', () => base({ cash: 5 }), 'cash', /unknown field/],
-    ['bad trade side', () => base({ directionalTrades: [{ side: 'short', reserveUsd: 5 }] }), 'directionalTrades[0].side', /buy/],
-    ['asynchronous buy', () => base({ directionalTrades: [{ side: 'buy', reserveUsd: 5, async: true }] }), 'directionalTrades[0].async', /only a sell/],
-    ['queued redemption on an instant venue', () => base({ venues: { ipor: { kind: 'vault', sharePrice: 2, redeemQueuedUsd: 5 }, aave: { kind: 'credit_supply' } }, positionsUsd: { ipor: 10, aave: 0 } }), 'venues.ipor.redeemQueuedUsd', /withdrawDelayDays/],
-    ['queued redemption above the position', () => base({ venues: { ipor: { kind: 'vault', sharePrice: 2, withdrawDelayDays: 2, redeemQueuedUsd: 50 }, aave: { kind: 'credit_supply' } }, positionsUsd: { ipor: 10, aave: 0 } }), 'venues.ipor.redeemQueuedUsd', /exceeds the position/],
-    ['share price 0', () => base({ venues: { ipor: { kind: 'vault', sharePrice: 0 }, aave: { kind: 'credit_supply' } } }), 'venues.ipor.sharePrice', /0/],
-    ['horizon 0', () => base({ rules: rules({ horizonDays: 0 }) }), 'rules.horizonDays', /0/],
+    ['bufferPct 0', () => twoVenueSnapshot({ rules: twoVenueRules({ bufferPct: 0 }) }), 'rules.bufferPct', /0/],
+    ['cashChangeToleranceUsd 0', () => twoVenueSnapshot({ rules: twoVenueRules({ cashChangeToleranceUsd: 0 }) }), 'rules.cashChangeToleranceUsd', /0/],
+    ['positionAllocation 0', () => twoVenueSnapshot({ rules: twoVenueRules({ positionAllocation: 0 }) }), 'rules.positionAllocation', /0/],
+    ['positionAllocation above 1', () => twoVenueSnapshot({ rules: twoVenueRules({ positionAllocation: 1.2 }) }), 'rules.positionAllocation', /1\.2/],
+    ['no rules', () => twoVenueSnapshot({ rules: twoVenueRules({ weights: [] }) }), 'rules.weights', /at least one rule/],
+    ['last rule below 1', () => twoVenueSnapshot({ rules: twoVenueRules({ weights: [{ venue: 'ipor', maxConcentration: 0.33 }, { venue: 'aave', maxConcentration: 0.9 }] }) }), 'rules.weights[1].maxConcentration', /last rule must have maxConcentration 1/],
+    ['unknown venue', () => twoVenueSnapshot({ rules: twoVenueRules({ weights: [{ venue: 'ipor', maxConcentration: 0.33 }, { venue: 'aave', maxConcentration: 1 }, { venue: 'euler', maxConcentration: 1 }] }) }), 'rules.weights[2].venue', /unknown venue "euler"/],
+    ['fraction above 1', () => twoVenueSnapshot({ rules: twoVenueRules({ weights: [{ venue: 'ipor', maxConcentration: 0.33, maxPoolParticipation: 1.5 }, { venue: 'aave', maxConcentration: 1 }] }) }), 'rules.weights[0].maxPoolParticipation', /1\.5/],
+    ['negative fraction', () => twoVenueSnapshot({ rules: twoVenueRules({ weights: [{ venue: 'ipor', maxConcentration: -0.1 }, { venue: 'aave', maxConcentration: 1 }] }) }), 'rules.weights[0].maxConcentration', /-0\.1/],
+    ['duplicate venue', () => twoVenueSnapshot({ rules: twoVenueRules({ weights: [{ venue: 'ipor', maxConcentration: 0.3 }, { venue: 'aave', maxConcentration: 0.3 }, { venue: 'ipor', maxConcentration: 1 }] }) }), 'rules.weights[2].venue', /two rules/],
+    ['venue without a rule', () => twoVenueSnapshot({ venues: { ...twoVenueSnapshot().venues, morpho: { kind: 'vault', sharePrice: 1 } } }), 'venues.morpho', /has no rule/],
+    ['vault without share price', () => twoVenueSnapshot({ venues: { ipor: { kind: 'vault' }, aave: { kind: 'credit_supply' } } }), 'venues.ipor.sharePrice', /required for a vault/],
+    ['credit supply with share price', () => twoVenueSnapshot({ venues: { ipor: { kind: 'vault', sharePrice: 2 }, aave: { kind: 'credit_supply', sharePrice: 1 } } }), 'venues.aave.sharePrice', /only vaults/],
+    ['pool participation without TVL', () => twoVenueSnapshot({ rules: twoVenueRules({ weights: [{ venue: 'ipor', maxConcentration: 0.33, maxPoolParticipation: 0.1 }, { venue: 'aave', maxConcentration: 1 }] }) }), 'venues.ipor.tvlUsd', /maxPoolParticipation/],
+    ['unknown kind', () => twoVenueSnapshot({ venues: { ipor: { kind: 'pool', sharePrice: 2 }, aave: { kind: 'credit_supply' } } }), 'venues.ipor.kind', /credit_supply/],
+    ['negative cash', () => twoVenueSnapshot({ cashUsd: -1 }), 'cashUsd', /-1/],
+    ['NaN equity', () => twoVenueSnapshot({ totalEquityUsd: NaN }), 'totalEquityUsd', /./],
+    ['position in an unknown venue', () => twoVenueSnapshot({ positionsUsd: { ipor: 0, aave: 0, euler: 5 } }), 'positionsUsd.euler', /unknown venue/],
+    ['negative position', () => twoVenueSnapshot({ positionsUsd: { ipor: -5, aave: 0 } }), 'positionsUsd.ipor', /-5/],
+    ['unknown field', () => twoVenueSnapshot({ cash: 5 }), 'cash', /unknown field/],
+    ['bad trade side', () => twoVenueSnapshot({ directionalTrades: [{ side: 'short', reserveUsd: 5 }] }), 'directionalTrades[0].side', /buy/],
+    ['asynchronous buy', () => twoVenueSnapshot({ directionalTrades: [{ side: 'buy', reserveUsd: 5, async: true }] }), 'directionalTrades[0].async', /only a sell/],
+    ['queued redemption on an instant venue', () => twoVenueSnapshot({ venues: { ipor: { kind: 'vault', sharePrice: 2, redeemQueuedUsd: 5 }, aave: { kind: 'credit_supply' } }, positionsUsd: { ipor: 10, aave: 0 } }), 'venues.ipor.redeemQueuedUsd', /withdrawDelayDays/],
+    ['queued redemption above the position', () => twoVenueSnapshot({ venues: { ipor: { kind: 'vault', sharePrice: 2, withdrawDelayDays: 2, redeemQueuedUsd: 50 }, aave: { kind: 'credit_supply' } }, positionsUsd: { ipor: 10, aave: 0 } }), 'venues.ipor.redeemQueuedUsd', /exceeds the position/],
+    ['share price 0', () => twoVenueSnapshot({ venues: { ipor: { kind: 'vault', sharePrice: 0 }, aave: { kind: 'credit_supply' } } }), 'venues.ipor.sharePrice', /0/],
+    ['horizon 0', () => twoVenueSnapshot({ rules: twoVenueRules({ horizonDays: 0 }) }), 'rules.horizonDays', /0/],
   ];
   for (const [name, make, field, message] of cases) {
     it(`rejects ${name}`, () => {
@@ -363,7 +340,7 @@ describe('yield manager: snapshot validation', () => {
   }
 
   it('accepts the issue example and fills defaults', () => {
-    const s = parseConfig(YieldSnapshotSchema, base({ positionsUsd: undefined }));
+    const s = parseConfig(YieldSnapshotSchema, twoVenueSnapshot({ positionsUsd: undefined }));
     expect(s.pendingRedemptionsUsd).toBe(0);
     expect(s.directionalTrades).toEqual([]);
     expect(s.venues.ipor).toMatchObject({ withdrawDelayDays: 0, apy: 0, entryCostUsd: 0, exitCostPct: 0, redeemQueuedUsd: 0 });

@@ -4,7 +4,7 @@
  * `--out <file>.duckdb` writes the fund tables (see src/scenarios/fund/store.ts).
  */
 import { extname } from 'node:path';
-import { createProgress, runFundStudy, UserError, writeFundResults, type FundParams, type FundResult, type Scenario } from '../../index.ts';
+import { runFundStudy, UserError, withProgress, writeFundResults, type FundParams, type FundResult, type Scenario } from '../../index.ts';
 import { fundReportFiles, fundSummary, fundSummaryRows, type FundSummary } from '../../report/fundReport.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { writeReportDir, type ReportPaths } from '../reportDir.ts';
@@ -28,14 +28,8 @@ export async function runFundFromCli(scenario: Scenario, opts: { workers: number
   }
   const params = scenario.subsets[0] as FundParams;
   const spec = { params, days: scenario.timesteps, runs: scenario.runs, seed: scenario.seed };
-  const progress = createProgress('fund runs');
   const started = performance.now();
-  let study;
-  try {
-    study = await runFundStudy(spec, { workers: opts.workers, onProgress: (done, total) => progress.update(done, total) });
-  } finally {
-    progress.stop();
-  }
+  const study = await withProgress('fund runs', (onProgress) => runFundStudy(spec, { workers: opts.workers, onProgress }));
   if (opts.out !== undefined) await writeFundResults(opts.out, study, { model: 'fund', timesteps: spec.days, runs: spec.runs, seed: spec.seed, params });
   const { result } = study;
   const summary = fundSummary(result);

@@ -3,7 +3,7 @@
  * threads and writes the result table to DuckDB, Parquet or CSV.
  */
 import type { Command } from 'commander';
-import { defaultWorkers, loadConfigFile, parseScenario, runScenario, sinkTargetForPath, createProgress, UserError } from '../../index.ts';
+import { defaultWorkers, loadConfigFile, parseScenario, runScenario, sinkTargetForPath, withProgress, UserError } from '../../index.ts';
 import { parseNumberFlag } from '../flags.ts';
 import { runFundFromCli } from './fundRun.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
@@ -46,13 +46,7 @@ export function registerRun(program: Command): void {
       if (opts.report !== undefined) {
         throw new UserError({ field: '--report', value: opts.report, message: `model "${scenario.model}" has no report (fund scenarios without a sweep do)`, hint: 'drop --report and keep the result table with --out' });
       }
-      const progress = createProgress(`${scenario.model} runs`);
-      let result;
-      try {
-        result = await runScenario(scenario, { workers, out, onProgress: (done, total) => progress.update(done, total) });
-      } finally {
-        progress.stop();
-      }
+      const result = await withProgress(`${scenario.model} runs`, (onProgress) => runScenario(scenario, { workers, out, onProgress }));
       const { output, final, ...meta } = result;
       const json = { ...meta, output: { kind: output.kind, path: output.path ?? null, table: output.table ?? null, rows: output.rows, columns: output.columns }, final };
       return {

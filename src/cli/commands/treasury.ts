@@ -80,6 +80,10 @@ function optionalText(flag: string, raw: string | undefined, pattern: RegExp, wh
   return raw === undefined ? null : requireText(flag, raw, pattern, what);
 }
 
+/** Token symbols, as the event feed accepts them. */
+const SYMBOL = /^[A-Za-z0-9._-]{1,32}$/;
+const SYMBOL_TEXT = 'a symbol of 1-32 letters, digits, ".", "_" or "-"';
+
 function deploymentFrom(opts: InitOptions): Deployment {
   const assetDecimals = parseNumberFlag('--asset-decimals', opts.assetDecimals, { integer: true, min: 0, max: 36 }, 6);
   const shareDecimals = parseNumberFlag('--share-decimals', opts.shareDecimals, { integer: true, min: assetDecimals, max: assetDecimals + 36 }, 18);
@@ -91,8 +95,8 @@ function deploymentFrom(opts: InitOptions): Deployment {
     txHash: optionalText('--tx-hash', opts.txHash, /^0x[0-9a-fA-F]{64}$/, '0x + 64 hex digits')?.toLowerCase() ?? null,
     blockTime: blockTime === null ? null : new Date(blockTime).toISOString(),
     name: requireText('--name', opts.name, /^.{1,64}$/, 'a name of 1-64 characters'),
-    symbol: requireText('--symbol', opts.symbol, /^[A-Za-z0-9._-]{1,32}$/, 'a symbol of 1-32 letters, digits, ".", "_" or "-"'),
-    assetSymbol: requireText('--asset-symbol', opts.assetSymbol ?? 'USDC', /^[A-Za-z0-9._-]{1,32}$/, 'a symbol of 1-32 letters, digits, ".", "_" or "-"'),
+    symbol: requireText('--symbol', opts.symbol, SYMBOL, SYMBOL_TEXT),
+    assetSymbol: requireText('--asset-symbol', opts.assetSymbol ?? 'USDC', SYMBOL, SYMBOL_TEXT),
     assetDecimals,
     shareDecimals,
     initialisedAt: new Date().toISOString(),

@@ -60,7 +60,7 @@ import {
   X_TRADE_FEES,
 } from '../../strategies/deltaNeutral/exact.ts';
 import { createYieldState, createYieldWorkspace, planYieldInto, YIELD_BOUND_BY, type YieldState, type YieldWorkspace } from '../../strategies/yieldManager.ts';
-import type { FundDecisionRow, FundRunSeries, FundSleeveSeries, FundVenueSeries } from './result.ts';
+import { createFundRunSeries, type FundDecisionRow, type FundRunSeries } from './result.ts';
 import type { FundSetup } from './setup.ts';
 
 /** The fund's tokens: USDC (6 decimals) and an 18-decimal share (decimals offset 12). */
@@ -134,44 +134,13 @@ export function sampleFundMarket(setup: FundSetup, rng: Rng): FundMarket {
   return { reserves, vaults, prices, fundingApr };
 }
 
-function series(n: number): Float64Array {
-  return new Float64Array(n);
-}
-
 /**
  * Empty day-by-day series for a run (N + 1 entries each).
  *
  * @example createRunSeries(setup, 0).navUsd.length // setup.days + 1
  */
 export function createRunSeries(setup: FundSetup, run: number): FundRunSeries {
-  const n = setup.days + 1;
-  const venues: FundVenueSeries[] = setup.policy.venues.map((v) => ({
-    name: v.venue,
-    kind: v.kind,
-    valueUsd: series(n),
-    yieldEarnedUsd: series(n),
-    apy: series(n),
-    capUsd: series(n),
-    lockedUsd: series(n),
-  }));
-  const sleeve: FundSleeveSeries = { valueUsd: series(n), poolPnlUsd: series(n), shortPnlUsd: series(n), feesUsd: series(n), fundingUsd: series(n), costsUsd: series(n), lvrUsd: series(n) };
-  return {
-    run,
-    seed: run,
-    dates: setup.dates,
-    navUsd: series(n),
-    sharePrice: series(n),
-    totalShares: series(n),
-    cashUsd: series(n),
-    bufferUsd: series(n),
-    pendingRedemptionsUsd: series(n),
-    depositsUsd: series(n),
-    redemptionsPaidUsd: series(n),
-    shortfallUsd: series(n),
-    venues,
-    sleeve,
-    decisions: [],
-  };
+  return createFundRunSeries(setup.days, setup.policy.venues.map((v) => ({ name: v.venue, kind: v.kind })), run, setup.dates);
 }
 
 function hex(value: number, digits: number): string {

@@ -133,3 +133,40 @@ export interface FundResult {
   /** NAV bands across runs, per day. */
   navBands: FundBands;
 }
+
+/**
+ * Percentile bands of `n` days, all zero.
+ *
+ * @example createFundBands(366).p50.length // 366
+ */
+export function createFundBands(n: number): FundBands {
+  return { p5: new Float64Array(n), p25: new Float64Array(n), p50: new Float64Array(n), p75: new Float64Array(n), p95: new Float64Array(n) };
+}
+
+/**
+ * Zeroed day-by-day series for one run of `days` days (N + 1 entries each), one
+ * {@link FundVenueSeries} per venue (in the given order), no decisions yet.
+ *
+ * @example createFundRunSeries(365, [{ name: 'aave', kind: 'credit_supply' }]).venues[0].valueUsd.length // 366
+ */
+export function createFundRunSeries(days: number, venues: readonly Pick<FundVenueSeries, 'name' | 'kind'>[], run = 0, dates: string[] = []): FundRunSeries {
+  const n = days + 1;
+  const f = (): Float64Array => new Float64Array(n);
+  return {
+    run,
+    seed: run,
+    dates,
+    navUsd: f(),
+    sharePrice: f(),
+    totalShares: f(),
+    cashUsd: f(),
+    bufferUsd: f(),
+    pendingRedemptionsUsd: f(),
+    depositsUsd: f(),
+    redemptionsPaidUsd: f(),
+    shortfallUsd: f(),
+    venues: venues.map((v) => ({ name: v.name, kind: v.kind, valueUsd: f(), yieldEarnedUsd: f(), apy: f(), capUsd: f(), lockedUsd: f() })),
+    sleeve: { valueUsd: f(), poolPnlUsd: f(), shortPnlUsd: f(), feesUsd: f(), fundingUsd: f(), costsUsd: f(), lvrUsd: f() },
+    decisions: [],
+  };
+}

@@ -4,10 +4,12 @@
  * scenario" section documents every field with its default).
  */
 import { z } from 'zod';
+import { formatPath } from '../../core/config.ts';
 import { UserError } from '../../core/errors.ts';
 import { USDC_RATE_STRATEGY, maxShortLeverage } from '../../protocols/aave.ts';
 import { checkFlowSpec } from '../../market/flows.ts';
 import type { RateProcess } from '../../market/processes.ts';
+import { YieldRuleSchema, yieldRuleListIssues } from '../../strategies/yieldManager/snapshot.ts';
 import { RateProcessSchema } from '../cam.ts';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -60,13 +62,6 @@ const VaultSchema = z.strictObject({
 
 const VenueSchema = z.discriminatedUnion('kind', [CreditSupplySchema, VaultSchema]);
 
-const WeightSchema = z.strictObject({
-  venue: z.string().min(1),
-  maxConcentration: fraction,
-  maxPoolParticipation: fraction.optional(),
-  maxUsd: usd.optional(),
-});
-
 const RulesSchema = z.strictObject({
   /** Share of NAV always kept in cash (the yield manager's 1 − positionAllocation). */
   cashBufferPct: fraction.default(0.03),
@@ -74,7 +69,7 @@ const RulesSchema = z.strictObject({
   sellHaircutPct: finite.refine((x) => x > 0 && x <= 1, 'must be in (0, 1]').default(0.01),
   cashChangeToleranceUsd: positive.default(500),
   horizonDays: positive.optional(),
-  weights: z.array(WeightSchema).min(1, 'at least one rule is needed'),
+  weights: z.array(YieldRuleSchema).min(1, 'at least one rule is needed'),
 });
 
 /** Defaults of the seeded flow process. */
@@ -177,24 +172,17 @@ function checkSeries(field: string, process: RateProcess, timesteps: number): vo
 }
 
 /**
- * Cross-field checks of a fund scenario: the rule list against the venues (as `capflow plan`
- * checks a snapshot), the sleeve and the cash buffer together at most 1, series long enough
- * for the horizon, and the short's leverage below its maximum. Errors name `params.…`.
+ * Cross-field checks of a fund scenario: the rule list against the venues (the checks of
+ * `capflow plan`'s snapshot, {@link yieldRuleListIssues}), the sleeve and the cash buffer
+ * together at most 1, series long enough for the horizon, and the short's leverage below its
+ * maximum. Errors name `params.…`; the first problem is reported.
  *
  * @example checkFundParams(params, { timesteps: 365 })
  */
 export function checkFundParams(p: FundParams, ctx: { timesteps: number }): void {
-  const weights = p.rules.weights;
-  const last = weights.length - 1;
-  if (weights[last].maxConcentration !== 1) fail(`rules.weights[${last}].maxConcentration`, weights[last].maxConcentration, 'the last rule must have maxConcentration 1 (it takes the remainder)');
-  const ruled = new Set<string>();
-  weights.forEach((w, i) => {
-    if (p.venues[w.venue] === undefined) fail(`rules.weights[${i}].venue`, w.venue, `unknown venue "${w.venue}" (known: ${Object.keys(p.venues).join(', ')})`);
-    if (ruled.has(w.venue)) fail(`rules.weights[${i}].venue`, w.venue, `venue "${w.venue}" has two rules; give each venue one rule`);
-    ruled.add(w.venue);
-  });
+  const [ruleIssue] = yieldRuleListIssues(p.rules.weights, Object.keys(p.venues));
+  if (ruleIssue !== undefined) fail(formatPath(ruleIssue.path), ruleIssue.value, ruleIssue.message);
   for (const [name, v] of Object.entries(p.venues)) {
-    if (!ruled.has(name)) fail(`venues.${name}`, name, `venue "${name}" has no rule`, 'add it to rules.weights or remove it');
     if (v.kind === 'credit_supply') {
       checkSeries(`venues.${name}.utilisation`, v.utilisation, ctx.timesteps);
     } else {

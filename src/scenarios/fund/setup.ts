@@ -3,11 +3,12 @@
  * the flow source (seeded process or a JSON-lines feed grouped by day), the sleeve's exact
  * parameters, dates. Built once per parameter set (in each worker), shared by every run.
  */
-import { UserError } from '../../core/errors.ts';
-import { readFeedFile, relocateError } from '../../ledger/feed.ts';
+import { relocateError, UserError } from '../../core/errors.ts';
+import { readFeedFile } from '../../ledger/feed.ts';
 import type { FlowSpec } from '../../market/flows.ts';
 import { EXACT_DEFAULTS, type ExactParams } from '../../strategies/deltaNeutral/exact.ts';
-import type { YieldPolicy, YieldVenueRule } from '../../strategies/yieldManager.ts';
+import type { YieldPolicy } from '../../strategies/yieldManager.ts';
+import { yieldVenueRule } from '../../strategies/yieldManager/snapshot.ts';
 import type { FundParams, FundSleeveParams, FundVenueParams } from './schema.ts';
 
 /** Investor flows of one day read from a feed (base units). */
@@ -114,19 +115,7 @@ function sleeveParams(s: FundSleeveParams): ExactParams {
 export function compileFund(params: FundParams, days: number): FundSetup {
   if (!Number.isInteger(days) || days < 1) throw new UserError({ field: 'timesteps', value: days, message: `must be an integer >= 1, got ${days}` });
   const venues = params.rules.weights.map((w) => params.venues[w.venue]);
-  const rules: YieldVenueRule[] = params.rules.weights.map((w, i) => {
-    const v = venues[i];
-    return {
-      venue: w.venue,
-      kind: v.kind,
-      maxConcentration: w.maxConcentration,
-      maxPoolParticipation: w.maxPoolParticipation ?? null,
-      maxUsd: w.maxUsd ?? null,
-      withdrawDelayDays: v.kind === 'vault' ? v.withdrawDelayDays : 0,
-      entryCostUsd: v.entryCostUsd,
-      exitCostPct: v.exitCostPct,
-    };
-  });
+  const rules = params.rules.weights.map((w, i) => yieldVenueRule(w, venues[i]));
   const policy: YieldPolicy = {
     rules: {
       positionAllocation: 1 - params.rules.cashBufferPct,

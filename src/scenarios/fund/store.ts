@@ -13,10 +13,10 @@
  *   kind, line): `capflow treasury sync` can replay them.
  */
 import { existsSync, rmSync } from 'node:fs';
-import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
-import { duckDbApi } from '../../core/duckdb.ts';
-import { UserError } from '../../core/errors.ts';
-import type { FundBands, FundDecisionRow, FundResult, FundRunSeries, FundSleeveSeries, FundVenueSeries } from './result.ts';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { openDuckDb } from '../../core/duckdb.ts';
+import { firstErrorLine, UserError } from '../../core/errors.ts';
+import { createFundBands, createFundRunSeries, type FundBands, type FundDecisionRow, type FundResult, type FundSleeveSeries, type FundVenueSeries } from './result.ts';
 import { FUND_DAILY_COLUMNS, FUND_SUMMARY_COLUMNS, type FundStudy } from './study.ts';
 
 /** Version of the table layout written here. */
@@ -66,12 +66,7 @@ export async function writeFundResults(path: string, study: FundStudy, scenario:
   const n = result.days + 1;
   rmSync(path, { force: true });
   rmSync(`${path}.wal`, { force: true });
-  let instance: DuckDBInstance;
-  try {
-    instance = await (await duckDbApi()).DuckDBInstance.create(path, { threads: '1' });
-  } catch (e) {
-    throw new UserError({ field, value: path, message: `cannot create ${path}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, hint: 'check the directory exists and is writable' });
-  }
+  const instance = await openDuckDb(path, { threads: '1' }, { field, action: 'create', hint: 'check the directory exists and is writable' });
   const conn = await instance.connect();
   try {
     const venuesJson = JSON.stringify(detail.venues.map((v) => ({ name: v.name, kind: v.kind })));
@@ -136,7 +131,7 @@ export async function writeFundResults(path: string, study: FundStudy, scenario:
     await conn.run('CHECKPOINT');
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError({ field, value: path, message: `cannot write fund results: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, hint: 'check the path is writable' });
+    throw new UserError({ field, value: path, message: `cannot write fund results: ${firstErrorLine(e)}`, hint: 'check the path is writable' });
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -163,12 +158,7 @@ function fill(target: Float64Array, day: DuckDBValue, value: DuckDBValue): void 
  */
 export async function loadFundResult(path: string, field = '<results.duckdb>'): Promise<FundResult> {
   if (!existsSync(path)) throw new UserError({ field, value: path, message: `no such file: ${path}`, hint: 'pass the .duckdb file written by `capflow run <fund scenario> --out <file>`' });
-  let instance: DuckDBInstance;
-  try {
-    instance = await (await duckDbApi()).DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-  } catch (e) {
-    throw new UserError({ field, value: path, message: `cannot open ${path}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, hint: 'is it a DuckDB file?' });
-  }
+  const instance = await openDuckDb(path, { access_mode: 'READ_ONLY' }, { field, action: 'open', hint: 'is it a DuckDB file?' });
   const conn = await instance.connect();
   try {
     const tables = new Set((await rows(conn, "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'fund_%'")).map((r) => String(r[0])));
@@ -178,25 +168,8 @@ export async function loadFundResult(path: string, field = '<results.duckdb>'): 
     const days = num(meta[3]);
     const runs = num(meta[2]);
     const n = days + 1;
-    const f = (): Float64Array => new Float64Array(n);
-    const venueList = JSON.parse(String(meta[5])) as { name: string; kind: FundVenueSeries['kind'] }[];
-    const detail: FundRunSeries = {
-      run: 0,
-      seed: 0,
-      dates: [],
-      navUsd: f(),
-      sharePrice: f(),
-      totalShares: f(),
-      cashUsd: f(),
-      bufferUsd: f(),
-      pendingRedemptionsUsd: f(),
-      depositsUsd: f(),
-      redemptionsPaidUsd: f(),
-      shortfallUsd: f(),
-      venues: venueList.map((v) => ({ name: v.name, kind: v.kind, valueUsd: f(), yieldEarnedUsd: f(), apy: f(), capUsd: f(), lockedUsd: f() })),
-      sleeve: { valueUsd: f(), poolPnlUsd: f(), shortPnlUsd: f(), feesUsd: f(), fundingUsd: f(), costsUsd: f(), lvrUsd: f() },
-      decisions: [],
-    };
+    const venueList = JSON.parse(String(meta[5])) as Pick<FundVenueSeries, 'name' | 'kind'>[];
+    const detail = createFundRunSeries(days, venueList);
     const dailySql = `SELECT day, date, ${FUND_DAILY_COLUMNS.map(snake).join(', ')} FROM fund_daily WHERE run = 0 ORDER BY day`;
     for (const r of await rows(conn, dailySql)) {
       detail.dates.push(String(r[1]));
@@ -220,9 +193,8 @@ export async function loadFundResult(path: string, field = '<results.duckdb>'): 
     for (const r of await rows(conn, `SELECT run, ${FUND_SUMMARY_COLUMNS.map(snake).join(', ')} FROM fund_runs ORDER BY run`)) {
       FUND_SUMMARY_COLUMNS.forEach((c, j) => (summaries[c][num(r[0])] = num(r[j + 1])));
     }
-    const bands = (): FundBands => ({ p5: f(), p25: f(), p50: f(), p75: f(), p95: f() });
-    const navBands = bands();
-    const sharePriceBands = bands();
+    const navBands = createFundBands(n);
+    const sharePriceBands = createFundBands(n);
     for (const r of await rows(conn, `SELECT series, day, ${BAND_KEYS.join(', ')} FROM fund_bands ORDER BY series, day`)) {
       const target = String(r[0]) === 'navUsd' ? navBands : sharePriceBands;
       BAND_KEYS.forEach((k, j) => fill(target[k], r[1], r[j + 2]));

@@ -9,7 +9,7 @@ import { formatFeedLine } from '../../ledger/feed.ts';
 import { quantileSorted } from '../../market/stats.ts';
 import { mapRunsParallel, type ChunkTask } from '../../sim/parallel.ts';
 import { simulateFundRun } from './model.ts';
-import type { FundBands, FundResult, FundRunSeries, FundRunSummaries } from './result.ts';
+import { createFundBands, type FundBands, type FundResult, type FundRunSeries, type FundRunSummaries } from './result.ts';
 import type { FundParams } from './schema.ts';
 import { compileFund, type FundSetup } from './setup.ts';
 
@@ -127,7 +127,7 @@ export function dailyBands(daily: Float64Array, runs: number, days: number, colu
   const n = days + 1;
   const width = FUND_DAILY_COLUMNS.length;
   const c = FUND_DAILY_COLUMNS.indexOf(column);
-  const bands: FundBands = { p5: new Float64Array(n), p25: new Float64Array(n), p50: new Float64Array(n), p75: new Float64Array(n), p95: new Float64Array(n) };
+  const bands = createFundBands(n);
   const values = new Float64Array(runs);
   for (let t = 0; t < n; t++) {
     for (let r = 0; r < runs; r++) values[r] = daily[(r * n + t) * width + c];

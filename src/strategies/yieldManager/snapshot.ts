@@ -9,8 +9,13 @@ import { createYieldState, type YieldPolicy, type YieldState, type YieldVenueRul
 const usd = z.number().min(0);
 const fraction = z.number().min(0).max(1);
 
-/** One rule of the ordered list. */
-const WeightSchema = z.strictObject({
+/**
+ * One rule of the ordered list (`rules.weights[i]`): the venue and its caps. The fund
+ * scenario's rules use the same schema.
+ *
+ * @example YieldRuleSchema.parse({ venue: 'aave', maxConcentration: 1 })
+ */
+export const YieldRuleSchema = z.strictObject({
   venue: z.string().min(1),
   maxConcentration: fraction,
   maxPoolParticipation: fraction.optional(),
@@ -41,7 +46,7 @@ const RulesSchema = z.strictObject({
   bufferPct: z.number().gt(0).max(1),
   cashChangeToleranceUsd: z.number().gt(0),
   horizonDays: z.number().gt(0).optional(),
-  weights: z.array(WeightSchema).min(1, 'at least one rule is needed'),
+  weights: z.array(YieldRuleSchema).min(1, 'at least one rule is needed'),
 });
 
 type Snapshot = z.output<typeof BaseSnapshotSchema>;
@@ -56,29 +61,62 @@ const BaseSnapshotSchema = z.strictObject({
   directionalTrades: z.array(DirectionalTradeSchema).default([]),
 });
 
-type Issue = { path: (string | number)[]; message: string };
+/**
+ * A validated rule.
+ *
+ * @example const rule: YieldRuleInput = { venue: 'aave', maxConcentration: 1 };
+ */
+export type YieldRuleInput = z.output<typeof YieldRuleSchema>;
 
-/** Cross-field checks; each problem names its path. */
-function snapshotIssues(s: Snapshot): Issue[] {
-  const issues: Issue[] = [];
-  const weights = s.rules.weights;
+/**
+ * A cross-field problem: its path from the document root (`rules.weights[2].venue`), the value
+ * there, and what is wrong.
+ *
+ * @example const issue: YieldRuleIssue = { path: ['venues', 'morpho'], value: 'morpho', message: 'venue "morpho" has no rule; …' };
+ */
+export interface YieldRuleIssue {
+  path: (string | number)[];
+  /** The value at `path`, where the check knows it. */
+  value?: unknown;
+  message: string;
+}
+
+/**
+ * Checks an ordered rule list against the declared venues: the last rule takes the remainder
+ * (maxConcentration 1), every rule names a known venue, no venue has two rules and every venue
+ * has one. Returns the problems in that order (none: an empty list).
+ *
+ * @example yieldRuleListIssues([{ venue: 'aave', maxConcentration: 1 }], ['aave', 'morpho'])[0].path // ['venues', 'morpho']
+ */
+export function yieldRuleListIssues(weights: readonly YieldRuleInput[], venueNames: readonly string[]): YieldRuleIssue[] {
+  const issues: YieldRuleIssue[] = [];
   const lastIndex = weights.length - 1;
   if (weights[lastIndex].maxConcentration !== 1) {
-    issues.push({ path: ['rules', 'weights', lastIndex, 'maxConcentration'], message: 'the last rule must have maxConcentration 1 (it takes the remainder)' });
+    issues.push({ path: ['rules', 'weights', lastIndex, 'maxConcentration'], value: weights[lastIndex].maxConcentration, message: 'the last rule must have maxConcentration 1 (it takes the remainder)' });
   }
+  const known = new Set(venueNames);
   const ruled = new Set<string>();
   weights.forEach((w, i) => {
-    const venue = s.venues[w.venue];
-    if (venue === undefined) {
-      issues.push({ path: ['rules', 'weights', i, 'venue'], message: `unknown venue "${w.venue}" (known: ${Object.keys(s.venues).join(', ') || 'none'})` });
-    } else if (w.maxPoolParticipation !== undefined && venue.tvlUsd === undefined) {
-      issues.push({ path: ['venues', w.venue, 'tvlUsd'], message: `is required because rules.weights[${i}] sets maxPoolParticipation` });
-    }
-    if (ruled.has(w.venue)) issues.push({ path: ['rules', 'weights', i, 'venue'], message: `venue "${w.venue}" has two rules; give each venue one rule` });
+    if (!known.has(w.venue)) issues.push({ path: ['rules', 'weights', i, 'venue'], value: w.venue, message: `unknown venue "${w.venue}" (known: ${venueNames.join(', ') || 'none'})` });
+    if (ruled.has(w.venue)) issues.push({ path: ['rules', 'weights', i, 'venue'], value: w.venue, message: `venue "${w.venue}" has two rules; give each venue one rule` });
     ruled.add(w.venue);
   });
+  for (const name of venueNames) {
+    if (!ruled.has(name)) issues.push({ path: ['venues', name], value: name, message: `venue "${name}" has no rule; add one to rules.weights (maxConcentration 0 winds it down) or remove it` });
+  }
+  return issues;
+}
+
+/** Cross-field checks; each problem names its path. */
+function snapshotIssues(s: Snapshot): YieldRuleIssue[] {
+  const issues = yieldRuleListIssues(s.rules.weights, Object.keys(s.venues));
+  s.rules.weights.forEach((w, i) => {
+    const venue = s.venues[w.venue];
+    if (venue !== undefined && w.maxPoolParticipation !== undefined && venue.tvlUsd === undefined) {
+      issues.push({ path: ['venues', w.venue, 'tvlUsd'], message: `is required because rules.weights[${i}] sets maxPoolParticipation` });
+    }
+  });
   for (const [name, v] of Object.entries(s.venues)) {
-    if (!ruled.has(name)) issues.push({ path: ['venues', name], message: `venue "${name}" has no rule; add one to rules.weights (maxConcentration 0 winds it down) or remove it` });
     if (v.kind === 'vault' && v.sharePrice === undefined) issues.push({ path: ['venues', name, 'sharePrice'], message: 'is required for a vault (USD per share)' });
     if (v.kind === 'credit_supply' && v.sharePrice !== undefined) issues.push({ path: ['venues', name, 'sharePrice'], message: 'only vaults have a share price; remove it' });
     if (v.redeemQueuedUsd > 0 && v.withdrawDelayDays === 0) issues.push({ path: ['venues', name, 'redeemQueuedUsd'], message: 'only a venue with withdrawDelayDays > 0 can have queued redemptions' });
@@ -114,6 +152,28 @@ export const YieldSnapshotSchema = BaseSnapshotSchema.superRefine(
 export type YieldSnapshot = z.output<typeof YieldSnapshotSchema>;
 
 /**
+ * The kernel's rule for one venue: the rule's caps (absent caps become null) and the venue's
+ * withdrawal delay (0 when it has none) and trade costs.
+ *
+ * @example yieldVenueRule({ venue: 'aave', maxConcentration: 1 }, { kind: 'credit_supply', entryCostUsd: 0, exitCostPct: 0 }).maxUsd // null
+ */
+export function yieldVenueRule(
+  rule: YieldRuleInput,
+  venue: { kind: YieldVenueRule['kind']; withdrawDelayDays?: number; entryCostUsd: number; exitCostPct: number },
+): YieldVenueRule {
+  return {
+    venue: rule.venue,
+    kind: venue.kind,
+    maxConcentration: rule.maxConcentration,
+    maxPoolParticipation: rule.maxPoolParticipation ?? null,
+    maxUsd: rule.maxUsd ?? null,
+    withdrawDelayDays: venue.withdrawDelayDays ?? 0,
+    entryCostUsd: venue.entryCostUsd,
+    exitCostPct: venue.exitCostPct,
+  };
+}
+
+/**
  * Turns a validated snapshot into the kernel's input: the policy (rules and venues in rule
  * order) and the state (typed arrays in the same order).
  *
@@ -122,19 +182,7 @@ export type YieldSnapshot = z.output<typeof YieldSnapshotSchema>;
  */
 export function yieldInputFromSnapshot(s: YieldSnapshot): { policy: YieldPolicy; state: YieldState } {
   const weights = s.rules.weights;
-  const venues = weights.map((w): YieldVenueRule => {
-    const v = s.venues[w.venue];
-    return {
-      venue: w.venue,
-      kind: v.kind,
-      maxConcentration: w.maxConcentration,
-      maxPoolParticipation: w.maxPoolParticipation ?? null,
-      maxUsd: w.maxUsd ?? null,
-      withdrawDelayDays: v.withdrawDelayDays,
-      entryCostUsd: v.entryCostUsd,
-      exitCostPct: v.exitCostPct,
-    };
-  });
+  const venues = weights.map((w) => yieldVenueRule(w, s.venues[w.venue]));
   const state = createYieldState(venues.length);
   state.cashUsd = s.cashUsd;
   state.totalEquityUsd = s.totalEquityUsd;
