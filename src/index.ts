@@ -1,34 +1,50 @@
 /**
- * capflow's public library API. The CLI uses only what is exported here.
+ * capflow's public library API, layer by layer (see ../shared/DESIGN.md). The CLI uses only
+ * what is exported here.
  */
+// core/
+export * from './core/config.ts';
 export * from './core/errors.ts';
 export * from './core/fixedPoint.ts';
 export * from './core/rng.ts';
-export * from './core/config.ts';
 export * from './core/validate.ts';
+// protocols/
 export * from './protocols/aave.ts';
-export * from './protocols/leverage.ts';
-export * from './protocols/funding.ts';
-export * from './protocols/sizeRisk.ts';
 export * from './protocols/erc4626.ts';
-export * from './ledger/types.ts';
+export * from './protocols/funding.ts';
+export * from './protocols/leverage.ts';
+export * from './protocols/sizeRisk.ts';
+export * from './protocols/uniswapV2.ts';
+// market/
+export * from './market/flows.ts';
+export * from './market/prices.ts';
+export * from './market/processes.ts';
+export * from './market/stats.ts';
+export * from './market/venues.ts';
+// ledger/
 export * from './ledger/feed.ts';
+export * from './ledger/generate.ts';
 export * from './ledger/source.ts';
-export * from './ledger/treasury.ts';
 export * from './ledger/store.ts';
 export * from './ledger/sync.ts';
-export * from './ledger/generate.ts';
-export * from './protocols/uniswapV2.ts';
+export * from './ledger/treasury.ts';
+export * from './ledger/types.ts';
+// sim/
+export * from './sim/index.ts';
+// strategies/
+export * from './strategies/capitalAllocation.ts';
+export * from './strategies/deltaNeutral.ts';
 export * from './strategies/yieldManager.ts';
 export * from './strategies/yieldManager/snapshot.ts';
-export * from './market/processes.ts';
-export * from './sim/index.ts';
-export * from './strategies/capitalAllocation.ts';
+// scenarios/
 export * from './scenarios/cam.ts';
-export * from './scenarios/index.ts';
-export * from './scenarios/fund/index.ts';
-export * from './market/venues.ts';
-export * from './market/prices.ts';
-export * from './market/stats.ts';
-export * from './strategies/deltaNeutral.ts';
 export * from './scenarios/deltaNeutral.ts';
+export * from './scenarios/fund/index.ts';
+export * from './scenarios/index.ts';
+// report/
+export * from './report/charts.ts';
+export * from './report/fundReport.ts';
+export * from './report/html.ts';
+export * from './report/metrics.ts';
+export * from './report/png.ts';
+export * from './report/table.ts';

@@ -21,6 +21,7 @@ export function buildProgram(): Command {
  * 0 success, 2 bad input, 1 internal fault.
  */
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedStdout();
   const json = argv.includes('--json');
   const program = buildProgram();
   let commanderMessage = '';
@@ -46,4 +47,16 @@ export async function main(argv: string[]): Promise<number> {
     }
     return reportError(e, json);
   }
+}
+
+/**
+ * A reader that stops early (`capflow … | head`) closes stdout; the next write fails with
+ * EPIPE. That is not an error of ours: stop quietly with exit code 0, as Unix tools do.
+ */
+function exitQuietlyOnClosedStdout(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
 }

@@ -85,9 +85,10 @@ function render(option: EChartsCoreOption, width: number, height: number): strin
 
 function baseLayout(title: string, legend: boolean): EChartsCoreOption {
   return {
-    title: { text: title, left: 8, top: 4, textStyle: { fontSize: 14, fontWeight: 600 } },
-    legend: legend ? { top: 28, left: 8, type: 'plain', textStyle: { fontSize: 11 } } : undefined,
-    grid: { left: 70, right: 70, top: legend ? 64 : 44, bottom: 36 },
+    title: { text: title, left: 8, top: 6, textStyle: { fontSize: 14, fontWeight: 600 } },
+    // The legend sits under the plot, clear of the title and the axis names above it.
+    legend: legend ? { bottom: 4, left: 'center', type: 'plain', itemGap: 22, itemWidth: 18, textStyle: { fontSize: 11 } } : undefined,
+    grid: { left: 70, right: 70, top: 58, bottom: legend ? 62 : 36 },
   };
 }
 
@@ -152,6 +153,7 @@ export function fanChartSvg(spec: { title: string; x: readonly string[]; bands: 
     showSymbol: false,
     lineStyle: { width: 0 },
     areaStyle: { opacity, color: '#2563eb' },
+    itemStyle: { color: `rgba(37, 99, 235, ${Math.min(1, opacity * 2)})` }, // the legend swatch matches the band
   });
   return render(
     {
@@ -165,7 +167,7 @@ export function fanChartSvg(spec: { title: string; x: readonly string[]; bands: 
         band('25–75%', 'inner', diff(b.p75, b.p25), 0.3),
         { type: 'line', name: 'median', data: toArray(b.p50), showSymbol: false, lineStyle: { width: 2, color: '#1e3a8a' }, itemStyle: { color: '#1e3a8a' } },
       ],
-      legend: { top: 28, left: 8, data: ['5–95%', '25–75%', 'median'] },
+      legend: { bottom: 4, left: 'center', itemGap: 22, itemWidth: 18, data: ['5–95%', '25–75%', 'median'] },
     },
     spec.width ?? CHART_WIDTH,
     spec.height ?? CHART_HEIGHT,

@@ -120,20 +120,20 @@ const usd = (x: number): string => `${formatNumber(Math.round(x))} USD`;
 const ratio = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : String(x));
 
 /** Metric rows with their definitions, as the report's metrics table shows them. */
-export function fundMetricRows(summary: FundSummary): ReportMetric[] {
+export function fundMetricRows(summary: FundSummary, tag = ''): ReportMetric[] {
   const rows: ReportMetric[] = [
-    { label: 'Total return', value: pct(summary.totalReturn), definition: 'Share price at the end / share price at the start − 1 (flows do not count as return).' },
-    { label: 'CAGR', value: pct(summary.cagr), definition: `(1 + total return)^(1/years) − 1 over ${formatNumber(summary.years, 4)} years (${summary.days} days / 365).` },
-    { label: 'Volatility', value: pct(summary.volatility), definition: 'Standard deviation of daily share-price returns (n − 1) × √365.' },
-    { label: 'Sharpe', value: ratio(summary.sharpe), definition: 'Mean daily return / its standard deviation × √365, risk-free rate 0.' },
-    { label: 'Sortino', value: ratio(summary.sortino), definition: 'Mean daily return / √(Σ min(r, 0)² / n) × √365.' },
-    { label: 'Max drawdown', value: pct(summary.maxDrawdown), definition: 'Deepest fall of the share price from its running peak.' },
-    { label: 'Calmar', value: ratio(summary.calmar), definition: 'CAGR / |max drawdown|.' },
-    { label: 'Days with a redemption shortfall', value: String(summary.shortfallDays), definition: 'Days on which redemptions due could not be paid in full from cash and withdrawable positions.' },
+    { label: `Total return${tag}`, value: pct(summary.totalReturn), definition: 'Share price at the end / share price at the start − 1 (flows do not count as return).' },
+    { label: `CAGR${tag}`, value: pct(summary.cagr), definition: `(1 + total return)^(1/years) − 1 over ${formatNumber(summary.years, 4)} years (${summary.days} days / 365).` },
+    { label: `Volatility${tag}`, value: pct(summary.volatility), definition: 'Standard deviation of daily share-price returns (n − 1) × √365.' },
+    { label: `Sharpe${tag}`, value: ratio(summary.sharpe), definition: 'Mean daily return / its standard deviation × √365, risk-free rate 0.' },
+    { label: `Sortino${tag}`, value: ratio(summary.sortino), definition: 'Mean daily return / √(Σ min(r, 0)² / n) × √365.' },
+    { label: `Max drawdown${tag}`, value: pct(summary.maxDrawdown), definition: 'Deepest fall of the share price from its running peak.' },
+    { label: `Calmar${tag}`, value: ratio(summary.calmar), definition: 'CAGR / |max drawdown|.' },
+    { label: `Days with a redemption shortfall${tag}`, value: String(summary.shortfallDays), definition: 'Days on which redemptions due could not be paid in full from cash and withdrawable positions.' },
   ];
   for (const [venue, y] of Object.entries(summary.realisedYieldByVenue)) {
     rows.push({
-      label: `Realised yield: ${venue}`,
+      label: `Realised yield: ${venue}${tag}`,
       value: pct(y),
       definition: `Yield earned (${usd(summary.yieldEarnedByVenueUsd[venue])}) / time-weighted average position value, annualised without compounding.`,
     });
@@ -145,9 +145,15 @@ function venueSeries(run: FundRunSeries, pick: (v: FundRunSeries['venues'][numbe
   return [...run.venues.map((v) => ({ name: v.name, values: pick(v) })), ...extra];
 }
 
+/** " (run 0)" for a Monte Carlo study, whose single-path charts and cards show its first run; "" otherwise. */
+export function detailTag(result: FundResult): string {
+  return result.runs > 1 ? ` (run ${result.detail.run})` : '';
+}
+
 /** The single-path charts of the detailed run (NAV and share price first: the main chart). */
 export function fundDetailCharts(result: FundResult): ReportChart[] {
   const d = result.detail;
+  const tag = detailTag(result);
   const x = d.dates;
   const s = d.sleeve;
   return [
@@ -155,14 +161,14 @@ export function fundDetailCharts(result: FundResult): ReportChart[] {
       id: 'chart-nav',
       title: 'NAV and share price',
       caption: 'NAV moves with deposits, redemptions and returns; the share price moves only with returns.',
-      svg: lineChartSvg({ title: 'NAV and share price', x, yName: 'NAV (USD)', y2Name: 'USD / share', series: [{ name: 'NAV', values: d.navUsd, area: true }, { name: 'share price', values: d.sharePrice, rightAxis: true }] }),
+      svg: lineChartSvg({ title: `NAV and share price${tag}`, x, yName: 'NAV (USD)', y2Name: 'USD / share', series: [{ name: 'NAV', values: d.navUsd, area: true }, { name: 'share price', values: d.sharePrice, rightAxis: true }] }),
     },
     {
       id: 'chart-allocation',
       title: 'Allocation by venue',
       caption: 'End-of-day value held in each venue, the delta-neutral sleeve and cash (stacked).',
       svg: lineChartSvg({
-        title: 'Allocation by venue',
+        title: `Allocation by venue${tag}`,
         x,
         yName: 'USD',
         series: [...venueSeries(d, (v) => v.valueUsd), { name: 'delta-neutral sleeve', values: s.valueUsd }, { name: 'cash', values: d.cashUsd }].map((v) => ({ ...v, stack: 'alloc' })),
@@ -173,7 +179,7 @@ export function fundDetailCharts(result: FundResult): ReportChart[] {
       title: 'Cash, buffer and pending redemptions',
       caption: 'Idle cash against the cash the rules keep and the redemptions waiting to be paid.',
       svg: lineChartSvg({
-        title: 'Cash, buffer and pending redemptions',
+        title: `Cash, buffer and pending redemptions${tag}`,
         x,
         yName: 'USD',
         series: [
@@ -187,14 +193,14 @@ export function fundDetailCharts(result: FundResult): ReportChart[] {
       id: 'chart-yield',
       title: 'Yield earned by venue',
       caption: 'Cumulative interest and vault yield earned since inception.',
-      svg: lineChartSvg({ title: 'Yield earned by venue (cumulative)', x, yName: 'USD', series: venueSeries(d, (v) => v.yieldEarnedUsd) }),
+      svg: lineChartSvg({ title: `Yield earned by venue (cumulative)${tag}`, x, yName: 'USD', series: venueSeries(d, (v) => v.yieldEarnedUsd) }),
     },
     {
       id: 'chart-sleeve',
       title: 'Delta-neutral sleeve: PnL split',
       caption: 'Pool value change (incl. impermanent loss), short PnL, pool fees, funding, trading costs, and the LVR estimate σ²/8 of pool value per unit time — the convexity cost that rebalancing cannot remove.',
       svg: lineChartSvg({
-        title: 'Delta-neutral sleeve PnL (cumulative)',
+        title: `Delta-neutral sleeve PnL (cumulative)${tag}`,
         x,
         yName: 'USD',
         series: [
@@ -211,7 +217,7 @@ export function fundDetailCharts(result: FundResult): ReportChart[] {
       id: 'chart-drawdown',
       title: 'Drawdown',
       caption: 'Share price relative to its running peak.',
-      svg: lineChartSvg({ title: 'Share-price drawdown', x, percent: true, series: [{ name: 'drawdown', values: drawdownSeries(d.sharePrice), area: true }] }),
+      svg: lineChartSvg({ title: `Share-price drawdown${tag}`, x, percent: true, series: [{ name: 'drawdown', values: drawdownSeries(d.sharePrice), area: true }] }),
     },
   ];
 }
@@ -256,23 +262,24 @@ export const DECISION_ROWS_SHOWN = 400;
 export function fundReportDocument(result: FundResult, summary: FundSummary): ReportDocument {
   const decisions = result.detail.decisions.filter((r) => r.action !== 'none');
   const mc = summary.monteCarlo;
+  const tag = detailTag(result);
   return {
     title: `capflow — ${result.name}`,
     subtitle: `${summary.days} days from ${summary.startDate} to ${summary.endDate} · ${result.runs} run${result.runs === 1 ? '' : 's'} · seed ${result.seed}`,
     cards: [
-      { label: 'Final NAV', value: usd(summary.finalNavUsd) },
-      { label: 'Share price', value: `${summary.finalSharePrice.toFixed(4)} USD` },
-      { label: 'Total return', value: pct(summary.totalReturn) },
-      { label: 'Sharpe', value: ratio(summary.sharpe) },
-      { label: 'Max drawdown', value: pct(summary.maxDrawdown) },
-      { label: 'Shortfall days', value: String(summary.shortfallDays) },
+      { label: `Final NAV${tag}`, value: usd(summary.finalNavUsd) },
+      { label: `Share price${tag}`, value: `${summary.finalSharePrice.toFixed(4)} USD` },
+      { label: `Total return${tag}`, value: pct(summary.totalReturn) },
+      { label: `Sharpe${tag}`, value: ratio(summary.sharpe) },
+      { label: `Max drawdown${tag}`, value: pct(summary.maxDrawdown) },
+      { label: `Shortfall days${tag}`, value: String(summary.shortfallDays) },
       ...(mc ? [{ label: `Median return (${result.runs} runs)`, value: pct(mc.totalReturn.p50) }, { label: '5% worst return', value: pct(mc.totalReturn.p5) }] : []),
     ],
     charts: [...fundDetailCharts(result), ...(result.runs > 1 ? fundMonteCarloCharts(result) : [])],
-    metrics: fundMetricRows(summary),
+    metrics: fundMetricRows(summary, tag),
     tables: [
       {
-        title: 'Yield manager decisions (run 0, days with a trade)',
+        title: `Yield manager decisions (run ${result.detail.run}, days with a trade)`,
         caption: decisions.length > DECISION_ROWS_SHOWN ? `First ${DECISION_ROWS_SHOWN} of ${decisions.length} rows; the results database has every row.` : undefined,
         headers: ['day', 'venue', 'asked (USD)', 'bound by', 'accepted (USD)', 'existing (USD)', 'delta (USD)', 'action'],
         rows: decisions.slice(0, DECISION_ROWS_SHOWN).map((r) => [
@@ -294,6 +301,7 @@ export function fundReportDocument(result: FundResult, summary: FundSummary): Re
 /** Rows for the terminal summary table: [label, value, unit]. */
 export function fundSummaryRows(summary: FundSummary): Array<[string, number | string, string]> {
   const rows: Array<[string, number | string, string]> = [
+    ...(summary.runs > 1 ? [['single-path metrics of', 'run 0', `of ${summary.runs} runs (spread across runs at the end)`] as [string, string, string]] : []),
     ['final NAV', Math.round(summary.finalNavUsd * 100) / 100, 'USD'],
     ['final share price', Number(summary.finalSharePrice.toFixed(6)), 'USD/share'],
     ['total return', pct(summary.totalReturn), ''],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runCli, runCliJson } from '../helpers/cli.ts';
+import { spawnSync } from 'node:child_process';
+import { ROOT, runCli, runCliJson } from '../helpers/cli.ts';
 
 describe('capflow CLI', () => {
   it('prints help and exits 0', () => {
@@ -20,5 +21,11 @@ describe('capflow CLI', () => {
     expect(r.code).toBe(2);
     expect(r.json.error.message).toBeTypeOf('string');
     expect(r.json.error).toHaveProperty('field');
+  });
+
+  it('stops quietly when the reader closes the pipe early', () => {
+    const big = spawnSync('bash', ['-o', 'pipefail', '-c', `for i in 1 2 3 4 5; do "${process.execPath}" bin/capflow delta-neutral --help | head -c 1 >/dev/null || exit 9; done`], { cwd: ROOT, encoding: 'utf8' });
+    expect(big.stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(big.status).toBe(0);
   });
 });

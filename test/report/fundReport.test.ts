@@ -36,7 +36,8 @@ describe('fund report', () => {
     expect(many.charts.map((c) => c.id)).toContain('chart-fan');
     expect(many.charts.map((c) => c.id)).toContain('chart-return-hist');
     expect(many.charts.map((c) => c.id)).toContain('chart-drawdown-hist');
-    expect(many.metrics.map((m) => m.label)).toContain('Calmar');
+    expect(many.metrics.map((m) => m.label)).toContain('Calmar (run 0)');
+    expect(one.metrics.map((m) => m.label)).toContain('Calmar');
     // Only decisions that trade are listed.
     expect(one.tables[0].rows.every((r) => r[7] !== 'none')).toBe(true);
   });
@@ -50,5 +51,8 @@ describe('fund report', () => {
     expect(json.monteCarlo.totalReturn.p50).toBeTypeOf('number');
     expect(files.mainChartPng.subarray(1, 4).toString()).toBe('PNG');
     expect(fundSummaryRows(files.summary).map((r) => r[0])).toContain('return p5 / p50 / p95');
+    expect(fundSummaryRows(files.summary)[0]).toEqual(['single-path metrics of', 'run 0', 'of 20 runs (spread across runs at the end)']);
+    expect(files.html).toContain('Final NAV (run 0)');
+    expect(fundSummaryRows(fundSummary(single))[0][0]).toBe('final NAV');
   });
 });
