@@ -18,6 +18,7 @@ import { fillRateProcess, type RateProcess } from '../market/processes.ts';
 import { defineBlock, type Model } from '../sim/model.ts';
 import {
   balanceChange,
+  checkTotalBalance,
   emptyTotals,
   endogenousTargetWeights,
   executeTransfers,
@@ -112,7 +113,8 @@ export function checkCamParams(params: CamParams, ctx: { timesteps: number }): v
   if (params.volatileRisk.kind === 'series' && params.volatileRisk.values.length < ctx.timesteps + 1) {
     throw new UserError({ field: 'params.volatileRisk.values', value: params.volatileRisk.values.length, message: `needs ${ctx.timesteps + 1} values, got ${params.volatileRisk.values.length}` });
   }
-  if (!(params.deposits.reduce((s, d) => s + d.balance, 0) > 0)) {
+  const total = checkTotalBalance(params.deposits.map((d) => d.balance), (i) => `params.deposits[${i}].balance`);
+  if (!(total > 0)) {
     throw new UserError({ field: 'params.deposits', message: 'the total balance must be > 0' });
   }
   if (params.rebalanceDurationDays < params.dtDays) {

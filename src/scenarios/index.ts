@@ -23,7 +23,7 @@
  */
 import { z } from 'zod';
 import { parseConfig } from '../core/config.ts';
-import { UserError } from '../core/errors.ts';
+import { relocateError, showValue, UserError } from '../core/errors.ts';
 import type { Seed } from '../core/rng.ts';
 import { KEY_COLUMNS, runJobs, type ResultChunk, type SubstepRecording } from '../sim/engine.ts';
 import type { Model, State } from '../sim/model.ts';
@@ -121,7 +121,19 @@ export interface Scenario {
 }
 
 /**
- * Validates a parsed scenario file; `source` names the file in errors.
+ * Names a sweep subset by its index and swept values, for errors.
+ *
+ * @example sweepSubsetLabel(0, { rebalanceDurationDays: 0.1 }) // 'sweep subset 0 (rebalanceDurationDays = 0.1)'
+ */
+export function sweepSubsetLabel(index: number, overrides: Record<string, unknown>): string {
+  const values = Object.entries(overrides).map(([key, value]) => `${key} = ${showValue(value)}`);
+  return `sweep subset ${index}${values.length > 0 ? ` (${values.join(', ')})` : ''}`;
+}
+
+/**
+ * Validates a parsed scenario file; `source` names the file in errors. An error in one subset
+ * of a sweep names the subset before the field: `sweep subset 0 (rebalanceDurationDays = 0.1):
+ * params.rebalanceDurationDays`.
  *
  * @example parseScenario({ model: 'cam', timesteps: 10, params: { deposits: [...] } }, 'x.yaml')
  */
@@ -141,9 +153,13 @@ export function parseScenario(data: unknown, source = ''): Scenario {
   const values = doc.sweep?.parameters ?? {};
   const overrides = sweepOverrides(values, mode);
   const subsets = expandSweep(doc.params, values, mode).map((p, i) => {
-    const params = parseConfig(entry.params, p, `${source ? `${source}, ` : ''}sweep subset ${i}`);
-    entry.check?.(params, { timesteps: doc.timesteps });
-    return params;
+    try {
+      const { params } = parseConfig(z.strictObject({ params: entry.params }), { params: p }, source); // errors name params.…
+      entry.check?.(params, { timesteps: doc.timesteps });
+      return params;
+    } catch (e) {
+      throw doc.sweep === undefined ? e : relocateError(e, (field) => (field === '' ? sweepSubsetLabel(i, overrides[i]) : `${sweepSubsetLabel(i, overrides[i])}: ${field}`));
+    }
   });
   return { model: entry.name, timesteps: doc.timesteps, runs: doc.runs, seed: doc.seed, substeps: doc.substeps, subsets, overrides };
 }
@@ -219,7 +235,8 @@ function finalCollector(scenario: Scenario): { add(chunk: ResultChunk): void; st
 }
 
 /**
- * Runs a scenario on `workers` threads and streams its rows to `out` (default: memory).
+ * Runs a scenario on `workers` threads and streams its rows to `out` (default: memory). The
+ * output path is checked before any run; a failed run writes nothing (an existing file stays).
  *
  * @example
  * const result = await runScenario(parseScenario(doc), { workers: 2, out: { kind: 'parquet', path: 'cam.parquet' } });
@@ -240,7 +257,6 @@ export async function runScenario(
     timesteps: scenario.timesteps,
     substeps: scenario.substeps,
   };
-  let output: SinkSummary;
   try {
     await mapRunsParallel<ScenarioPayload, ResultChunk>({
       workerModule: new URL(import.meta.url),
@@ -254,9 +270,11 @@ export async function runScenario(
         await sink.write(chunk);
       },
     });
-  } finally {
-    output = await sink.close();
+  } catch (e) {
+    await sink.abort(); // a failed run leaves no output (and an existing file as it was)
+    throw e;
   }
+  const output = await sink.close();
   return {
     model: scenario.model,
     timesteps: scenario.timesteps,

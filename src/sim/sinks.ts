@@ -5,12 +5,16 @@
  * to memory, a DuckDB database file, a Parquet file or a CSV file (the last two are written by
  * DuckDB's `COPY … TO`, single-threaded, so the same rows give the same bytes). `seed` is the
  * master seed; run `r` drew from `Rng.stream(seed, r)`.
+ *
+ * File output is atomic: the path is checked when the sink opens (before any run), rows go to
+ * a temporary file beside it, and `close()` renames that into place; `abort()` (a failed run)
+ * removes it and leaves an existing file untouched.
  */
-import { rmSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckDbApi } from '../core/duckdb.ts';
-import { UserError } from '../core/errors.ts';
+import { firstErrorLine, UserError } from '../core/errors.ts';
+import { beginOutput, checkOutputPath } from '../core/outputFile.ts';
 import type { Seed } from '../core/rng.ts';
 import { concatChunks, KEY_COLUMNS, type ResultChunk } from './engine.ts';
 
@@ -34,10 +38,13 @@ export interface SinkSummary {
   result?: ResultChunk;
 }
 
-/** A destination for result rows. */
+/** A destination for result rows: `write` chunks, then `close` (done) or `abort` (failed run). */
 export interface ResultSink {
   write(chunk: ResultChunk): Promise<void>;
+  /** Finishes the output (a file sink moves its file into place). */
   close(): Promise<SinkSummary>;
+  /** Drops the output (a file sink removes its temporary file; an existing file stays). */
+  abort(): Promise<void>;
 }
 
 /** The default table name. */
@@ -45,15 +52,20 @@ export const RESULTS_TABLE = 'results';
 
 /**
  * The sink for an output path, by extension: `.duckdb`/`.db` → DuckDB file, `.parquet`, `.csv`.
+ * Also checks that the path can be written (its directory exists and is writable), so a bad
+ * `--out` is reported before anything runs.
  *
  * @example sinkTargetForPath('runs.parquet') // { kind: 'parquet', path: 'runs.parquet' }
  */
 export function sinkTargetForPath(path: string, field = '--out'): SinkTarget {
   const ext = extname(path).toLowerCase();
-  if (ext === '.duckdb' || ext === '.db') return { kind: 'duckdb', path };
-  if (ext === '.parquet') return { kind: 'parquet', path };
-  if (ext === '.csv') return { kind: 'csv', path };
-  throw new UserError({ field, value: path, message: `unsupported output type "${ext || '(none)'}"`, hint: 'use a .duckdb, .parquet or .csv file' });
+  let target: SinkTarget;
+  if (ext === '.duckdb' || ext === '.db') target = { kind: 'duckdb', path };
+  else if (ext === '.parquet') target = { kind: 'parquet', path };
+  else if (ext === '.csv') target = { kind: 'csv', path };
+  else throw new UserError({ field, value: path, message: `unsupported output type "${ext || '(none)'}"`, hint: 'use a .duckdb, .parquet or .csv file' });
+  checkOutputPath(path, field);
+  return target;
 }
 
 function quoteIdent(name: string): string {
@@ -98,27 +110,31 @@ function memorySink(): ResultSink {
       const result = concatChunks(parts);
       return { kind: 'memory', rows: result.rows, columns: result.columns, result };
     },
+    async abort() {
+      parts.length = 0;
+    },
   };
 }
 
 async function duckdbSink(target: Exclude<SinkTarget, { kind: 'memory' }>, seed: bigint): Promise<ResultSink> {
   const isFile = target.kind === 'duckdb';
   const table = target.kind === 'duckdb' ? (target.table ?? RESULTS_TABLE) : RESULTS_TABLE;
-  if (isFile) {
-    rmSync(target.path, { force: true });
-    rmSync(`${target.path}.wal`, { force: true });
-  }
+  const out = beginOutput(target.path, '--out');
   let instance: DuckDBInstance;
   try {
-    instance = await (await duckDbApi()).DuckDBInstance.create(isFile ? target.path : ':memory:', { threads: '1' });
+    instance = await (await duckDbApi()).DuckDBInstance.create(isFile ? out.tempPath : ':memory:', { threads: '1' });
   } catch (e) {
-    throw new UserError({ field: '--out', value: target.path, message: `cannot open DuckDB output: ${e instanceof Error ? e.message : String(e)}`, hint: 'check the directory exists and is writable' });
+    out.discard();
+    throw new UserError({ field: '--out', value: target.path, message: `cannot open DuckDB output: ${firstErrorLine(e)}`, hint: 'check the directory exists and is writable' });
   }
   const connection: DuckDBConnection = await instance.connect();
   let appender: DuckDBAppender | undefined;
   let columns: string[] = [];
   let rows = 0;
+  let closed = false;
   const closeAll = (): void => {
+    if (closed) return;
+    closed = true;
     connection.closeSync();
     instance.closeSync();
   };
@@ -137,18 +153,33 @@ async function duckdbSink(target: Exclude<SinkTarget, { kind: 'memory' }>, seed:
     async close() {
       try {
         if (appender === undefined) await connection.run(createTableSql(table, [...KEY_COLUMNS]));
-        else appender.closeSync();
-        if (target.kind === 'parquet') await connection.run(`COPY ${quoteIdent(table)} TO ${sqlString(target.path)} (FORMAT parquet)`);
-        if (target.kind === 'csv') await connection.run(`COPY ${quoteIdent(table)} TO ${sqlString(target.path)} (FORMAT csv, HEADER true)`);
+        else {
+          appender.closeSync();
+          appender = undefined;
+        }
+        if (target.kind === 'parquet') await connection.run(`COPY ${quoteIdent(table)} TO ${sqlString(out.tempPath)} (FORMAT parquet)`);
+        if (target.kind === 'csv') await connection.run(`COPY ${quoteIdent(table)} TO ${sqlString(out.tempPath)} (FORMAT csv, HEADER true)`);
         if (isFile) await connection.run('CHECKPOINT');
-      } catch (e) {
-        throw new UserError({ field: '--out', value: target.path, message: `cannot write results: ${e instanceof Error ? e.message : String(e)}`, hint: 'check the path is writable' });
-      } finally {
         closeAll();
+      } catch (e) {
+        closeAll();
+        out.discard();
+        throw new UserError({ field: '--out', value: target.path, message: `cannot write results: ${firstErrorLine(e)}`, hint: 'check the path is writable' });
       }
+      out.commit();
       const outColumns = [...(columns.length > 0 ? columns : KEY_COLUMNS)];
       outColumns.splice(2, 0, 'seed');
       return { kind: target.kind, rows, columns: outColumns, path: target.path, table: isFile ? table : undefined };
+    },
+    async abort() {
+      try {
+        appender?.closeSync();
+      } catch {
+        // the rows are being dropped: an appender that cannot flush them changes nothing
+      } finally {
+        closeAll();
+        out.discard();
+      }
     },
   };
 }

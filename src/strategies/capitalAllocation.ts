@@ -306,6 +306,36 @@ export interface RebalancePlan {
   volume: number;
 }
 
+/**
+ * The largest Σ balances a rebalance of `n` deposits accepts: Number.MAX_VALUE / (16·n). Below
+ * it every intermediate result is finite: |b_i| ≤ total and Σ|b_i| ≤ 2·total; the largest
+ * product, `fei-reference`'s 6·Σ_k (n−1−2k)·b_k, stays below 12·(n−1)·total; transfer volumes
+ * stay below 20·total; exact execution needs multiples of its grid up to 2·total.
+ *
+ * @example maxTotalBalance(2) === Number.MAX_VALUE / 32 // true
+ */
+export function maxTotalBalance(n: number): number {
+  return Number.MAX_VALUE / (16 * Math.max(n, 1));
+}
+
+/**
+ * Checks that Σ balances is finite and at most {@link maxTotalBalance}(n); returns it. The
+ * error names `fieldOf(i)` for the first balance at which the running sum goes over.
+ *
+ * @example checkTotalBalance([700, 300], (i) => `--current[${i}]`) // 1000
+ */
+export function checkTotalBalance(balances: ArrayLike<number>, fieldOf: (i: number) => string): number {
+  const limit = maxTotalBalance(balances.length);
+  let total = 0;
+  for (let i = 0; i < balances.length; i++) {
+    total += balances[i];
+    if (!(total <= limit)) {
+      throw new UserError({ field: fieldOf(i), value: balances[i], message: `Σ balances through deposit ${i} is ${total}, above the largest total ${limit.toPrecision(4)} for ${balances.length} deposits`, hint: 'the sum of balances and every result must be finite: give balances in larger units, e.g. millions of USD' });
+    }
+  }
+  return total;
+}
+
 function checkVector(field: string, values: readonly number[], what: string): void {
   values.forEach((v, i) => {
     if (!Number.isFinite(v) || v < 0) throw new UserError({ field: `${field}[${i}]`, value: v, message: `${what} must be a finite number >= 0, got ${v}` });
@@ -321,6 +351,7 @@ function checkVector(field: string, values: readonly number[], what: string): vo
  */
 export function rebalancePlan(balances: readonly number[], targetWeights: readonly number[], rate: number, method: TransferMethod = 'direct'): RebalancePlan {
   checkVector('--current', balances, 'a balance');
+  checkTotalBalance(balances, () => '--current');
   checkVector('--target', targetWeights, 'a weight');
   if (targetWeights.length !== balances.length) {
     throw new UserError({ field: '--target', value: targetWeights.length, message: `has ${targetWeights.length} weights for ${balances.length} balances`, hint: 'give one weight per deposit' });

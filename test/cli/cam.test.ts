@@ -40,6 +40,7 @@ describe('capflow cam rebalance', () => {
       [['--current', '700,300', '--target', '0.4,0.6', '--rate', '2'], '--rate'],
       [['--current', '700,300', '--target', '0.4,0.6', '--method', 'magic'], '--method'],
       [['--target', '0.4,0.6'], '--current'],
+      [['--current', '1e308,1e308', '--target', '0.1,0.9'], '--current'],
     ] as const) {
       const { code, json } = runCliJson(['cam', 'rebalance', ...args]);
       expect(code).toBe(2);

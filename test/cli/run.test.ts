@@ -91,6 +91,12 @@ sweep:
       [['run', 'examples/cam.yaml', '--runs', '1.5'], '--runs'],
       [['run', 'examples/cam.yaml', '--seed', '-1'], '--seed'],
       [['run', 'examples/cam.yaml', '--out', 'x.txt'], '--out'],
+      [['run', 'examples/cam.yaml', '--out', join(dir, 'missing', 'x.parquet')], '--out'],
+      [['run', bad('h.yaml', `model: cam\ntimesteps: 3\n${deposits.replaceAll('balance: 1,', 'balance: 1e308,')}`)], 'params.deposits[0].balance'],
+      [
+        ['run', bad('w.yaml', `model: cam\ntimesteps: 3\n${deposits}sweep:\n  parameters:\n    rebalanceDurationDays: [0.1, 30]\n`)],
+        'sweep subset 0 (rebalanceDurationDays = 0.1): params.rebalanceDurationDays',
+      ],
     ];
     for (const [args, field] of cases) {
       const { code, json } = runCliJson(args);

@@ -124,4 +124,11 @@ describe('cam model: defaults and Monte Carlo', () => {
     const alpha = parseConfig(CamParamsSchema, { ...base, concentration: [1, 1] });
     expect(() => checkCamParams(alpha, { timesteps: 10 })).toThrow(/params\.concentration/);
   });
+
+  it('refuses balances whose sum is not finite, naming the balance where it overflows', () => {
+    const huge = parseConfig(CamParamsSchema, { ...base, deposits: base.deposits.map((d) => ({ ...d, balance: 1e308 })) });
+    expect(() => checkCamParams(huge, { timesteps: 10 })).toThrow(/^params\.deposits\[0\]\.balance: Σ balances through deposit 0 is 1e\+308/);
+    const sumOverflows = parseConfig(CamParamsSchema, { ...base, deposits: base.deposits.map((d) => ({ ...d, balance: 2e306 })) });
+    expect(() => checkCamParams(sumOverflows, { timesteps: 10 })).toThrow(/^params\.deposits\[1\]\.balance/);
+  });
 });

@@ -38,6 +38,7 @@ describe('capflow run <fund scenario>', () => {
       [text.replace('sharePct: 0.15 ', 'sharePct: 0.99 '), 'params.sleeve.sharePct'],
       [text.replace('initialDepositUsd: 5000000', 'initialDepositUsd: -1'), 'params.initialDepositUsd'],
       [text.replace('  redemptions:\n', '  redemptionz: 1\n  redemptions:\n'), 'params.redemptionz'],
+      [text.replace('startDate: 2025-01-01', 'startDate: 2025-13-01'), 'params.startDate'],
     ];
     for (const [body, field] of cases) {
       expect(body).not.toBe(text);
@@ -53,5 +54,12 @@ describe('capflow run <fund scenario>', () => {
     const r = runCli(['run', 'examples/fund.yaml', '--out', join(dir, 'fund.parquet')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--out');
+  });
+
+  it('exits 2 naming --out when its directory is missing', () => {
+    const r = runCliJson(['run', 'examples/fund.yaml', '--out', join(dir, 'missing', 'fund.duckdb')]);
+    expect(r.code).toBe(2);
+    expect(r.json.error.field).toBe('--out');
+    expect(r.json.error.message).toMatch(/missing is not there/);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,6 +80,22 @@ describe('fund study', async () => {
     await writeFundResults(path, one, doc);
     const loaded = await loadFundResult(path);
     expectSameResult(one.result, loaded);
+  });
+
+  it('writes atomically: a failed write keeps the old file and leaves no temporary file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capflow-fund-'));
+    const path = join(dir, 'fund.duckdb');
+    const old = await runFundStudy({ ...spec, runs: 2, seed: 3 }, { workers: 1 });
+    await writeFundResults(path, old, doc);
+    const broken = { ...one, ledgerLines: ['not json'] }; // fails on the last table
+    await expect(writeFundResults(path, broken, doc)).rejects.toSatisfy((e) => isUserError(e) && e.field === '--out');
+    expectSameResult(old.result, await loadFundResult(path));
+    expect(readdirSync(dir)).toEqual(['fund.duckdb']);
+  });
+
+  it('checks the directory before writing, naming the field', async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'capflow-fund-')), 'missing', 'fund.duckdb');
+    await expect(writeFundResults(missing, one, doc)).rejects.toSatisfy((e) => isUserError(e) && e.field === '--out' && /is not there/.test(e.message));
   });
 
   it('refuses a missing file and a file without fund tables, naming the argument', async () => {

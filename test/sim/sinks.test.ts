@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isUserError } from '../../src/core/errors.ts';
 import { openSink, sinkTargetForPath } from '../../src/sim/sinks.ts';
 import type { ResultChunk } from '../../src/sim/engine.ts';
 import { queryDuckDb } from '../helpers/duckdb.ts';
@@ -55,5 +56,35 @@ describe('sinks', () => {
       expect(rows.map((r) => r.map(Number))).toEqual([[3, 42, 1.5, -2], [3, 42, 0.1, 1e-300]]);
     }
     expect(readFileSync(join(dir, 'r.csv'), 'utf8').split('\n')[0]).toBe('run,subset,seed,timestep,substep,x,y');
+  });
+
+  it('checks the output path up front, naming --out', async () => {
+    const missing = join(dir, 'missing', 'r.parquet');
+    expect(() => sinkTargetForPath(missing)).toThrow(/^--out: cannot write .*missing is not there/);
+    mkdirSync(join(dir, 'taken.csv'));
+    expect(() => sinkTargetForPath(join(dir, 'taken.csv'))).toThrow(/^--out: cannot write .*: it is a directory/);
+    for (const kind of ['duckdb', 'parquet', 'csv'] as const) {
+      await expect(openSink({ kind, path: join(dir, 'missing', `r.${kind}`) }, 1)).rejects.toSatisfy((e) => isUserError(e) && e.field === '--out');
+    }
+  });
+
+  it('replaces an existing file only on close; abort keeps it and leaves no temporary file', async () => {
+    for (const ext of ['duckdb', 'parquet', 'csv']) {
+      const sub = mkdtempSync(join(dir, `${ext}-`));
+      const path = join(sub, `r.${ext}`);
+      writeFileSync(path, 'old results');
+      const aborted = await openSink(sinkTargetForPath(path), 1);
+      await aborted.write(chunk(0));
+      await aborted.abort();
+      expect(readFileSync(path, 'utf8'), ext).toBe('old results');
+      expect(readdirSync(sub), ext).toEqual([`r.${ext}`]);
+      const closed = await openSink(sinkTargetForPath(path), 1);
+      await closed.write(chunk(0));
+      expect(readFileSync(path, 'utf8'), ext).toBe('old results'); // still the old file while rows arrive
+      await closed.close();
+      const rows = await queryDuckDb(ext === 'duckdb' ? path : ':memory:', `SELECT count(*) FROM ${ext === 'duckdb' ? 'results' : `'${path}'`}`);
+      expect(rows[0][0], ext).toBe(2n);
+      expect(readdirSync(sub), ext).toEqual([`r.${ext}`]);
+    }
   });
 });

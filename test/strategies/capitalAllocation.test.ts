@@ -6,11 +6,13 @@ import { Rng } from '../../src/core/rng.ts';
 import { UserError } from '../../src/core/errors.ts';
 import {
   balanceChange,
+  checkTotalBalance,
   constrainedIncidenceMatrix,
   emptyTotals,
   endogenousTargetWeights,
   executeTransfers,
   exogenousTargetWeights,
+  maxTotalBalance,
   rebalancePlan,
   rebalanceRate,
   targetWeightsFromHistory,
@@ -302,6 +304,22 @@ describe('exogenous target weights', () => {
     c.analytic_var.forEach((v: number, i: number) => expect(Math.abs(variance[i] - v) / v).toBeLessThan(0.04));
   });
 
+  it('closes r²/(1+r) of the gap to the perturbation per rebalance: effective_step_value (dt 1, duration 30)', () => {
+    const step: number = ex.effective_step_value;
+    const rate = rebalanceRate(1, 30);
+    expect(rate ** 2 / (1 + rate)).toBeCloseTo(step, 15);
+    // w_new = w + r·(target − w) = w + (r²/(1+r))·(p − w), through targets, transfers and execution
+    const c = ex.check_alpha_1111;
+    const rng = Rng.stream(11, 0);
+    const p = rng.clone().dirichlet(c.alpha, new Float64Array(4));
+    const target = exogenousTargetWeights(c.current_weights, rate, c.alpha, rng, new Float64Array(4));
+    const totalUsd = 1e6;
+    const bal = Float64Array.from(c.current_weights, (w: number) => w * totalUsd);
+    const m = transferMatrix(balanceChange(bal, target, rate, new Float64Array(4)), 'direct', new Float64Array(16));
+    expect(executeTransfers(bal, m, null, emptyTotals()).shortfall).toBe(0);
+    c.current_weights.forEach((w: number, i: number) => expect(bal[i] / totalUsd).toBeCloseTo(w + step * (p[i] - w), 12));
+  });
+
   it('is seeded: the same stream gives the same weights, and they sum to 1', () => {
     const a = exogenousTargetWeights([0.25, 0.25, 0.5], 0.2, [1, 2, 3], Rng.stream(1, 3), new Float64Array(3));
     const b = exogenousTargetWeights([0.25, 0.25, 0.5], 0.2, [1, 2, 3], Rng.stream(1, 3), new Float64Array(3));
@@ -326,5 +344,41 @@ describe('rebalancePlan', () => {
     expect(() => rebalancePlan([100, 1], [0.5, 0.5, 0], 1)).toThrow(/--target/);
     expect(() => rebalancePlan([100, 1], [0.5, 0.5], 1.5)).toThrow(/--rate/);
     expect(() => rebalancePlan([100, NaN], [0.5, 0.5], 1)).toThrow(UserError);
+  });
+
+  it('refuses balances whose sum is not finite, naming --current', () => {
+    expect(() => rebalancePlan([1e308, 1e308], [0.1, 0.9], 1)).toThrow(/^--current: Σ balances through deposit 0 is 1e\+308, above the largest total/);
+    expect(() => rebalancePlan([Number.MAX_VALUE / 64, Number.MAX_VALUE / 64, 0], [0.1, 0.9, 0], 1)).toThrow(/^--current: Σ balances through deposit 1/);
+    expect(() => checkTotalBalance([1, 2], (i) => `b[${i}]`)).not.toThrow();
+    expect(checkTotalBalance([1, 2], (i) => `b[${i}]`)).toBe(3);
+  });
+
+  it('keeps every result finite for totals up to maxTotalBalance(n) (property)', () => {
+    const arb = fc.integer({ min: 2, max: 8 }).chain((n) =>
+      fc.record({
+        shares: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n, maxLength: n }),
+        raw: fc.array(fc.double({ min: 0.001, max: 1, noNaN: true }), { minLength: n, maxLength: n }),
+        scale: fc.double({ min: 0.5, max: 1, noNaN: true }),
+        rate: fc.double({ min: 0, max: 1, noNaN: true }),
+        method: fc.constantFrom<TransferMethod>(...TRANSFER_METHODS),
+      }),
+    );
+    fc.assert(
+      fc.property(arb, ({ shares, raw, scale, rate, method }) => {
+        const n = shares.length;
+        const shareSum = shares.reduce((a, b) => a + b, 0);
+        fc.pre(shareSum > 0);
+        // balances adding up to just under the limit
+        const balances = shares.map((x) => ((x / shareSum) * scale * maxTotalBalance(n)) / (1 + 1e-9));
+        const rawSum = raw.reduce((a, b) => a + b, 0);
+        const target = raw.map((x) => x / rawSum);
+        const plan = rebalancePlan(balances, target, rate, method);
+        expect([...plan.balanceChange, ...plan.matrix.flat(), plan.volume].every(Number.isFinite)).toBe(true);
+        const bal = Float64Array.from(balances);
+        const totals = executeTransfers(bal, plan.matrix.flat(), null, emptyTotals());
+        expect([...bal, totals.requestedVolume, totals.executedVolume, totals.shortfall].every(Number.isFinite)).toBe(true);
+      }),
+      { numRuns: 300, seed: 3 },
+    );
   });
 });

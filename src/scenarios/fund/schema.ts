@@ -137,11 +137,8 @@ const SleeveSchema = z.strictObject({
  */
 export const FundParamsSchema = z.strictObject({
   name: z.string().min(1).max(200).default('capflow fund'),
-  startDate: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-    .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'is not a calendar date')
-    .default('2025-01-01'),
+  /** A calendar date `YYYY-MM-DD` (month 01–12, a day the month has). */
+  startDate: z.iso.date('must be a calendar date YYYY-MM-DD').default('2025-01-01'),
   initialDepositUsd: usd.default(5_000_000),
   flows: FlowsSchema.default(FLOW_DEFAULTS),
   redemptions: z.strictObject({ settlementDays: days.default(1) }).default({ settlementDays: 1 }),

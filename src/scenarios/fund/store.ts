@@ -12,10 +12,11 @@
  * - `fund_ledger` — run 0's ledger events in the ledger's JSON-lines feed format (seq, day,
  *   kind, line): `capflow treasury sync` can replay them.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { openDuckDb } from '../../core/duckdb.ts';
 import { firstErrorLine, UserError } from '../../core/errors.ts';
+import { writeAtomically } from '../../core/outputFile.ts';
 import { createFundBands, createFundRunSeries, type FundBands, type FundDecisionRow, type FundResult, type FundSleeveSeries, type FundVenueSeries } from './result.ts';
 import { FUND_DAILY_COLUMNS, FUND_SUMMARY_COLUMNS, type FundStudy } from './study.ts';
 
@@ -55,18 +56,22 @@ const DECISION_NUMBERS = ['askedUsd', 'capUsd', 'acceptedUsd', 'existingUsd', 'd
 const BAND_KEYS = ['p5', 'p25', 'p50', 'p75', 'p95'] as const satisfies readonly (keyof FundBands)[];
 
 /**
- * Writes a study to a new DuckDB file (an existing file is replaced). `scenario` is stored as
- * JSON in `fund_meta`.
+ * Writes a study to a DuckDB file, atomically: the tables go to a temporary file beside `path`
+ * that replaces `path` only when complete; on failure an existing file is left as it was.
+ * `scenario` is stored as JSON in `fund_meta`. Errors are {@link UserError}s naming `field`.
  *
  * @example await writeFundResults('fund.duckdb', study, scenarioDoc);
  */
 export async function writeFundResults(path: string, study: FundStudy, scenario: unknown, field = '--out'): Promise<void> {
+  await writeAtomically(path, field, (tempPath) => writeFundTables(tempPath, path, study, scenario, field));
+}
+
+/** Writes the fund tables into a new DuckDB file at `tempPath` (`path` is named in errors). */
+async function writeFundTables(tempPath: string, path: string, study: FundStudy, scenario: unknown, field: string): Promise<void> {
   const { result, daily } = study;
   const detail = result.detail;
   const n = result.days + 1;
-  rmSync(path, { force: true });
-  rmSync(`${path}.wal`, { force: true });
-  const instance = await openDuckDb(path, { threads: '1' }, { field, action: 'create', hint: 'check the directory exists and is writable' });
+  const instance = await openDuckDb(tempPath, { threads: '1' }, { field, action: 'create', hint: 'check the directory exists and is writable' });
   const conn = await instance.connect();
   try {
     const venuesJson = JSON.stringify(detail.venues.map((v) => ({ name: v.name, kind: v.kind })));
