@@ -7,8 +7,10 @@ import { checkNumber, describeBounds, type NumberBounds } from '../core/validate
 export type { NumberBounds };
 
 /**
- * Parses a flag's text as a number within bounds. `undefined` text returns `fallback`
- * (or throws when there is none: the flag is required).
+ * Parses a flag's text as a number within bounds. Only decimal text is a number (`1500`,
+ * `-0.25`, `.5`, `1e-4`); hex/binary/octal literals (`0x10`), '', 'NaN' and 'Infinity' are
+ * errors. `undefined` text returns `fallback` (or throws when there is none: the flag is
+ * required).
  *
  * @example parseNumberFlag('--price', '1500', { gt: 0 }) // 1500
  */
@@ -18,12 +20,20 @@ export function parseNumberFlag(flag: string, raw: string | undefined, bounds: N
     throw new UserError({ field: flag, message: 'is required', hint: `pass ${flag} <${describeBounds(bounds)}>` });
   }
   const text = raw.trim();
-  const value = text === '' ? NaN : Number(text);
+  const value = DECIMAL.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(value)) {
-    throw new UserError({ field: flag, value: raw, message: `must be ${describeBounds(bounds)}, got ${JSON.stringify(raw)}` });
+    throw new UserError({
+      field: flag,
+      value: raw,
+      message: `must be ${describeBounds(bounds)}, got ${JSON.stringify(raw)}`,
+      hint: 'write it in decimal, e.g. 1500, -0.25 or 1e-4',
+    });
   }
   return checkNumber(flag, value, bounds);
 }
+
+/** Decimal text: optional sign, digits with an optional fraction (or a bare fraction), optional exponent. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * Parses a comma-separated list of numbers, each within bounds.

@@ -6,6 +6,9 @@ import { EXIT_USER_ERROR } from '../core/errors.ts';
 import { registerCommands } from './commands/index.ts';
 import { reportError, toJsonText } from './io.ts';
 
+/** Commander's error code when it shows a command's help because no subcommand was given. */
+const HELP_FOR_MISSING_SUBCOMMAND = 'commander.help';
+
 /** Builds the program with every command registered. */
 export function buildProgram(): Command {
   const program = new Command('capflow')
@@ -37,6 +40,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0; // --help, --version
+      // A command group run without a subcommand: commander has printed its help to stderr,
+      // which says all there is to say (its error text is a placeholder, '(outputHelp)').
+      if (e.code === HELP_FOR_MISSING_SUBCOMMAND) return EXIT_USER_ERROR;
       const message = `${(commanderMessage || e.message).replace(/^error: /, '').trim()} (see --help)`;
       if (json) {
         process.stdout.write(`${toJsonText({ error: { message, field: null } })}\n`);

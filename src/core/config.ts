@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { firstErrorLine, UserError } from './errors.ts';
+import { firstErrorLine, showValue, UserError } from './errors.ts';
 
 /**
  * Formats a zod issue path as a config path.
@@ -51,7 +51,7 @@ export function parseConfig<S extends z.ZodType>(schema: S, data: unknown, sourc
       return { path: formatPath([...issue.path, keys[0]]), text: `unknown field ${unknown}`, hint: 'remove it or check its spelling' };
     }
     const value = valueAt(data, issue.path);
-    const shown = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+    const shown = value === undefined ? 'missing' : `got ${showValue(value)}`;
     return { path, text: `${issue.message} (${shown})`, hint: undefined };
   });
   const first = described[0];

@@ -46,16 +46,31 @@ export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }
 
-/** Renders a value for an error message: numbers and strings as given, others as JSON. */
+/**
+ * Renders a value for an error message: numbers and strings as given, others as JSON, where
+ * numbers JSON cannot hold (Infinity, -Infinity, NaN) and bigints are written as numbers too
+ * (not as `null`).
+ *
+ * @example showValue({ cashUsd: Infinity, rates: [NaN, 1] }) // '{"cashUsd":Infinity,"rates":[NaN,1]}'
+ */
 export function showValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number') return String(value);
   try {
-    return JSON.stringify(value) ?? String(value);
+    const json = JSON.stringify(value, (_key, v: unknown) => (isUnjsonableNumber(v) ? `${RAW_MARK}${String(v)}${RAW_MARK}` : v));
+    return json === undefined ? String(value) : json.replace(RAW_PATTERN, '$1');
   } catch {
     return String(value);
   }
+}
+
+/** Marks a number written raw into JSON text (JSON.stringify escapes it as \u0000). */
+const RAW_MARK = '\u0000';
+const RAW_PATTERN = /"\\u0000(-?Infinity|NaN|-?\d+)\\u0000"/g;
+
+function isUnjsonableNumber(v: unknown): boolean {
+  return typeof v === 'bigint' || (typeof v === 'number' && !Number.isFinite(v));
 }
 
 /**

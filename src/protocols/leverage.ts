@@ -50,6 +50,48 @@ export function assertShortLeverage(leverage: number, collateralFactor: number, 
   }
 }
 
+/**
+ * What an open looks like right after its swap fee, for {@link assertHealthyAfterFees}.
+ * `maxFeePct` / `maxLeverage`: the largest fee at this leverage and leverage at this fee that
+ * keep the health factor above 1.
+ */
+interface OpenAfterFees {
+  side: 'short' | 'long';
+  reserveUsd: number;
+  leverage: number;
+  feePct: number;
+  collateralFactor: number;
+  healthFactor: number;
+  maxFeePct: number;
+  maxLeverage: number;
+}
+
+/**
+ * Throws a {@link UserError} naming the fee field unless the position keeps a positive NAV
+ * after its fee (reserve·(1 − L·fee) > 0, i.e. L·fee < 1) and is not liquidatable right after
+ * opening (health factor after fees > 1). The hint gives the largest fee and leverage that work.
+ */
+function assertHealthyAfterFees(o: OpenAfterFees, feeField: string, leverageField: string): void {
+  const fix = `use ${feeField} below ${short(o.maxFeePct)} at this leverage, or ${leverageField} below ${short(o.maxLeverage)} at this fee`;
+  const navUsd = o.reserveUsd * (1 - o.leverage * o.feePct);
+  if (!(o.leverage * o.feePct < 1)) {
+    throw new UserError({
+      field: feeField,
+      value: o.feePct,
+      message: `the fee eats the whole reserve: NAV after fees = reserve·(1 − leverage·fee) = ${short(o.reserveUsd)}·(1 − ${short(o.leverage)}·${short(o.feePct)}) = ${short(navUsd)} USD ≤ 0`,
+      hint: fix,
+    });
+  }
+  if (!(o.healthFactor > 1)) {
+    throw new UserError({
+      field: feeField,
+      value: o.feePct,
+      message: `the ${o.side} would be liquidatable as soon as it is opened: health factor after fees ${short(o.healthFactor)} ≤ 1 (leverage ${short(o.leverage)}, fee ${short(o.feePct)}, cf ${o.collateralFactor})`,
+      hint: fix,
+    });
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Open / close short
 // ---------------------------------------------------------------------------------------
@@ -115,7 +157,11 @@ export interface OpenShortEstimate {
  * - leverage = borrow / NAV at open = R·L / (R·(1 − L·f)) = L/(1 − L·f)
  *
  * Throws a {@link UserError} (named via `fields`) for a non-positive reserve or price, a fee
- * outside [0, 1), cf outside (0, 1), or leverage ≥ the maximum short leverage.
+ * outside [0, 1), cf outside (0, 1), leverage ≥ the maximum short leverage, or a fee that
+ * leaves no NAV (L·f ≥ 1) or a position liquidatable right after opening (health factor after
+ * fees cf·(1 + L·(1 − f))/L ≤ 1; the fee is named). The liquidation price reported is the
+ * pre-fee one (LEV-03); with the fee the position is liquidated a little earlier, at
+ * P·cf·(1 + L·(1 − f))/L, which the check keeps above the price.
  *
  * @example
  * estimateOpenShort({ reserveUsd: 10_000, leverage: 3, price: 1500, feePct: 0.0005 })
@@ -133,6 +179,21 @@ export function estimateOpenShort(input: OpenShortInput, fields: FieldNames<Open
   const borrowedValue = reserve * leverage;
   const additionalCollateral = borrowedValue * (1 - fee);
   const totalCollateral = reserve + additionalCollateral;
+  // Health after fees: cf·(1 + L·(1 − f))/L > 1 ⇔ f < 1 − 1/cf + 1/L ⇔ L < cf/(1 − cf·(1 − f)).
+  assertHealthyAfterFees(
+    {
+      side: 'short',
+      reserveUsd: reserve,
+      leverage,
+      feePct: fee,
+      collateralFactor: cf,
+      healthFactor: healthFactor(totalCollateral, borrowedValue, cf),
+      maxFeePct: 1 - 1 / cf + 1 / leverage,
+      maxLeverage: cf / (1 - cf * (1 - fee)),
+    },
+    fields.feePct ?? 'feePct',
+    fields.leverage ?? 'leverage',
+  );
   return {
     borrowedValue,
     borrowedQuantity: borrowedValue / price,
@@ -352,6 +413,8 @@ export interface OpenLongEstimate {
  * Estimates a leveraged long: buy R·L/P tokens (less the fee) with the reserve plus a stablecoin
  * loan of R·(L − 1), posted as collateral. Liquidation when collateral value · cf = debt, i.e.
  * at price borrowedValue / (collateralQuantity · cf) (= P·(L − 1)/(L·cf) without fee).
+ * Throws a {@link UserError} naming the fee when it leaves no NAV (L·f ≥ 1) or a position
+ * liquidatable right after opening (health factor cf·L·(1 − f)/(L − 1) ≤ 1).
  *
  * @example estimateOpenLong({ reserveUsd: 1000, leverage: 3, price: 1500 }).liquidationPrice // 1176.47…
  */
@@ -366,6 +429,21 @@ export function estimateOpenLong(input: OpenLongInput, fields: FieldNames<OpenLo
   const grossUsd = reserve + borrowedValue;
   const collateralQuantity = (grossUsd * (1 - fee)) / price;
   const collateralUsd = collateralQuantity * price;
+  // Health after fees: cf·L·(1 − f)/(L − 1) > 1 ⇔ f < 1 − (L − 1)/(cf·L) ⇔ L < 1/(1 − cf·(1 − f)).
+  assertHealthyAfterFees(
+    {
+      side: 'long',
+      reserveUsd: reserve,
+      leverage,
+      feePct: fee,
+      collateralFactor: cf,
+      healthFactor: healthFactor(collateralUsd, borrowedValue, cf),
+      maxFeePct: 1 - (leverage - 1) / (cf * leverage),
+      maxLeverage: 1 / (1 - cf * (1 - fee)),
+    },
+    fields.feePct ?? 'feePct',
+    fields.leverage ?? 'leverage',
+  );
   return {
     borrowedValue,
     collateralQuantity,

@@ -14,10 +14,11 @@
  *    Σ synchronous directional sells × (1 − bufferPct) (asynchronous sells release nothing this
  *    cycle); alwaysInCash = totalEquity × (1 − positionAllocation);
  *    available = cashLike − tradeCashDiff − alwaysInCash − pendingRedemptions.
- * 2. Rule fill, in rule order. asked = max(available, 0) × maxConcentration, capped by
- *    maxPoolParticipation × tvl, by maxUsd and by what is left (`remainder`). The last rule has
- *    maxConcentration 1 and takes the rest, still capped; what no venue takes stays in cash
- *    (`unallocatedUsd`).
+ * 2. Rule fill, in rule order. asked = max(available, 0) × maxConcentration, capped by the
+ *    pool-participation cap (see {@link poolParticipationCapUsd}: our share of the venue's TVL
+ *    after the trade ≤ maxPoolParticipation; the TVL includes our own position), by maxUsd and
+ *    by what is left (`remainder`). The last rule has maxConcentration 1 and takes the rest,
+ *    still capped; what no venue takes stays in cash (`unallocatedUsd`).
  * 3. Money that cannot leave a venue this cycle is locked: what exceeds the venue's instantly
  *    withdrawable liquidity (`availableLiquidityUsd`; for a venue with `withdrawDelayDays > 0`
  *    only its instant-redemption buffer, 0 by default). A venue's accepted amount never goes
@@ -27,7 +28,10 @@
  *    `settlesInDays`) for the excess not already queued; its cash is not counted this cycle.
  * 4. Shortfall. When the budget is negative (directional trades, reserve and redemptions need
  *    more than is free) nothing fails: every venue is drawn down to its locked money, the last
- *    rule first, and `shortfallUsd` is what the withdrawable positions cannot cover.
+ *    rule first, and `shortfallUsd` is what the withdrawable positions cannot cover. Delayed
+ *    venues then also request the redemption of locked money to cover it, the last rule first:
+ *    what the shortfall needs beyond the money already queued and the excess requests of
+ *    step 3, up to each venue's locked money not yet queued (`shortfallRedeemUsd`).
  * 5. Trades: delta = accepted − existing per venue; a desired amount below 1 USD counts as 0;
  *    no trade when |delta| ≤ cashChangeToleranceUsd. Credit supply is resized in place
  *    (`supply`/`withdraw`); vault trades (`deposit`/`redeem`) carry shares = deltaUsd / sharePrice.
@@ -39,6 +43,10 @@
  *    rules. Withdrawals and redemption requests are never gated: they serve caps, risk limits
  *    and cash needs. The gate depends only on the deposit, so planning again after the trades
  *    gives the same verdict.
+ *
+ * Planning again after applying the trades (cash, positions, queued redemptions and the TVL
+ * moved by our own trades) gives no trades: every cap depends only on what our own trades do
+ * not change (the available amount, the other holders' part of the TVL, locked money).
  */
 
 /** How a venue holds money: a lending reserve's credit supply, or an ERC-4626 vault. */
@@ -47,7 +55,8 @@ export type YieldVenueKind = 'credit_supply' | 'vault';
 /**
  * What limited a venue's accepted amount.
  * - `concentration`: available × maxConcentration.
- * - `poolParticipation`: maxPoolParticipation × the venue's TVL.
+ * - `poolParticipation`: our share of the venue's TVL after the trade would exceed
+ *   maxPoolParticipation (see {@link poolParticipationCapUsd}).
  * - `maxUsd`: the rule's absolute cap.
  * - `remainder`: what earlier rules left.
  * - `liquidity`: money that cannot leave the venue this cycle kept it higher than the caps.
@@ -211,6 +220,8 @@ export interface YieldWorkspace {
   tradeUsd: Float64Array;
   /** Redemption request for a delayed venue (positive USD), 0 for none. */
   redeemRequestUsd: Float64Array;
+  /** Part of the redemption request that covers the shortfall (beyond the excess over the caps). */
+  shortfallRedeemUsd: Float64Array;
   /** Break-even gate: yield the deposit adds over the horizon (NaN when not evaluated). */
   gainUsd: Float64Array;
   /** Break-even gate: what the deposit costs (NaN when not evaluated). */
@@ -268,6 +279,7 @@ export function createYieldWorkspace(venueCount: number): YieldWorkspace {
     deltaUsd: f(),
     tradeUsd: f(),
     redeemRequestUsd: f(),
+    shortfallRedeemUsd: f(),
     gainUsd: f(),
     costUsd: f(),
     boundBy: new Uint8Array(venueCount),
@@ -301,6 +313,20 @@ export function horizonYieldUsd(amountUsd: number, apy: number, horizonDays: num
  */
 export function lockedUsd(existingUsd: number, availableLiquidityUsd: number, redeemQueuedUsd = 0): number {
   return existingUsd - Math.min(existingUsd - redeemQueuedUsd, Math.max(availableLiquidityUsd, 0));
+}
+
+/**
+ * The pool-participation cap: the largest position whose share of the venue's TVL after the
+ * trade is at most `maxPoolParticipation`. The TVL includes our own position (as on-chain TVL
+ * does), so the other holders own tvl − existing and the cap p·(tvl − existing)/(1 − p) does not
+ * move when our own trades change the TVL. p = 1: no cap; a TVL below our position counts as
+ * no other holders (cap 0). A position is above it exactly when existing > p·tvl.
+ *
+ * @example poolParticipationCapUsd(0.1, 2_000_000, 320_000) // 186,666.67: 10% of 1,866,666.67
+ */
+export function poolParticipationCapUsd(maxPoolParticipation: number, tvlUsd: number, existingUsd: number): number {
+  if (maxPoolParticipation >= 1) return Infinity;
+  return (maxPoolParticipation * Math.max(tvlUsd - existingUsd, 0)) / (1 - maxPoolParticipation);
 }
 
 /**
@@ -347,7 +373,7 @@ export function planYieldInto(policy: YieldPolicy, state: YieldState, ws: YieldW
     let bound = BOUND_CONCENTRATION;
     let tvlExcess = 0;
     if (v.maxPoolParticipation !== null) {
-      const poolCap = v.maxPoolParticipation * state.tvlUsd[i];
+      const poolCap = poolParticipationCapUsd(v.maxPoolParticipation, state.tvlUsd[i], held);
       if (poolCap < cap) {
         cap = poolCap;
         bound = BOUND_POOL;
@@ -421,8 +447,33 @@ export function planYieldInto(policy: YieldPolicy, state: YieldState, ws: YieldW
   // From the totals, not from `left`, so float noise in the fill never shows as a shortfall.
   ws.shortfallUsd = Math.max(lockedTotalUsd - available, 0);
   ws.unallocatedUsd = ws.shortfallUsd > 0 ? 0 : Math.max(left, 0);
+  requestShortfallRedemptions(policy, state, ws);
   ws.cashAfterUsd = state.cashUsd - tradedUsd;
   return ws;
+}
+
+/**
+ * Step 4's requests: with a shortfall, delayed venues (last rule first) also request the
+ * redemption of locked money, for what the shortfall needs beyond the money already queued and
+ * the excess requests, up to each venue's locked money not yet queued or requested. Requests
+ * at or below the tolerance are dropped.
+ */
+function requestShortfallRedemptions(policy: YieldPolicy, state: YieldState, ws: YieldWorkspace): void {
+  const { venues, rules } = policy;
+  const n = venues.length;
+  ws.shortfallRedeemUsd.fill(0);
+  if (!(ws.shortfallUsd > 0)) return;
+  let needUsd = ws.shortfallUsd;
+  for (let i = 0; i < n; i++) needUsd -= state.redeemQueuedUsd[i] + ws.redeemRequestUsd[i];
+  for (let i = n - 1; i >= 0 && needUsd > 0; i--) {
+    if (venues[i].withdrawDelayDays === 0) continue;
+    const roomUsd = ws.lockedUsd[i] - state.redeemQueuedUsd[i] - ws.redeemRequestUsd[i];
+    const topUpUsd = Math.min(roomUsd, needUsd);
+    if (!(topUpUsd > 0) || ws.redeemRequestUsd[i] + topUpUsd <= rules.cashChangeToleranceUsd) continue;
+    ws.redeemRequestUsd[i] += topUpUsd;
+    ws.shortfallRedeemUsd[i] = topUpUsd;
+    needUsd -= topUpUsd;
+  }
 }
 
 /**
@@ -475,6 +526,8 @@ export interface YieldDecision {
   trade: YieldTrade | null;
   /** A redemption request (delayed venues), or `null`. */
   redeemRequest: YieldTrade | null;
+  /** Part of `redeemRequest` (USD, ≥ 0) that covers the shortfall; the rest is the excess over the caps. */
+  shortfallRedeemUsd: number;
   /** Why there is no trade although delta ≠ 0. */
   noTradeReason: YieldNoTradeReason | null;
 }
@@ -540,6 +593,7 @@ export function planYield(policy: YieldPolicy, state: YieldState, ws: YieldWorks
       breakEven: Number.isNaN(ws.gainUsd[i]) ? null : { gainUsd: ws.gainUsd[i], costUsd: ws.costUsd[i] },
       trade: ws.tradeUsd[i] === 0 ? null : makeTrade(v, ws.tradeUsd[i], price, 0),
       redeemRequest: ws.redeemRequestUsd[i] === 0 ? null : makeTrade(v, -ws.redeemRequestUsd[i], price, v.withdrawDelayDays),
+      shortfallRedeemUsd: ws.shortfallRedeemUsd[i],
       noTradeReason: NO_TRADE_REASONS[ws.noTrade[i]],
     };
   });

@@ -64,6 +64,8 @@ describe('capflow leverage open-short', () => {
     [['--reserve', '0', '--leverage', '3', '--price', '1500'], '--reserve'],
     [['--reserve', '-5', '--leverage', '3', '--price', '1500'], '--reserve'],
     [['--reserve', '1000', '--leverage', '3', '--price', '0'], '--price'],
+    [['--reserve', '1000', '--leverage', '3', '--price', '0x10'], '--price'],
+    [['--reserve', '1000', '--leverage', '0b1', '--price', '1500'], '--leverage'],
     [['--reserve', '1000', '--leverage', '-1', '--price', '1500'], '--leverage'],
     [['--reserve', '1000', '--leverage', '3', '--price', '1500', '--fee', '1'], '--fee'],
     [['--reserve', '1000', '--leverage', '3', '--price', '1500', '--liquidation-threshold', '1.2'], '--liquidation-threshold'],
@@ -73,6 +75,22 @@ describe('capflow leverage open-short', () => {
     expect(r.code).toBe(2);
     expect(r.json.error.field).toBe(flag);
     expect(r.json.error.message).toContain(flag);
+  });
+
+  it('refuses a fee that eats the reserve or leaves the short liquidatable at open, naming --fee', () => {
+    const eaten = runCliJson([...OPEN, '--reserve', '1000', '--leverage', '5', '--price', '100', '--fee', '0.5']);
+    expect(eaten.code).toBe(2);
+    expect(eaten.json.error.field).toBe('--fee');
+    expect(eaten.json.error.message).toContain('NAV after fees = reserve·(1 − leverage·fee) = 1000·(1 − 5·0.5) = -1500 USD ≤ 0');
+    expect(eaten.json.error.message).toContain('use --fee below 0.0235 at this leverage, or --leverage below 1.4783 at this fee');
+    const zeroNav = runCli([...OPEN, '--reserve', '1000', '--leverage', '2', '--price', '100', '--fee', '0.5']);
+    expect(zeroNav.code).toBe(2);
+    expect(zeroNav.stdout).toBe('');
+    expect(zeroNav.stderr).toMatch(/^capflow: --fee: the fee eats the whole reserve/);
+    const liquidatable = runCliJson([...OPEN, '--reserve', '1000', '--leverage', '3', '--price', '100', '--fee', '0.2']);
+    expect(liquidatable.code).toBe(2);
+    expect(liquidatable.json.error.field).toBe('--fee');
+    expect(liquidatable.json.error.message).toContain('health factor after fees 0.9633 ≤ 1');
   });
 
   it('documents flags and defaults in --help', () => {

@@ -16,6 +16,16 @@ describe('capflow CLI', () => {
     expect(r.stderr).toMatch(/^capflow: /);
   });
 
+  it('shows the help without a bogus error line and exits 2 when a subcommand is missing', () => {
+    for (const args of [[], ['leverage']]) {
+      const r = runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^Usage: capflow/);
+      expect(r.stderr).not.toMatch(/outputHelp|capflow: /);
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('reports errors as JSON on stdout with --json', () => {
     const r = runCliJson(['no-such-command']);
     expect(r.code).toBe(2);

@@ -7,7 +7,7 @@ import { twoVenueRules, twoVenueSnapshot } from '../helpers/yieldSnapshot.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'capflow-plan-'));
 
-/** The snapshot of the issue with a pool-participation cap on ipor (TVL 5,000 USD) and a 1,000 USD buy. */
+/** The snapshot of the issue with a 20% pool-participation cap on ipor (TVL 4,000 USD: 1,000 more is 20%) and a 1,000 USD buy. */
 function issueSnapshot(over: Record<string, unknown> = {}): Record<string, unknown> {
   return twoVenueSnapshot({
     rules: twoVenueRules({
@@ -16,7 +16,7 @@ function issueSnapshot(over: Record<string, unknown> = {}): Record<string, unkno
         { venue: 'aave', maxConcentration: 1 },
       ],
     }),
-    venues: { ipor: { kind: 'vault', tvlUsd: 5000, sharePrice: 2 }, aave: { kind: 'credit_supply' } },
+    venues: { ipor: { kind: 'vault', tvlUsd: 4000, sharePrice: 2 }, aave: { kind: 'credit_supply' } },
     pendingRedemptionsUsd: 0,
     directionalTrades: [{ side: 'buy', reserveUsd: 1000 }],
     ...over,
@@ -75,6 +75,27 @@ describe('capflow plan', () => {
     expect(r.json.trades.map((t: any) => t.venue)).toEqual(['aave', 'ipor']);
     const human = runCli(['plan', '--input', join(dir, 'short.json')]);
     expect(human.stdout).toMatch(/Shortfall 3,900\.00 USD/);
+  });
+
+  it('requests the locked money a shortfall needs from a delayed venue, and says so', () => {
+    const snap = twoVenueSnapshot({ positionsUsd: { ipor: 3000, aave: 4000 }, cashUsd: 500, directionalTrades: [{ side: 'buy', reserveUsd: 5000 }] });
+    snap.venues.ipor.withdrawDelayDays = 3;
+    snap.venues.aave.availableLiquidityUsd = 1000;
+    const r = runCliJson(['plan', '--input', write('short-delayed.json', snap)]);
+    expect(r.code).toBe(0);
+    expect(r.json.shortfallUsd).toBeCloseTo(4000, 9);
+    const ipor = r.json.decisions[0];
+    expect(ipor.redeemRequest.deltaUsd).toBeCloseTo(-3000, 9);
+    expect(ipor.shortfallRedeemUsd).toBeCloseTo(660, 9);
+    const human = runCli(['plan', '--input', join(dir, 'short-delayed.json')]);
+    expect(human.stdout).toContain('ipor: requests the redemption of 3,000.00 USD (pays in 3 d): 2,340.00 USD above its caps + 660.00 USD towards the 4,000.00 USD shortfall.');
+  });
+
+  it('exits 2 when totalEquityUsd is below cash + yield positions, naming it and both numbers', () => {
+    const r = runCliJson(['plan', '--input', write('equity.json', twoVenueSnapshot({ totalEquityUsd: 0 }))]);
+    expect(r.code).toBe(2);
+    expect(r.json.error.field).toBe('totalEquityUsd');
+    expect(r.json.error.message).toMatch(/^totalEquityUsd: must be at least cashUsd \+ Σ positionsUsd = 10000 \(cash 10000 \+ yield positions 0\): .*\(got 0\)/);
   });
 
   it('exits 2 naming the config path of a bad value', () => {

@@ -35,6 +35,19 @@ describe('config loading', () => {
     expect(e.message).toContain('got 2');
   });
 
+  it('shows Infinity and NaN as such, not as null (YAML .inf / .nan)', () => {
+    const Cash = z.strictObject({ cashUsd: z.number().finite(), rates: z.array(z.number()).max(1) });
+    const dir = mkdtempSync(join(tmpdir(), 'capflow-config-'));
+    writeFileSync(join(dir, 'inf.yaml'), 'cashUsd: .inf\nrates: [1]\n');
+    const inf = caught(() => loadConfigFile(join(dir, 'inf.yaml'), Cash));
+    expect(inf.field).toBe('cashUsd');
+    expect(inf.message).toContain('(got Infinity)');
+    expect(inf.message).not.toContain('null');
+    expect(caught(() => parseConfig(Cash, { cashUsd: -Infinity, rates: [] })).message).toContain('(got -Infinity)');
+    expect(caught(() => parseConfig(Cash, { cashUsd: Number.NaN, rates: [] })).message).toContain('(got NaN)');
+    expect(caught(() => parseConfig(Cash, { cashUsd: 1, rates: [Infinity, Number.NaN] })).message).toContain('(got [Infinity,NaN])');
+  });
+
   it('treats unknown keys as errors', () => {
     const e = caught(() => parseConfig(Schema, { rules: { weights: [], extra: 1 } }));
     expect(e.field).toBe('rules.extra');

@@ -205,9 +205,10 @@ describe('LOAN-01: a 0.8x short loan', () => {
 });
 
 describe('open/close properties', () => {
+  // Leverage up to 5.36: at a 1% fee, cf 0.85, the short is healthy after fees below 0.85/(1 − 0.85·0.99) = 5.3628.
   const openArb = fc.record({
     reserveUsd: fc.double({ min: 1, max: 1e9, noNaN: true }),
-    leverage: fc.double({ min: 0.01, max: 5.6, noNaN: true }),
+    leverage: fc.double({ min: 0.01, max: 5.36, noNaN: true }),
     price: fc.double({ min: 0.01, max: 1e5, noNaN: true }),
     feePct: fc.double({ min: 0, max: 0.01, noNaN: true }),
   });
@@ -256,6 +257,76 @@ describe('bad input', () => {
       expect(fn).toThrow(UserError);
       expect(fn).toThrow(message);
     }
+  });
+});
+
+describe('bad input: a fee that leaves the position under water at open', () => {
+  const fields = { reserveUsd: '--reserve', leverage: '--leverage', price: '--price', feePct: '--fee' } as const;
+  const caught = (fn: () => unknown): UserError => {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof UserError) return e;
+      throw e;
+    }
+    throw new Error('expected a UserError');
+  };
+
+  it('refuses a short whose fee eats the reserve (L·fee ≥ 1), naming --fee with the numbers and the fix', () => {
+    const e = caught(() => estimateOpenShort({ reserveUsd: 1000, leverage: 5, price: 100, feePct: 0.5 }, fields));
+    expect(e.field).toBe('--fee');
+    expect(e.message).toBe(
+      '--fee: the fee eats the whole reserve: NAV after fees = reserve·(1 − leverage·fee) = 1000·(1 − 5·0.5) = -1500 USD ≤ 0 (use --fee below 0.0235 at this leverage, or --leverage below 1.4783 at this fee)',
+    );
+    // L·fee = 1 exactly: NAV 0, formerly an infinite leverage
+    expect(() => estimateOpenShort({ reserveUsd: 1000, leverage: 2, price: 100, feePct: 0.5 }, fields)).toThrow(/^--fee: the fee eats the whole reserve: .* = 0 USD ≤ 0/);
+  });
+
+  it('refuses a short liquidatable right after opening (health factor after fees ≤ 1), naming --fee', () => {
+    // cf·(1 + L·(1 − f))/L = 0.85·(1 + 3·0.8)/3 = 0.9633
+    const e = caught(() => estimateOpenShort({ reserveUsd: 1000, leverage: 3, price: 100, feePct: 0.2 }, fields));
+    expect(e.field).toBe('--fee');
+    expect(e.message).toMatch(/^--fee: the short would be liquidatable as soon as it is opened: health factor after fees 0\.9633 ≤ 1 .*use --fee below 0\.1569 at this leverage, or --leverage below 2\.6563 at this fee/);
+    expect(() => estimateOpenShort({ reserveUsd: 1000, leverage: 5.6, price: 1500, feePct: 0.01 })).toThrow(/^feePct: the short would be liquidatable/);
+  });
+
+  it('accepts a short just inside the limits the hint gives, healthy after fees', () => {
+    const maxFee = 1 - 1 / 0.85 + 1 / 3;
+    const open = estimateOpenShort({ reserveUsd: 1000, leverage: 3, price: 100, feePct: maxFee * 0.999 });
+    expect(healthFactor(open.totalCollateral, open.borrowedValue, 0.85)).toBeGreaterThan(1);
+    expect(open.leverage).toBeGreaterThan(0);
+    expect(() => estimateOpenShort({ reserveUsd: 1000, leverage: 3, price: 100, feePct: maxFee * 1.001 })).toThrow(UserError);
+  });
+
+  it('every accepted short has a positive NAV, finite positive leverage and health factor > 1 after fees (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.01, max: 5.66, noNaN: true }), fc.double({ min: 0, max: 0.99, noNaN: true }), (leverage, feePct) => {
+        let open;
+        try {
+          open = estimateOpenShort({ reserveUsd: 1000, leverage, price: 100, feePct });
+        } catch (e) {
+          expect(e).toBeInstanceOf(UserError);
+          expect(leverage * feePct >= 1 || 0.85 * (1 + leverage * (1 - feePct)) <= leverage * (1 + 1e-12) || leverage >= maxShortLeverage(0.85)).toBe(true);
+          return;
+        }
+        expect(open.totalCollateral - open.borrowedValue).toBeGreaterThan(0);
+        expect(Number.isFinite(open.leverage) && open.leverage > 0).toBe(true);
+        expect(healthFactor(open.totalCollateral, open.borrowedValue, 0.85)).toBeGreaterThan(1);
+      }),
+    );
+  });
+
+  it('refuses a long whose fee eats the reserve or leaves it liquidatable at open, naming --fee', () => {
+    expect(() => estimateOpenLong({ reserveUsd: 1000, leverage: 3, price: 100, feePct: 0.4 }, fields)).toThrow(
+      /^--fee: the fee eats the whole reserve: NAV after fees = reserve·\(1 − leverage·fee\) = 1000·\(1 − 3·0\.4\) = -200 USD ≤ 0 \(use --fee below 0\.2157/,
+    );
+    // cf·L·(1 − f)/(L − 1) = 0.85·6·0.95/5 = 0.969
+    expect(() => estimateOpenLong({ reserveUsd: 1000, leverage: 6, price: 100, feePct: 0.05 }, fields)).toThrow(
+      /^--fee: the long would be liquidatable as soon as it is opened: health factor after fees 0\.969 ≤ 1 .*--leverage below 5\.1948 at this fee/,
+    );
+    const long = estimateOpenLong({ reserveUsd: 1000, leverage: 5, price: 100, feePct: 0.01 });
+    expect(long.liquidationPrice).toBeLessThan(100);
+    expect(estimateOpenLong({ reserveUsd: 1000, leverage: 1, price: 100, feePct: 0.5 }).borrowedValue).toBe(0);
   });
 });
 

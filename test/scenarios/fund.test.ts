@@ -93,7 +93,8 @@ function checkCaps(sim: FundSim, t: number): void {
     else if (terms.kind === 'vault' && terms.withdrawDelayDays > 0) withdrawable = terms.instantLiquidityPct * tvl;
     const locked = Math.max(s.redeemQueuedUsd[i], s.existingUsd[i] - Math.max(withdrawable, 0));
     const caps = [rule.maxConcentration * Math.max(available, 0)];
-    if (rule.maxPoolParticipation !== undefined) caps.push(rule.maxPoolParticipation * tvl);
+    // The path is the other depositors' money; holding at most a share p of (others + ours) means ours ≤ p·others/(1 − p).
+    if (rule.maxPoolParticipation !== undefined) caps.push((rule.maxPoolParticipation * tvl) / (1 - rule.maxPoolParticipation));
     if (rule.maxUsd !== undefined) caps.push(rule.maxUsd);
     const cap = Math.min(...caps);
     expect(v.valueUsd[t], `${v.name} on day ${t}: cap ${cap}, locked ${locked}`).toBeLessThanOrEqual(Math.max(cap, locked) + tolerance + dust);

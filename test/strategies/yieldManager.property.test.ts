@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createYieldState,
+  lockedUsd,
   planYield,
+  poolParticipationCapUsd,
   YIELD_DUST_USD,
   type YieldPlan,
   type YieldPolicy,
@@ -52,7 +54,7 @@ function venueArb(index: number, last: boolean, withLocks: boolean): fc.Arbitrar
       exitCostPct: r.exitCostPct,
     },
     existingUsd: r.existingUsd,
-    tvlUsd: r.tvlUsd,
+    tvlUsd: r.existingUsd + r.tvlUsd, // the TVL holds our own position
     sharePrice: r.sharePrice,
     liquidityUsd: r.liquidityPct === null ? (r.withdrawDelayDays > 0 ? 0 : Infinity) : r.liquidityPct * r.existingUsd,
     queuedPct: r.withdrawDelayDays > 0 ? r.queuedPct : 0,
@@ -101,19 +103,50 @@ function caseArb(withLocks: boolean): fc.Arbitrary<{ policy: YieldPolicy; state:
 }
 
 const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
+
+/**
+ * A case with a shortfall: the directional buy is set so that the available amount is
+ * `frac` × the locked money (frac < 1), often positive so that the caps leave part of the
+ * locked money inside them; half the time nothing is queued for redemption yet.
+ */
+function shortfallCaseArb(): fc.Arbitrary<{ policy: YieldPolicy; state: YieldState }> {
+  const delays = fc.array(fc.boolean(), { minLength: 6, maxLength: 6 });
+  return fc.tuple(caseArb(true), num(-0.5, 0.95), fc.boolean(), delays).map(([c, frac, nothingQueued, delayed]) => {
+    const { state } = c;
+    if (nothingQueued) state.redeemQueuedUsd.fill(0);
+    // more delayed venues than caseArb makes: their locked money is what requests can free
+    const venues = c.policy.venues.map((v, i) => (delayed[i] && v.withdrawDelayDays === 0 ? { ...v, withdrawDelayDays: 2 } : v));
+    venues.forEach((v, i) => {
+      if (v.withdrawDelayDays > 0) state.availableLiquidityUsd[i] = Math.min(state.availableLiquidityUsd[i], state.existingUsd[i] / 4);
+    });
+    const policy = { ...c.policy, venues };
+    let lockedTotalUsd = 0;
+    for (let i = 0; i < state.existingUsd.length; i++) lockedTotalUsd += lockedUsd(state.existingUsd[i], state.availableLiquidityUsd[i], state.redeemQueuedUsd[i]);
+    const cashLikeUsd = state.cashUsd + sum(Array.from(state.existingUsd));
+    const withoutBuyUsd = cashLikeUsd + state.directionalSellUsd * (1 - policy.rules.bufferPct) - state.totalEquityUsd * (1 - policy.rules.positionAllocation) - state.pendingRedemptionsUsd;
+    state.directionalBuyUsd = Math.max(withoutBuyUsd - frac * lockedTotalUsd, 0);
+    return { policy, state };
+  });
+}
 const scale = (plan: YieldPlan): number => EPS * Math.max(1, plan.cashLikeUsd);
 
-/** Applies a plan's trades to a copy of the state as an executor would. */
+/**
+ * Applies a plan's trades to a copy of the state as an executor would. The venue's TVL holds
+ * our own position, so it moves by our immediate trades (a queued redemption stays in the
+ * venue until it pays out).
+ */
 function applyTrades(state: YieldState, plan: YieldPlan): YieldState {
   const next: YieldState = {
     ...state,
     existingUsd: state.existingUsd.slice(),
+    tvlUsd: state.tvlUsd.slice(),
     availableLiquidityUsd: state.availableLiquidityUsd.slice(),
     redeemQueuedUsd: state.redeemQueuedUsd.slice(),
   };
   plan.decisions.forEach((d, i) => {
     if (d.trade !== null) {
       next.existingUsd[i] += d.trade.deltaUsd;
+      next.tvlUsd[i] += d.trade.deltaUsd;
       next.cashUsd -= d.trade.deltaUsd;
       if (d.trade.deltaUsd < 0) next.availableLiquidityUsd[i] += d.trade.deltaUsd;
     }
@@ -153,7 +186,7 @@ describe('yield manager properties', () => {
         plan.decisions.forEach((d, i) => {
           const v = policy.venues[i];
           const caps = [Math.max(plan.availableForYieldUsd, 0) * v.maxConcentration];
-          if (v.maxPoolParticipation !== null) caps.push(v.maxPoolParticipation * state.tvlUsd[i]);
+          if (v.maxPoolParticipation !== null) caps.push(poolParticipationCapUsd(v.maxPoolParticipation, state.tvlUsd[i], d.existingUsd));
           if (v.maxUsd !== null) caps.push(v.maxUsd);
           const cap = Math.min(...caps);
           expect(d.amountUsd).toBeGreaterThanOrEqual(d.lockedUsd - EPS);
@@ -213,6 +246,42 @@ describe('yield manager properties', () => {
     );
   });
 
+  it('with a shortfall, redemption requests cover it as far as delayed venues hold locked money, and no more', () => {
+    let shortfalls = 0;
+    let topUps = 0;
+    fc.assert(
+      fc.property(fc.oneof(caseArb(true), shortfallCaseArb()), ({ policy, state }) => {
+        const plan = planYield(policy, state);
+        const tol = policy.rules.cashChangeToleranceUsd;
+        const slack = scale(plan) + policy.venues.length * tol;
+        const requested = sum(plan.decisions.map((d) => -(d.redeemRequest?.deltaUsd ?? 0)));
+        plan.decisions.forEach((d, i) => {
+          // a request never exceeds the locked money not yet queued; the shortfall part is within it
+          expect(-(d.redeemRequest?.deltaUsd ?? 0)).toBeLessThanOrEqual(d.lockedUsd - state.redeemQueuedUsd[i] + scale(plan));
+          expect(d.shortfallRedeemUsd).toBeGreaterThanOrEqual(0);
+          expect(d.shortfallRedeemUsd).toBeLessThanOrEqual(-(d.redeemRequest?.deltaUsd ?? 0) + scale(plan));
+          if (plan.shortfallUsd === 0 || policy.venues[i].withdrawDelayDays === 0) expect(d.shortfallRedeemUsd).toBe(0);
+        });
+        if (plan.shortfallUsd === 0) return;
+        shortfalls++;
+        if (plan.decisions.some((d) => d.shortfallRedeemUsd > 0)) topUps++;
+        const withdrawn = sum(plan.trades.filter((t) => t.settlesInDays === 0).map((t) => -t.deltaUsd));
+        const withdrawable = sum(plan.decisions.map((d) => d.existingUsd - d.lockedUsd));
+        const queued = sum(Array.from(state.redeemQueuedUsd));
+        const delayedLocked = sum(plan.decisions.filter((_, i) => policy.venues[i].withdrawDelayDays > 0).map((d) => d.lockedUsd));
+        // money out now or later covers what is needed (withdrawn + shortfall), as far as the positions allow
+        expect(withdrawn + queued + requested).toBeGreaterThanOrEqual(Math.min(withdrawn + plan.shortfallUsd, withdrawable + delayedLocked) - slack);
+        // … and the shortfall part asks for no more than what queued money and excess requests leave open
+        const excessRequested = requested - sum(plan.decisions.map((d) => d.shortfallRedeemUsd));
+        expect(sum(plan.decisions.map((d) => d.shortfallRedeemUsd))).toBeLessThanOrEqual(Math.max(plan.shortfallUsd - queued - excessRequested, 0) + scale(plan));
+      }),
+      { numRuns: 1000 },
+    );
+    // the generator must reach the cases that matter: shortfalls, and ones the excess requests alone would not cover
+    expect(shortfalls).toBeGreaterThan(200);
+    expect(topUps).toBeGreaterThan(10);
+  });
+
   it('never withdraws more than the withdrawable liquidity, and lists withdrawals before deposits', () => {
     fc.assert(
       fc.property(caseArb(true), ({ policy, state }) => {
@@ -242,8 +311,10 @@ describe('yield manager properties', () => {
           if (policy.rules.horizonDays === null) expect(d.breakEven).toBeNull();
           const v = policy.venues[i];
           if (v.maxPoolParticipation !== null) {
-            const poolCap = v.maxPoolParticipation * state.tvlUsd[i];
+            const poolCap = poolParticipationCapUsd(v.maxPoolParticipation, state.tvlUsd[i], d.existingUsd);
             expect(d.tvlExcessUsd).toBeCloseTo(Math.max(d.existingUsd - poolCap, 0), 6);
+            // above the cap exactly when our share of the TVL exceeds maxPoolParticipation
+            expect(d.tvlExcessUsd > 0).toBe(d.existingUsd > v.maxPoolParticipation * state.tvlUsd[i]);
             if (d.tvlExcessUsd > 0) expect(d.amountUsd).toBeLessThanOrEqual(Math.max(poolCap, d.lockedUsd, YIELD_DUST_USD) + EPS);
           }
         });

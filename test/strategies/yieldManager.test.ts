@@ -8,6 +8,7 @@ import {
   lockedUsd,
   planYield,
   planYieldInto,
+  poolParticipationCapUsd,
   type YieldPlan,
 } from '../../src/strategies/yieldManager.ts';
 import { YieldSnapshotSchema, yieldInputFromSnapshot } from '../../src/strategies/yieldManager/snapshot.ts';
@@ -95,13 +96,31 @@ describe('yield manager: cash waterfall', () => {
 });
 
 describe('yield manager: rule fill and caps', () => {
-  it('uses maxPoolParticipation × TVL (the original ignored it)', () => {
+  it('caps our share of the TVL after the trade by maxPoolParticipation (the original ignored it)', () => {
     const snap = twoVenueSnapshot({ directionalTrades: [{ side: 'buy', reserveUsd: 1000 }] });
     snap.rules.weights[0].maxPoolParticipation = 0.2;
-    snap.venues.ipor.tvlUsd = 5000;
+    snap.venues.ipor.tvlUsd = 4000;
     const plan = planOf(snap);
+    // 1,000 deposited into a 4,000 pool is 1,000 / 5,000 = 20% of it
     expect(decision(plan, 'ipor')).toMatchObject({ askedUsd: 2805, capUsd: 1000, amountUsd: 1000, boundBy: 'poolParticipation' });
     expect(decision(plan, 'aave')).toMatchObject({ amountUsd: 7500, boundBy: 'remainder' });
+    expect(poolParticipationCapUsd(0.2, 4000, 0)).toBe(1000);
+    expect(poolParticipationCapUsd(0.2, 5000, 1000)).toBe(1000); // the TVL holds our own 1,000
+    expect(poolParticipationCapUsd(1, 10, 5)).toBe(Infinity);
+    expect(poolParticipationCapUsd(0.5, 10, 20)).toBe(0); // a TVL below our position: no other holders
+  });
+
+  it('tvlUsd includes our position: after our trades move the TVL, planning again gives no trades', () => {
+    const snap = twoVenueSnapshot({ directionalTrades: [{ side: 'buy', reserveUsd: 1000 }] });
+    snap.rules.weights[0].maxPoolParticipation = 0.2;
+    snap.venues.ipor.tvlUsd = 4000;
+    const first = planOf(snap);
+    const after = twoVenueSnapshot({ cashUsd: 1500, positionsUsd: { ipor: 1000, aave: 7500 }, directionalTrades: [{ side: 'buy', reserveUsd: 1000 }] });
+    after.rules.weights[0].maxPoolParticipation = 0.2;
+    after.venues.ipor.tvlUsd = 4000 + (first.trades.find((t) => t.venue === 'ipor')?.deltaUsd ?? NaN);
+    const again = planOf(after);
+    expect(again.trades).toEqual([]);
+    expect(decision(again, 'ipor')).toMatchObject({ capUsd: 1000, amountUsd: 1000, tvlExcessUsd: 0 });
   });
 
   it('caps by maxUsd, and keeps in cash what the capped last rule cannot take', () => {
@@ -144,9 +163,9 @@ describe('yield manager: trades', () => {
   });
 
   it('counts a desired amount below 1 USD as 0', () => {
-    const plan = planOf(twoVenueSnapshot({ cashUsd: 10.5, totalEquityUsd: 10, positionsUsd: { ipor: 0, aave: 0 } }));
-    // available = 10.5 − 0.5 = 10: ipor asks 3.3, aave 6.7 — both kept; now a tiny budget
-    expect(decision(plan, 'ipor').amountUsd).toBeCloseTo(3.3, 12);
+    const plan = planOf(twoVenueSnapshot({ cashUsd: 10.5, totalEquityUsd: 10.5, positionsUsd: { ipor: 0, aave: 0 } }));
+    // available = 10.5 − 0.525 = 9.975: ipor asks 3.29175, aave 6.68325 — both kept; now a tiny budget
+    expect(decision(plan, 'ipor').amountUsd).toBeCloseTo(3.29175, 12);
     const tiny = planOf(twoVenueSnapshot({ cashUsd: 2, totalEquityUsd: 2, positionsUsd: { ipor: 0, aave: 0 } }));
     expect(decision(tiny, 'ipor')).toMatchObject({ askedUsd: 0.627, amountUsd: 0 });
     close(decision(tiny, 'aave').amountUsd, 1.9, { abs: 1e-12 });
@@ -194,6 +213,49 @@ describe('yield manager: shortfall', () => {
   });
 });
 
+describe('yield manager: shortfall and delayed venues', () => {
+  function shortfallSnapshot() {
+    // ipor (3 d redemptions) 3,000; aave 4,000 of which only 1,000 is withdrawable; cash 500;
+    // a 5,000 buy: available 7,500 − 5,000 − 500 = 2,000, locked 6,000 → shortfall 4,000
+    const snap = twoVenueSnapshot({ positionsUsd: { ipor: 3000, aave: 4000 }, cashUsd: 500, directionalTrades: [{ side: 'buy', reserveUsd: 5000 }] });
+    snap.venues.ipor.withdrawDelayDays = 3;
+    snap.venues.aave.availableLiquidityUsd = 1000;
+    return snap;
+  }
+
+  it('requests the locked money the shortfall needs, not just the excess over the caps', () => {
+    const plan = planOf(shortfallSnapshot());
+    close(plan.shortfallUsd, 4000, { abs: 1e-9 });
+    const ipor = decision(plan, 'ipor');
+    // caps alone: 3,000 − 0.33 × 2,000 = 2,340; the shortfall needs all 3,000 (660 more)
+    expect(ipor.redeemRequest).toMatchObject({ action: 'redeem', settlesInDays: 3 });
+    close(-(ipor.redeemRequest?.deltaUsd ?? 0), 3000, { abs: 1e-9 });
+    close(ipor.shortfallRedeemUsd, 660, { abs: 1e-9 });
+    expect(decision(plan, 'aave').trade?.deltaUsd).toBe(-1000);
+    expect(decision(plan, 'aave').shortfallRedeemUsd).toBe(0);
+  });
+
+  it('counts money already queued towards the shortfall and does not request it twice', () => {
+    const snap = shortfallSnapshot();
+    snap.venues.ipor.redeemQueuedUsd = 2500;
+    const plan = planOf(snap);
+    close(-(decision(plan, 'ipor').redeemRequest?.deltaUsd ?? 0), 500, { abs: 1e-9 });
+    snap.venues.ipor.redeemQueuedUsd = 3000;
+    expect(planOf(snap).trades.filter((t) => t.settlesInDays > 0)).toEqual([]);
+  });
+
+  it('requests only what the shortfall needs when it is smaller than the locked money', () => {
+    const snap = shortfallSnapshot();
+    snap.directionalTrades = [{ side: 'buy', reserveUsd: 2000 }];
+    snap.venues.ipor.redeemQueuedUsd = 0;
+    snap.rules.weights[0].maxConcentration = 0.9; // ipor's cap 0.9 × 5,000 = 4,500: no excess
+    const plan = planOf(snap);
+    close(plan.shortfallUsd, 1000, { abs: 1e-9 }); // available 5,000, locked 6,000
+    close(decision(plan, 'ipor').shortfallRedeemUsd, 1000, { abs: 1e-9 });
+    close(-(decision(plan, 'ipor').redeemRequest?.deltaUsd ?? 0), 1000, { abs: 1e-9 });
+  });
+});
+
 describe('yield manager: withdrawable liquidity and delays', () => {
   it('never withdraws more than availableLiquidityUsd; the other venues get less', () => {
     const snap = twoVenueSnapshot({ positionsUsd: { ipor: 5000, aave: 4500 }, cashUsd: 500 });
@@ -231,7 +293,7 @@ describe('yield manager: TVL shrink', () => {
   it('flags a position above its pool-participation cap and trims it', () => {
     const snap = twoVenueSnapshot({ positionsUsd: { ipor: 3000, aave: 6500 }, cashUsd: 500 });
     snap.rules.weights[0].maxPoolParticipation = 0.1;
-    snap.venues.ipor.tvlUsd = 20000;
+    snap.venues.ipor.tvlUsd = 21000; // our 3,000 is 14.3% of it; 2,000 of the 20,000 left is 10%
     const ipor = decision(planOf(snap), 'ipor');
     expect(ipor).toMatchObject({ capUsd: 2000, amountUsd: 2000, boundBy: 'poolParticipation', tvlExcessUsd: 1000 });
     expect(ipor.trade?.deltaUsd).toBe(-1000);
@@ -330,6 +392,9 @@ describe('yield manager: snapshot validation', () => {
     ['queued redemption above the position', () => twoVenueSnapshot({ venues: { ipor: { kind: 'vault', sharePrice: 2, withdrawDelayDays: 2, redeemQueuedUsd: 50 }, aave: { kind: 'credit_supply' } }, positionsUsd: { ipor: 10, aave: 0 } }), 'venues.ipor.redeemQueuedUsd', /exceeds the position/],
     ['share price 0', () => twoVenueSnapshot({ venues: { ipor: { kind: 'vault', sharePrice: 0 }, aave: { kind: 'credit_supply' } } }), 'venues.ipor.sharePrice', /0/],
     ['horizon 0', () => twoVenueSnapshot({ rules: twoVenueRules({ horizonDays: 0 }) }), 'rules.horizonDays', /0/],
+    ['a TVL below our own position', () => twoVenueSnapshot({ cashUsd: 7000, positionsUsd: { ipor: 3000, aave: 0 }, venues: { ipor: { kind: 'vault', sharePrice: 2, tvlUsd: 2000 }, aave: { kind: 'credit_supply' } } }), 'venues.ipor.tvlUsd', /must be at least the fund's own position positionsUsd\.ipor = 3000 \(the TVL includes it\) \(got 2000\)$/],
+    ['equity 0 with 10,000 of cash', () => twoVenueSnapshot({ totalEquityUsd: 0 }), 'totalEquityUsd', /^totalEquityUsd: must be at least cashUsd \+ Σ positionsUsd = 10000 \(cash 10000 \+ yield positions 0\): .*cannot express debts \(got 0\)$/],
+    ['equity below cash + yield positions', () => twoVenueSnapshot({ cashUsd: 500, positionsUsd: { ipor: 3000, aave: 6500 }, totalEquityUsd: 9999.5 }), 'totalEquityUsd', /= 10000 \(cash 500 \+ yield positions 9500\): .*\(got 9999\.5\)$/],
   ];
   for (const [name, make, field, message] of cases) {
     it(`rejects ${name}`, () => {
@@ -338,6 +403,11 @@ describe('yield manager: snapshot validation', () => {
       expect(e.message).toMatch(message);
     });
   }
+
+  it('accepts equity equal to cash + yield positions (despite float sums), or above it (directional positions)', () => {
+    expect(parseConfig(YieldSnapshotSchema, twoVenueSnapshot({ cashUsd: 0.1, positionsUsd: { ipor: 0.2, aave: 0 }, totalEquityUsd: 0.3 })).totalEquityUsd).toBe(0.3);
+    expect(parseConfig(YieldSnapshotSchema, twoVenueSnapshot({ totalEquityUsd: 25000 })).totalEquityUsd).toBe(25000);
+  });
 
   it('accepts the issue example and fills defaults', () => {
     const s = parseConfig(YieldSnapshotSchema, twoVenueSnapshot({ positionsUsd: undefined }));

@@ -98,6 +98,7 @@ function notes(plan: YieldPlan, s: YieldSnapshot): string[] {
       out.push(`${d.venue}: ${usd(d.lockedUsd)} USD cannot leave this cycle (${why}).`);
     }
     if (v.redeemQueuedUsd > 0) out.push(`${d.venue}: ${usd(v.redeemQueuedUsd)} USD already queued for redemption.`);
+    if (d.redeemRequest !== null) out.push(redeemRequestNote(d, plan.shortfallUsd));
     if (d.breakEven !== null) {
       const verdict = d.boundBy === 'breakEven' ? 'skipped' : 'pays';
       out.push(`${d.venue}: deposit ${verdict}: adds ${usd(d.breakEven.gainUsd)} USD over ${s.rules.horizonDays} d vs cost ${usd(d.breakEven.costUsd)} USD.`);
@@ -105,6 +106,16 @@ function notes(plan: YieldPlan, s: YieldSnapshot): string[] {
   }
   if (plan.shortfallUsd > 0) out.push(`Shortfall ${usd(plan.shortfallUsd)} USD: directional trades, the cash reserve and redemptions need more than cash plus withdrawable positions.`);
   return out;
+}
+
+/** Why a delayed venue requests a redemption: the excess over its caps, the shortfall, or both. */
+function redeemRequestNote(d: YieldDecision, shortfallUsd: number): string {
+  const request = d.redeemRequest as YieldTrade;
+  const head = `${d.venue}: requests the redemption of ${usd(-request.deltaUsd)} USD (pays in ${request.settlesInDays} d)`;
+  const excessUsd = -request.deltaUsd - d.shortfallRedeemUsd;
+  if (d.shortfallRedeemUsd === 0) return `${head}: the excess over its caps.`;
+  const shortfall = `${usd(d.shortfallRedeemUsd)} USD towards the ${usd(shortfallUsd)} USD shortfall`;
+  return excessUsd > 0 ? `${head}: ${usd(excessUsd)} USD above its caps + ${shortfall}.` : `${head}: ${shortfall}.`;
 }
 
 function tradeTable(plan: YieldPlan): string {

@@ -512,14 +512,14 @@ export class FundSim {
       const reserve = this.market.reserves[i];
       const vault = this.market.vaults[i];
       if (reserve !== null) {
-        st.tvlUsd[i] = reserve.tvlUsd[t];
+        st.tvlUsd[i] = reserve.tvlUsd[t] + st.existingUsd[i]; // the path is the other depositors' money; on-chain TVL includes ours
         st.availableLiquidityUsd[i] = reserve.availableLiquidityUsd[t];
         st.apy[i] = reserve.supplyApy[t];
         st.redeemQueuedUsd[i] = 0;
       } else if (vault !== null) {
         const v = this.setup.venues[i];
         const delayed = v.kind === 'vault' && v.withdrawDelayDays > 0;
-        st.tvlUsd[i] = vault.tvlUsd[t];
+        st.tvlUsd[i] = vault.tvlUsd[t] + st.existingUsd[i];
         st.sharePrice[i] = vault.sharePrice[t];
         st.apy[i] = vault.apy[t];
         st.availableLiquidityUsd[i] = delayed && v.kind === 'vault' ? v.instantLiquidityPct * vault.tvlUsd[t] : Infinity;

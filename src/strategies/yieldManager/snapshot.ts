@@ -117,6 +117,10 @@ function snapshotIssues(s: Snapshot): YieldRuleIssue[] {
     }
   });
   for (const [name, v] of Object.entries(s.venues)) {
+    const positionUsd = s.positionsUsd[name] ?? 0;
+    if (v.tvlUsd !== undefined && v.tvlUsd < positionUsd) {
+      issues.push({ path: ['venues', name, 'tvlUsd'], value: v.tvlUsd, message: `must be at least the fund's own position positionsUsd.${name} = ${positionUsd} (the TVL includes it)` });
+    }
     if (v.kind === 'vault' && v.sharePrice === undefined) issues.push({ path: ['venues', name, 'sharePrice'], message: 'is required for a vault (USD per share)' });
     if (v.kind === 'credit_supply' && v.sharePrice !== undefined) issues.push({ path: ['venues', name, 'sharePrice'], message: 'only vaults have a share price; remove it' });
     if (v.redeemQueuedUsd > 0 && v.withdrawDelayDays === 0) issues.push({ path: ['venues', name, 'redeemQueuedUsd'], message: 'only a venue with withdrawDelayDays > 0 can have queued redemptions' });
@@ -128,7 +132,31 @@ function snapshotIssues(s: Snapshot): YieldRuleIssue[] {
   for (const name of Object.keys(s.positionsUsd)) {
     if (s.venues[name] === undefined) issues.push({ path: ['positionsUsd', name], message: `unknown venue "${name}"; declare it under venues` });
   }
+  const equityIssue = totalEquityIssue(s.totalEquityUsd, s.cashUsd, Object.values(s.positionsUsd));
+  if (equityIssue !== undefined) issues.push(equityIssue);
   return issues;
+}
+
+/** Relative slack for the equity check, so decimal inputs that add up exactly are not refused for float noise. */
+const EQUITY_SLACK_PCT = 1e-9;
+
+/**
+ * Total equity cannot be below the cash-like money (cash + yield positions): directional
+ * positions can only add to it, and a snapshot has no way to express debts.
+ *
+ * @example totalEquityIssue(0, 10_000, [])?.message // 'must be at least cashUsd + Σ positionsUsd = 10000 …'
+ */
+function totalEquityIssue(totalEquityUsd: number, cashUsd: number, positionsUsd: readonly number[]): YieldRuleIssue | undefined {
+  const positionsTotalUsd = positionsUsd.reduce((sum, x) => sum + x, 0);
+  const cashLikeUsd = cashUsd + positionsTotalUsd;
+  if (totalEquityUsd >= cashLikeUsd * (1 - EQUITY_SLACK_PCT)) return undefined;
+  return {
+    path: ['totalEquityUsd'],
+    value: totalEquityUsd,
+    message:
+      `must be at least cashUsd + Σ positionsUsd = ${cashLikeUsd} (cash ${cashUsd} + yield positions ${positionsTotalUsd}): ` +
+      'equity holds the cash and the yield positions (directional positions only add to it) and a snapshot cannot express debts',
+  };
 }
 
 /**
