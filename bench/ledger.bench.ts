@@ -1,22 +1,59 @@
 /**
  * Treasury ledger sync throughput: a seeded 200,000-event JSON-lines feed → DuckDB, end to end
  * (read + validate the file, book the events, write them batch by batch, close the file),
- * and the throughput of replaying the same feed (every event a duplicate).
+ * and the throughput of replaying the same feed (every event a duplicate). Each of the two
+ * runs in its own process (this file, run with a phase argument), so its peak resident
+ * memory (RSS high-water mark, MB) is its own.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GENERATED_FEED_CONFIG, generateFeed } from '../src/ledger/generate.ts';
 import { JsonlEventSource } from '../src/ledger/source.ts';
 import { LedgerStore } from '../src/ledger/store.ts';
 import { syncLedger } from '../src/ledger/sync.ts';
 
 const EVENTS = 200_000;
+const SELF = fileURLToPath(import.meta.url);
+
+/** What one sync process measured. */
+interface PhaseResult {
+  applied: number;
+  duplicates: number;
+  parseMs: number;
+  syncMs: number;
+  closeMs: number;
+  /** CPU time of the three phases (user + system, all threads): less sensitive to other load than wall time. */
+  cpuMs: number;
+  peakRssMb: number;
+}
 
 async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
   const t0 = performance.now();
   const result = await work();
   return [result, performance.now() - t0];
+}
+
+/** One sync of `feedPath` into `dbPath`, timed phase by phase (runs in the child process). */
+async function syncPhase(feedPath: string, dbPath: string): Promise<PhaseResult> {
+  const cpu0 = process.cpuUsage();
+  const [source, parseMs] = await timed(() => JsonlEventSource.fromFile(feedPath));
+  const store = await LedgerStore.open(dbPath);
+  const [result, syncMs] = await timed(() => syncLedger(store, source));
+  const [, closeMs] = await timed(() => store.close());
+  const cpu = process.cpuUsage(cpu0);
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const ms = Math.round;
+  return { applied: result.applied, duplicates: result.duplicates, parseMs: ms(parseMs), syncMs: ms(syncMs), closeMs: ms(closeMs), cpuMs: ms((cpu.user + cpu.system) / 1000), peakRssMb };
+}
+
+/** Runs {@link syncPhase} in a fresh process and returns what it measured. */
+function syncInChild(feedPath: string, dbPath: string): PhaseResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, feedPath, dbPath], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sync process failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as PhaseResult;
 }
 
 export default async function bench(): Promise<Record<string, number>> {
@@ -41,32 +78,29 @@ export default async function bench(): Promise<Record<string, number>> {
     });
     setup.close();
 
-    const [source, parseMs] = await timed(() => JsonlEventSource.fromFile(feedPath));
-    const store = await LedgerStore.open(dbPath);
-    const [result, syncMs] = await timed(() => syncLedger(store, source));
-    const [, closeMs] = await timed(() => store.close());
-    if (result.applied !== EVENTS) throw new Error(`applied ${result.applied} of ${EVENTS}`);
-
-    const [replay, replayMs] = await timed(async () => {
-      const again = await LedgerStore.open(dbPath);
-      try {
-        return await syncLedger(again, JsonlEventSource.fromFile(feedPath));
-      } finally {
-        again.close();
-      }
-    });
+    const sync = syncInChild(feedPath, dbPath);
+    if (sync.applied !== EVENTS) throw new Error(`applied ${sync.applied} of ${EVENTS}`);
+    const replay = syncInChild(feedPath, dbPath);
     if (replay.duplicates !== EVENTS) throw new Error(`replay found ${replay.duplicates} duplicates of ${EVENTS}`);
 
-    const totalMs = parseMs + syncMs + closeMs;
+    const perSecond = (r: PhaseResult): number => Math.round(EVENTS / ((r.parseMs + r.syncMs + r.closeMs) / 1000));
     return {
       events: EVENTS,
-      eventsPerSecond: Math.round(EVENTS / (totalMs / 1000)),
-      parseMs: Math.round(parseMs),
-      syncMs: Math.round(syncMs),
-      closeMs: Math.round(closeMs),
-      replayEventsPerSecond: Math.round(EVENTS / (replayMs / 1000)),
+      eventsPerSecond: perSecond(sync),
+      parseMs: sync.parseMs,
+      syncMs: sync.syncMs,
+      closeMs: sync.closeMs,
+      eventsPerCpuSecond: Math.round(EVENTS / (sync.cpuMs / 1000)),
+      syncPeakRssMb: sync.peakRssMb,
+      replayEventsPerSecond: perSecond(replay),
+      replayPeakRssMb: replay.peakRssMb,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+if (process.argv[1] === SELF) {
+  const [feedPath, dbPath] = process.argv.slice(2);
+  process.stdout.write(`${JSON.stringify(await syncPhase(feedPath, dbPath))}\n`);
 }

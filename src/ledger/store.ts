@@ -304,6 +304,12 @@ export class LedgerStore {
     return { sums, count: Number(count), maxId: Number(maxId) };
   }
 
+  /** The latest block time of the stored events (ISO-8601 UTC), or null when there are none. */
+  async latestEventTime(): Promise<string | null> {
+    const [[ms]] = await this.rows('SELECT epoch_ms(max(timestamp)) FROM events');
+    return isoOrNull(ms);
+  }
+
   /** Highest stored event block, or null. */
   async maxEventBlock(): Promise<number | null> {
     const [[b]] = await this.rows('SELECT max(block_number) FROM events');

@@ -4,13 +4,25 @@
  * A sync validates everything first (every event against the deployment, the cursor and the
  * book-keeping rules, on a copy of the books), then writes batch by batch, each in one
  * transaction that moves the cursor with its events. Events at or below the stored cursor
- * must already be stored with the same content: they are counted as duplicates.
+ * must already be stored with the same content: they are counted as duplicates (only the
+ * stored blocks a batch overlaps are read to check this). New events may not be stamped
+ * before the latest booked time. Events whose implied price is more than 1% off the books'
+ * NAV per share are reported, not refused: the feed is the chain's record.
  */
 import { relocateError, UserError } from '../core/errors.ts';
 import { formatFeedLine, type SourcedEvent } from './feed.ts';
 import type { EventSource } from './source.ts';
 import type { LedgerStore } from './store.ts';
-import { applyEvent, cloneTreasury, createTreasury, zeroCounts, type TreasuryState } from './treasury.ts';
+import {
+  PRICE_DEVIATION_LIMIT_PCT,
+  applyEvent,
+  cloneTreasury,
+  createTreasury,
+  impliedPriceOf,
+  sharePriceOf,
+  zeroCounts,
+  type TreasuryState,
+} from './treasury.ts';
 import { PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent } from './types.ts';
 
 /** Events per batch (one transaction each) unless told otherwise. */
@@ -49,30 +61,90 @@ export interface SyncResult {
   previousCursor: number;
   cursor: number;
   batches: number;
+  priceDeviations: PriceDeviationReport;
 }
 
 function lineError(s: SourcedEvent, e: unknown): unknown {
   return relocateError(e, (field) => `${s.where}: ${field}`);
 }
 
-/** Checks what does not depend on the books: chain, deployment block, cursor. */
+/** Checks what does not depend on the books: chain, deployment block, cursor. Fields are bare (the caller adds the line). */
 function checkAgainstStore(s: SourcedEvent, d: Deployment, cursor: number, stored: ReadonlyMap<string, LedgerEvent>): 'new' | 'duplicate' {
   const e = s.event;
   if (e.chainId !== d.chainId) {
-    throw new UserError({ field: `${s.where}: chainId`, value: e.chainId, message: `is ${e.chainId} but the ledger keeps chain ${d.chainId}` });
+    throw new UserError({ field: 'chainId', value: e.chainId, message: `is ${e.chainId} but the ledger keeps chain ${d.chainId}` });
   }
   if (e.blockNumber < d.deploymentBlock) {
-    throw new UserError({ field: `${s.where}: blockNumber`, value: e.blockNumber, message: `${e.blockNumber} is before the deployment block ${d.deploymentBlock}` });
+    throw new UserError({ field: 'blockNumber', value: e.blockNumber, message: `${e.blockNumber} is before the deployment block ${d.deploymentBlock}` });
   }
   if (e.blockNumber > cursor) return 'new';
   const storedEvent = stored.get(eventKey(e));
   if (storedEvent === undefined) {
-    throw new UserError({ field: `${s.where}: blockNumber`, value: e.blockNumber, message: `block ${e.blockNumber} was already synced (cursor ${cursor}) but this event is not in the ledger`, hint: 'a feed cannot add events to blocks it already delivered' });
+    throw new UserError({ field: 'blockNumber', value: e.blockNumber, message: `block ${e.blockNumber} was already synced (cursor ${cursor}) but this event is not in the ledger`, hint: 'a feed cannot add events to blocks it already delivered' });
   }
   if (formatFeedLine(storedEvent) !== formatFeedLine(e)) {
-    throw new UserError({ field: `${s.where}: logIndex`, message: `event ${eventKey(e)} is stored with other content`, hint: 'each (chainId, txHash, logIndex) is one event' });
+    throw new UserError({ field: 'logIndex', message: `event ${eventKey(e)} is stored with other content`, hint: 'each (chainId, txHash, logIndex) is one event' });
   }
   return 'duplicate';
+}
+
+/** Refuses a new event stamped before `lastTimestamp` (of `lastWhere`); equal is fine. */
+function checkTimeOrder(e: LedgerEvent, lastTimestamp: string, lastWhere: string): void {
+  if (e.timestamp < lastTimestamp) {
+    throw new UserError({ field: 'timestamp', value: e.timestamp, message: `${e.timestamp} (block ${e.blockNumber}) is before ${lastTimestamp} of ${lastWhere}`, hint: 'block times never go backwards' });
+  }
+}
+
+/**
+ * The stored events a batch may replay: those in the blocks from the batch's first event up
+ * to the lower of its last event and the cursor (nothing when the batch lies beyond it).
+ */
+async function storedOverlap(store: LedgerStore, events: readonly SourcedEvent[], cursor: number): Promise<Map<string, LedgerEvent>> {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const { event } of events) {
+    if (event.blockNumber > cursor) continue;
+    if (event.blockNumber < lo) lo = event.blockNumber;
+    if (event.blockNumber > hi) hi = event.blockNumber;
+  }
+  return hi < lo ? new Map() : store.storedEvents(lo, hi);
+}
+
+/** How many of the first price deviations a sync lists. */
+export const PRICE_DEVIATIONS_SHOWN = 5;
+
+/** One event priced off the books. */
+export interface PriceDeviation {
+  /** Where it came from (`line 12`). */
+  where: string;
+  kind: EventKind;
+  blockNumber: number;
+  /** assets / shares of the event, asset token units per share token unit. */
+  impliedPrice: number;
+  /** The books' NAV per share just before the event (ERC-4626 rate), same units. */
+  navPrice: number;
+  /** |impliedPrice / navPrice − 1|, a 0..1 fraction. */
+  deviationPct: number;
+}
+
+/**
+ * Applied events whose implied price is more than `limitPct` off the books' NAV per share:
+ * how many, and the first {@link PRICE_DEVIATIONS_SHOWN}. A warning, not an error: the feed
+ * is the chain's record and is not re-priced.
+ *
+ * @example if (result.priceDeviations.count > 0) console.warn(`first at ${result.priceDeviations.first[0].where}`);
+ */
+export interface PriceDeviationReport {
+  count: number;
+  limitPct: number;
+  first: PriceDeviation[];
+}
+
+function notePrice(report: PriceDeviationReport, s: SourcedEvent, impliedPrice: number, navPrice: number): void {
+  const deviationPct = Math.abs(impliedPrice / navPrice - 1);
+  if (!(deviationPct > report.limitPct)) return;
+  report.count++;
+  if (report.first.length < PRICE_DEVIATIONS_SHOWN) report.first.push({ where: s.where, kind: s.event.kind, blockNumber: s.event.blockNumber, impliedPrice, navPrice, deviationPct });
 }
 
 interface PlannedBatch {
@@ -98,12 +170,15 @@ export async function syncLedger(store: LedgerStore, source: EventSource, opts: 
   const previousCursor = state.lastBlockScanned;
   const head = await source.head();
   const fromBlock = opts.fromBlock ?? deployment.deploymentBlock;
-  const stored = head === null || previousCursor < fromBlock ? new Map<string, LedgerEvent>() : await store.storedEvents(fromBlock, previousCursor);
+  let lastTimestamp = (await store.latestEventTime()) ?? '';
+  let lastWhere = 'the latest event in the ledger';
+  const priceDeviations: PriceDeviationReport = { count: 0, limitPct: PRICE_DEVIATION_LIMIT_PCT, first: [] };
 
   // 1. read, check and book everything in memory
   const plan: PlannedBatch[] = [];
   for (let from = fromBlock; head !== null && from <= head; ) {
     const batch = await source.read({ fromBlock: from, toBlock: head, maxEvents: batchSize });
+    const stored = await storedOverlap(store, batch.events, previousCursor);
     const planned: PlannedBatch = { events: [], updates: [], state, duplicates: 0 };
     for (const s of batch.events) {
       try {
@@ -111,10 +186,16 @@ export async function syncLedger(store: LedgerStore, source: EventSource, opts: 
           planned.duplicates++;
           continue;
         }
+        checkTimeOrder(s.event, lastTimestamp, lastWhere);
+        const impliedPrice = impliedPriceOf(state, s.event);
+        const navPrice = impliedPrice === null ? 0 : sharePriceOf(state);
         applyEvent(state, s.event, planned.updates);
+        if (impliedPrice !== null) notePrice(priceDeviations, s, impliedPrice, navPrice);
       } catch (e) {
         throw lineError(s, e);
       }
+      lastTimestamp = s.event.timestamp;
+      lastWhere = s.where;
       planned.events.push(s);
     }
     state.lastBlockScanned = Math.max(state.lastBlockScanned, batch.cursor);
@@ -140,7 +221,7 @@ export async function syncLedger(store: LedgerStore, source: EventSource, opts: 
     opts.onBatch?.({ applied, duplicates, cursor });
   }
   if (batches === 0) await store.touch(now().toISOString());
-  return { applied, appliedByKind, duplicates, previousCursor, cursor, batches };
+  return { applied, appliedByKind, duplicates, previousCursor, cursor, batches, priceDeviations };
 }
 
 /** What {@link verifyLedger} found. */

@@ -28,6 +28,9 @@ import {
 export const INTEREST_JUMP_LIMIT_PCT = 0.05;
 const JUMP_LIMIT_BPS = 500n;
 
+/** Sync reports (does not refuse) events whose implied price is further than this fraction from NAV per share. */
+export const PRICE_DEVIATION_LIMIT_PCT = 0.01;
+
 /**
  * The token side of a treasury.
  *
@@ -248,6 +251,52 @@ export function pendingRedemptionsUsd(state: TreasuryState, assetPriceUsd: numbe
   return { requestedUsd, claimableUsd, totalUsd: requestedUsd + claimableUsd };
 }
 
+/** The owner's settled, unclaimed redemption, if any (a `redeem` of this owner pays it). */
+function settledClaimOf(state: TreasuryState, owner: string): OwnerRedemption | undefined {
+  const r = state.redemptions.get(owner);
+  return r !== undefined && (r.claimableShares > 0n || r.claimableAssets > 0n) ? r : undefined;
+}
+
+/**
+ * The price an event implies, in asset token units per share token unit (assets / shares,
+ * or a settlement's `navPerShare`), to compare with {@link sharePriceOf} before the event;
+ * null for events without one: interest, corrections, requests, zero shares, and redemptions
+ * that pay a settled claim (priced when they were settled).
+ *
+ * @example impliedPriceOf(state, { ...base, kind: 'deposit', owner, assets: 1_000_000n, shares: 10n ** 18n }) // 1
+ */
+export function impliedPriceOf(state: TreasuryState, event: LedgerEvent): number | null {
+  const { assetDecimals, shareDecimals } = state.config;
+  let assets: bigint;
+  switch (event.kind) {
+    case 'deposit':
+      assets = event.assets;
+      break;
+    case 'redeem':
+      if (settledClaimOf(state, event.owner) !== undefined) return null;
+      assets = event.assets;
+      break;
+    case 'settle':
+      if (event.assets === undefined) return Number(event.navPerShare ?? 0n) / 10 ** assetDecimals;
+      assets = event.assets;
+      break;
+    default:
+      return null;
+  }
+  if (event.shares <= 0n) return null;
+  return (Number(assets) / Number(event.shares)) * 10 ** (shareDecimals - assetDecimals);
+}
+
+/** Refuses a deposit or redemption that does not move a positive amount of both assets and shares. */
+function requirePositiveAmounts(event: { kind: EventKind; assets: bigint; shares: bigint }): void {
+  requirePositive(event.kind, 'assets', event.assets);
+  requirePositive(event.kind, 'shares', event.shares);
+}
+
+function requirePositive(kind: EventKind, field: string, amount: bigint): void {
+  if (amount <= 0n) refuse(field, `must be > 0 in a ${kind}, got ${amount}`, 'a deposit or redemption moves both assets and shares');
+}
+
 function ownerOf(state: TreasuryState, owner: string): OwnerRedemption {
   let r = state.redemptions.get(owner);
   if (r === undefined) {
@@ -358,7 +407,8 @@ function abs(x: bigint): bigint {
  * Refuses, with a {@link UserError} naming the event field and leaving `state` unchanged,
  * anything that would break the books: paying more than the reserve holds, redeeming or
  * locking more shares than are free, settling more than an owner locked, an interest jump
- * above 5% without `force`, a negative NAV or reserve.
+ * above 5% without `force`, a negative NAV or reserve, a deposit or redemption with zero or
+ * negative assets or shares.
  *
  * @example const updates: BalanceUpdate[] = []; applyEvent(state, { ...base, kind: 'deposit', owner, assets: 10n ** 9n, shares: 10n ** 21n }, updates);
  */
@@ -369,12 +419,14 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
   try {
     switch (event.kind) {
       case 'deposit':
+        requirePositiveAmounts(event);
         move(state, event, RESERVE_POSITION, asset, event.assets, out);
         state.totalShares += event.shares;
         break;
       case 'redeem': {
-        const claim = state.redemptions.get(event.owner);
-        if (claim !== undefined && (claim.claimableShares > 0n || claim.claimableAssets > 0n)) {
+        requirePositiveAmounts(event);
+        const claim = settledClaimOf(state, event.owner);
+        if (claim !== undefined) {
           if (event.shares > claim.claimableShares) refuse('shares', `claims ${event.shares} shares but ${event.owner} has ${claim.claimableShares} settled`);
           if (event.assets > claim.claimableAssets) refuse('assets', `claims ${event.assets} but ${event.owner} is owed ${claim.claimableAssets}`);
           payFromReserve(state, event, event.assets, out);

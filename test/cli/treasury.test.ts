@@ -85,8 +85,23 @@ describe('capflow treasury', () => {
     expect(show.json.pendingRedemptionsUsd).toBeCloseTo(200.06, 2);
     const human = runCli(['treasury', 'show', '--db', db]);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/total assets\s+1000\.3\s+USDC/);
+    expect(human.stdout).toMatch(/total assets\s+1,000\.3\s+USDC/);
     expect(human.stdout).toMatch(/aave\s+aUSDC\s+600300000/);
+  });
+
+  it('show right-aligns every value of the totals in one column, text and numbers alike', () => {
+    const dir = tempDir();
+    const db = join(dir, 'fund.duckdb');
+    init(db);
+    runCliJson(['treasury', 'sync', '--events', writeFeed(dir, FEED), '--db', db]);
+    const human = runCli(['treasury', 'show', '--db', db]);
+    expect(human.code).toBe(0);
+    const totals = human.stdout.split('\n\n')[1].split('\n');
+    const rows = totals.map((line) => /^(\S+(?: \S+)*)\s{2,}(\S+)(?:\s{2,}(\S+))?$/.exec(line));
+    expect(rows.map((m) => m?.[2])).toEqual(['900.27', '900', '1.0003', '0', '0', '0', '230']);
+    const valueEnds = totals.map((line, i) => line.length - (rows[i]?.[3] === undefined ? 0 : (rows[i]?.[3]?.length ?? 0) + 2));
+    expect(new Set(valueEnds).size).toBe(1);
+    expect(human.stdout).toMatch(/^Capflow USD \(cfUSD\) on chain 1, last sync \d{4}-/);
   });
 
   it('a malformed line writes nothing and exits 2 naming the line and field', () => {
@@ -96,7 +111,7 @@ describe('capflow treasury', () => {
     const bad = writeFeed(dir, [...FEED.slice(0, 3), { ...FEED[3], balance: '6e8' }, ...FEED.slice(4)]);
     const r = runCli(['treasury', 'sync', '--events', bad, '--db', db, '--batch-size', '1']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/line 4: balance: must be a decimal string of base units/);
+    expect(r.stderr).toMatch(/^capflow: line 4: balance: must be a decimal string of base units/);
     expect(r.stderr).toContain(bad);
     const show = runCliJson(['treasury', 'show', '--db', db]);
     expect(show.json).toMatchObject({ totalAssets: '0', lastBlockScanned: -1, counts: { deposit: 0 } });
@@ -106,13 +121,74 @@ describe('capflow treasury', () => {
     expect(unknown.json.error.field).toBe('line 1: memo');
   });
 
+  it('names the line once in errors against the stored ledger: another chain, changed content, a new event in a synced block', () => {
+    const dir = tempDir();
+    const db = join(dir, 'fund.duckdb');
+    init(db);
+    expect(runCliJson(['treasury', 'sync', '--events', writeFeed(dir, FEED), '--db', db]).code).toBe(0);
+    const cases: [object[], string, RegExp][] = [
+      [[{ ...FEED[0], chainId: 5, blockNumber: 300 }], 'line 1: chainId', /^capflow: line 1: chainId: is 5 but the ledger keeps chain 1\n$/],
+      [[...FEED.slice(0, 3), { ...FEED[3], logIndex: 0, balance: '600400000' }], 'line 4: logIndex', /^capflow: line 4: logIndex: event 1:0x0+3:0 is stored with other content/],
+      [[{ ...FEED[0], txHash: TX(99) }], 'line 1: blockNumber', /^capflow: line 1: blockNumber: block 100 was already synced \(cursor 230\)/],
+    ];
+    cases.forEach(([lines, field, message], i) => {
+      const events = writeFeed(dir, lines, `bad${i}.jsonl`);
+      const json = runCliJson(['treasury', 'sync', '--events', events, '--db', db]);
+      expect(json.code).toBe(2);
+      expect(json.json.error.field).toBe(field);
+      expect(`capflow: ${json.json.error.message}\n`).toMatch(message);
+      expect(runCli(['treasury', 'sync', '--events', events, '--db', db]).stderr).toMatch(message);
+    });
+    expect(runCliJson(['treasury', 'show', '--db', db]).json.counts.deposit).toBe(1);
+  });
+
+  it('refuses zero or negative deposit/redeem amounts and block times that go backwards, naming line and field', () => {
+    const dir = tempDir();
+    const db = join(dir, 'fund.duckdb');
+    init(db);
+    const cases: [object[], string, RegExp][] = [
+      [[{ ...FEED[0], assets: '0' }], 'line 1: assets', /^line 1: assets: must be > 0 in a deposit, got 0/],
+      [[FEED[0], { ...FEED[6], blockNumber: 101, shares: '0' }], 'line 2: shares', /^line 2: shares: must be > 0 in a redeem, got 0/],
+      [[{ ...FEED[0], shares: '-1' }], 'line 1: shares', /^line 1: shares: must be a decimal string of base units/],
+      [[{ ...FEED[0], timestamp: '2024-01-02T00:00:00Z' }, { ...FEED[1], blockNumber: 101, timestamp: '2024-01-01T00:00:00Z' }], 'line 2: timestamp', /^line 2: timestamp: 2024-01-01T00:00:00\.000Z \(block 101\) is before 2024-01-02T00:00:00\.000Z of line 1/],
+    ];
+    cases.forEach(([lines, field, message], i) => {
+      const r = runCliJson(['treasury', 'sync', '--events', writeFeed(dir, lines, `bad${i}.jsonl`), '--db', db]);
+      expect(r.code).toBe(2);
+      expect(r.json.error.field).toBe(field);
+      expect(r.json.error.message).toMatch(message);
+    });
+    expect(runCliJson(['treasury', 'show', '--db', db]).json).toMatchObject({ totalAssets: '0', lastBlockScanned: -1 });
+  });
+
+  it('reports events priced more than 1% off NAV per share, as a count and the first lines, without refusing them', () => {
+    const dir = tempDir();
+    const db = join(dir, 'fund.duckdb');
+    init(db);
+    const cheap = { ...FEED[0], blockNumber: 101, txHash: TX(7), timestamp: '2024-01-01T00:00:12Z', assets: '1000000000', shares: '2000000000000000000000' };
+    const events = writeFeed(dir, [FEED[0], cheap]);
+    const sync = runCliJson(['treasury', 'sync', '--events', events, '--db', db]);
+    expect(sync.code).toBe(0);
+    expect(sync.json.applied).toBe(2);
+    expect(sync.json.priceDeviations).toMatchObject({ count: 1, limitPct: 0.01, first: [{ where: 'line 2', kind: 'deposit', blockNumber: 101, impliedPrice: 0.5 }] });
+    expect(sync.json.priceDeviations.first[0].deviationPct).toBeCloseTo(0.5, 9);
+
+    const db2 = join(dir, 'fund2.duckdb');
+    init(db2);
+    const human = runCli(['treasury', 'sync', '--events', events, '--db', db2]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/priced > 1% off NAV\/share\s+1\s+events/);
+    expect(human.stdout).toMatch(/1 applied events imply a price \(assets\/shares\) more than 1% off the books' NAV per share/);
+    expect(human.stdout).toMatch(/line 2\s+deposit\s+101\s+0\.5\s+1\s+50/);
+  });
+
   it('refuses an interest jump above 5% with old, new and the limit', () => {
     const dir = tempDir();
     const db = join(dir, 'fund.duckdb');
     init(db);
     const r = runCli(['treasury', 'sync', '--events', writeFeed(dir, [...FEED.slice(0, 3), { ...FEED[3], balance: '700000000' }]), '--db', db]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/line 4: balance: aUSDC jumps from 600000000 to 700000000 \(16\.67%\), above the 5% limit.*"force": true/);
+    expect(r.stderr).toMatch(/^capflow: line 4: balance: aUSDC jumps from 600000000 to 700000000 \(16\.67%\), above the 5% limit.*"force": true/);
   });
 
   it.each([

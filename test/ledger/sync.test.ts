@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import {
   GENERATED_FEED_CONFIG,
   JsonlEventSource,
+  PRICE_DEVIATIONS_SHOWN,
+  PRICE_DEVIATION_LIMIT_PCT,
   formatFeedLine,
   generateFeed,
   parseFeed,
@@ -95,7 +97,7 @@ describe('syncLedger', () => {
   it('writes nothing when a line breaks the books, and names the line and field', async () => {
     await withLedger(async (store) => {
       const bad = [...HISTORY.slice(0, 7), ev(6, { kind: 'redeem', owner: OWNER_A, assets: 10_000_000000n, shares: 1n })];
-      await expect(syncLedger(store, sourceOf(linesOf(bad)), { batchSize: 2 })).rejects.toThrow(/line 8: assets: pays 10000000000 but the reserve holds/);
+      await expect(syncLedger(store, sourceOf(linesOf(bad)), { batchSize: 2 })).rejects.toThrow(/^line 8: assets: pays 10000000000 but the reserve holds/);
       const state = await store.loadState();
       expect(state.eventsApplied).toBe(0);
       expect(state.lastBlockScanned).toBe(-1);
@@ -103,16 +105,97 @@ describe('syncLedger', () => {
     });
   });
 
-  it('refuses a stored event with other content, an unknown event in a synced block, and another chain', async () => {
+  it('refuses a stored event with other content, an unknown event in a synced block, and another chain, each naming its line once', async () => {
     await withLedger(async (store) => {
       await syncLedger(store, sourceOf(linesOf(HISTORY)));
+      const refusal = (lines: string[]): Promise<unknown> => syncLedger(store, sourceOf(lines)).then(() => 'synced', (e: unknown) => e);
       const changed = linesOf([...HISTORY.slice(0, 4), ev(3, { kind: 'interest', asset: 'aUSDC', balance: 802_000000n })]);
-      await expect(syncLedger(store, sourceOf(changed))).rejects.toThrow(/line 5: logIndex: event 1:0x0+3:0 is stored with other content/);
+      expect(await refusal(changed)).toMatchObject({ field: 'line 5: logIndex', message: expect.stringMatching(/^line 5: logIndex: event 1:0x0+3:0 is stored with other content/) });
       const inserted = linesOf([...HISTORY.slice(0, 2), ev(2, { kind: 'deposit', owner: OWNER_A, assets: 1n, shares: 1n }, 5)]);
-      await expect(syncLedger(store, sourceOf(inserted))).rejects.toThrow(/line 3: blockNumber: block 2 was already synced \(cursor 7\)/);
+      expect(await refusal(inserted)).toMatchObject({ field: 'line 3: blockNumber', message: expect.stringMatching(/^line 3: blockNumber: block 2 was already synced \(cursor 7\)/) });
       const otherChain = linesOf([{ ...ev(9, { kind: 'deposit', owner: OWNER_A, assets: 1n, shares: 1n }), chainId: 10 } as LedgerEvent]);
-      await expect(syncLedger(store, sourceOf(otherChain))).rejects.toThrow(/line 1: chainId: is 10 but the ledger keeps chain 1/);
+      expect(await refusal(otherChain)).toMatchObject({ field: 'line 1: chainId', message: expect.stringMatching(/^line 1: chainId: is 10 but the ledger keeps chain 1$/) });
       expect((await store.loadState()).eventsApplied).toBe(9);
+    });
+  });
+
+  it('reads only the stored blocks a feed overlaps, and still checks them', async () => {
+    await withLedger(async (store) => {
+      await syncLedger(store, sourceOf(linesOf(HISTORY)));
+      const ranges: [number, number][] = [];
+      const read = store.storedEvents.bind(store);
+      store.storedEvents = (from, to) => {
+        ranges.push([from, to]);
+        return read(from, to);
+      };
+      const next = ev(8, { kind: 'deposit', owner: OWNER_A, assets: 10_000000n, shares: 10n * 10n ** 18n });
+      const tail = await syncLedger(store, sourceOf(linesOf([...HISTORY.slice(5), next])));
+      expect(tail).toMatchObject({ applied: 1, duplicates: 4, previousCursor: 7, cursor: 8 });
+      expect(ranges).toEqual([[4, 7]]);
+
+      ranges.length = 0;
+      const later = ev(9, { kind: 'deposit', owner: OWNER_B, assets: 10_000000n, shares: 10n * 10n ** 18n });
+      expect(await syncLedger(store, sourceOf(linesOf([later])))).toMatchObject({ applied: 1, duplicates: 0, cursor: 9 });
+      expect(ranges).toEqual([]);
+
+      const changed = linesOf([{ ...HISTORY[6], notes: 'edited' } as LedgerEvent, next]);
+      await expect(syncLedger(store, sourceOf(changed))).rejects.toThrow(/^line 1: logIndex: event 1:0x0+5:0 is stored with other content/);
+      expect(ranges).toEqual([[5, 8]]);
+      expect((await verifyLedger(store)).consistent).toBe(true);
+    });
+  });
+
+  it('refuses block times that go backwards, within a feed and after the stored events; equal times are fine', async () => {
+    await withLedger(async (store) => {
+      const at = (e: LedgerEvent, timestamp: string): LedgerEvent => ({ ...e, timestamp });
+      const d1 = at(ev(100, { kind: 'deposit', owner: OWNER_A, assets: 1000_000000n, shares: 1000n * 10n ** 18n }), '2024-01-02T00:00:00.000Z');
+      const d2 = at(ev(101, { kind: 'deposit', owner: OWNER_B, assets: 10_000000n, shares: 10n * 10n ** 18n }), '2024-01-01T00:00:00.000Z');
+      await expect(syncLedger(store, sourceOf(linesOf([d1, d2])))).rejects.toThrow(
+        /^line 2: timestamp: 2024-01-01T00:00:00.000Z \(block 101\) is before 2024-01-02T00:00:00.000Z of line 1/,
+      );
+      expect((await store.loadState()).eventsApplied).toBe(0);
+
+      const same = at(d2, d1.timestamp);
+      expect(await syncLedger(store, sourceOf(linesOf([d1, same])))).toMatchObject({ applied: 2, cursor: 101 });
+      const late = at(ev(102, { kind: 'deposit', owner: OWNER_B, assets: 10_000000n, shares: 10n * 10n ** 18n }), '2023-12-31T23:59:59.000Z');
+      await expect(syncLedger(store, sourceOf(linesOf([late])))).rejects.toMatchObject({
+        field: 'line 1: timestamp',
+        message: expect.stringMatching(/^line 1: timestamp: 2023-12-31T23:59:59.000Z \(block 102\) is before 2024-01-02T00:00:00.000Z of the latest event in the ledger/),
+      });
+    });
+  });
+
+  it('refuses a deposit of zero assets, naming the line and field', async () => {
+    await withLedger(async (store) => {
+      const free = ev(2, { kind: 'deposit', owner: OWNER_B, assets: 0n, shares: 1000n * 10n ** 18n });
+      await expect(syncLedger(store, sourceOf(linesOf([HISTORY[0], free])))).rejects.toThrow(/^line 2: assets: must be > 0 in a deposit, got 0/);
+      expect((await store.loadState()).eventsApplied).toBe(0);
+    });
+  });
+
+  it('books events priced more than 1% off NAV per share as given, and reports how many and the first ones', async () => {
+    await withLedger(async (store) => {
+      const deposit = (n: number, assets: bigint, shares: bigint): LedgerEvent => ev(n, { kind: 'deposit', owner: OWNER_A, assets: assets * 1_000000n, shares: shares * 10n ** 18n });
+      const feed = [
+        deposit(1, 1000n, 1000n), // at NAV (1)
+        deposit(2, 1000n, 500n), // 2 vs 1: +100%
+        deposit(3, 1005n, 1000n), // 1.005 vs ~1.333: −25%
+        ev(4, { kind: 'redeem', owner: OWNER_A, assets: 120_200000n, shares: 100n * 10n ** 18n }), // 1.202 vs 3005/2500 = 1.202: at NAV
+        ...Array.from({ length: PRICE_DEVIATIONS_SHOWN }, (_, i) => deposit(5 + i, 1n, 10n)),
+      ];
+      const result = await syncLedger(store, sourceOf(linesOf(feed)));
+      expect(result.applied).toBe(feed.length);
+      expect(result.priceDeviations.count).toBe(2 + PRICE_DEVIATIONS_SHOWN);
+      expect(result.priceDeviations.limitPct).toBe(PRICE_DEVIATION_LIMIT_PCT);
+      expect(result.priceDeviations.first.map((d) => d.where)).toEqual(['line 2', 'line 3', 'line 5', 'line 6', 'line 7']);
+      const [second, third] = result.priceDeviations.first;
+      expect(second).toMatchObject({ kind: 'deposit', blockNumber: 2 });
+      expect(second.impliedPrice).toBeCloseTo(2, 9);
+      expect(second.navPrice).toBeCloseTo(1, 9);
+      expect(second.deviationPct).toBeCloseTo(1, 6);
+      expect(third.navPrice).toBeCloseTo(2000 / 1500, 9);
+      expect(third.deviationPct).toBeCloseTo(1 - 1.005 / (2000 / 1500), 6);
+      expect(treasurySummary(await store.loadState()).totalAssets).toBe(`${(1000n + 1000n + 1005n + BigInt(PRICE_DEVIATIONS_SHOWN)) * 1_000000n - 120_200000n}`);
     });
   });
 

@@ -7,6 +7,7 @@ import {
   cloneTreasury,
   createTreasury,
   holdingOf,
+  impliedPriceOf,
   navAssets,
   pendingRedemptionsUsd,
   quoteDeposit,
@@ -81,6 +82,45 @@ describe('deposits and redemptions', () => {
   it('refuses to redeem more shares than are outstanding', () => {
     const s = funded();
     expect(() => apply(s, [ev(2, { kind: 'redeem', owner: OWNER_A, assets: 1n, shares: 1001n * SHARE })])).toThrow(UserError);
+  });
+
+  it.each([
+    ['deposit', 'assets', 0n, 1000n * SHARE],
+    ['deposit', 'shares', 1000n * USDC, 0n],
+    ['deposit', 'assets', -5n, SHARE],
+    ['redeem', 'assets', 0n, SHARE],
+    ['redeem', 'shares', USDC, 0n],
+    ['redeem', 'shares', USDC, -SHARE],
+  ] as const)('refuses a %s with %s <= 0 and leaves the books unchanged', (kind, field, assets, shares) => {
+    const s = funded();
+    const before = cloneTreasury(s);
+    const out: BalanceUpdate[] = [];
+    const value = field === 'assets' ? assets : shares;
+    expect(() => applyEvent(s, ev(2, { kind, owner: OWNER_A, assets, shares }), out)).toThrow(new RegExp(`^${field}: must be > 0 in a ${kind}, got ${value}`));
+    expect(out).toHaveLength(0);
+    expect(s).toEqual(before);
+  });
+});
+
+describe('impliedPriceOf', () => {
+  it('prices deposits, synchronous redemptions and settlements in asset units per share; nothing else', () => {
+    const s = funded();
+    expect(impliedPriceOf(s, ev(2, { kind: 'deposit', owner: OWNER_A, assets: 2000n * USDC, shares: 1000n * SHARE }))).toBeCloseTo(2, 12);
+    expect(impliedPriceOf(s, ev(2, { kind: 'redeem', owner: OWNER_A, assets: 99n * USDC, shares: 100n * SHARE }))).toBeCloseTo(0.99, 12);
+    expect(impliedPriceOf(s, ev(2, { kind: 'settle', owner: OWNER_A, shares: SHARE, navPerShare: 1_010_000n }))).toBeCloseTo(1.01, 12);
+    expect(impliedPriceOf(s, ev(2, { kind: 'settle', owner: OWNER_A, shares: 2n * SHARE, assets: 3n * USDC }))).toBeCloseTo(1.5, 12);
+    expect(impliedPriceOf(s, ev(2, { kind: 'redeem_request', owner: OWNER_A, shares: SHARE }))).toBeNull();
+    expect(impliedPriceOf(s, ev(2, { kind: 'correction', asset: 'USDC', quantity: 1n, reason: 'x' }))).toBeNull();
+  });
+
+  it('does not price a redemption that pays a settled claim (it was priced at settlement)', () => {
+    const s = funded();
+    apply(s, [
+      ev(2, { kind: 'redeem_request', owner: OWNER_A, shares: 100n * SHARE }),
+      ev(3, { kind: 'settle', owner: OWNER_A, shares: 100n * SHARE, navPerShare: USDC }),
+    ]);
+    expect(impliedPriceOf(s, ev(4, { kind: 'redeem', owner: OWNER_A, assets: 100n * USDC, shares: 100n * SHARE }))).toBeNull();
+    expect(impliedPriceOf(s, ev(4, { kind: 'redeem', owner: OWNER_B, assets: 100n * USDC, shares: 100n * SHARE }))).toBeCloseTo(1, 12);
   });
 });
 
@@ -246,13 +286,15 @@ function eventFor(s: TreasuryState, step: Step, n: number, flows: Flows): Ledger
   const r = s.redemptions.get(owner);
   switch (op) {
     case 'deposit': {
+      const shares = quoteDeposit(s, amount);
+      if (shares === 0n) return null; // deposits must mint shares
       flows.deposits += amount;
-      return ev(n, { kind: 'deposit', owner, assets: amount, shares: quoteDeposit(s, amount) });
+      return ev(n, { kind: 'deposit', owner, assets: amount, shares });
     }
     case 'redeem': {
       const shares = (free * BigInt(pct)) / 100n;
       const assets = quoteRedeem(s, shares);
-      if (assets > cash || (r !== undefined && r.claimableShares > 0n)) return null;
+      if (assets === 0n || assets > cash || (r !== undefined && r.claimableShares > 0n)) return null; // redemptions must pay assets
       flows.redemptions += assets;
       return ev(n, { kind: 'redeem', owner, assets, shares });
     }
@@ -266,7 +308,7 @@ function eventFor(s: TreasuryState, step: Step, n: number, flows: Flows): Ledger
       return ev(n, { kind: 'settle', owner, shares, navPerShare });
     }
     case 'claim':
-      if (r === undefined || r.claimableShares === 0n || r.claimableAssets > cash) return null;
+      if (r === undefined || r.claimableShares === 0n || r.claimableAssets === 0n || r.claimableAssets > cash) return null;
       return ev(n, { kind: 'redeem', owner, assets: r.claimableAssets, shares: r.claimableShares });
     case 'interest': {
       if (aave === 0n) return null;

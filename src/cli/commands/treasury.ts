@@ -18,7 +18,7 @@ import {
   type Deployment,
   type EventKind,
 } from '../../index.ts';
-import { renderKeyValues, renderTable } from '../../report/table.ts';
+import { formatNumber, renderKeyValues, renderTable } from '../../report/table.ts';
 import { parseChoiceFlag, parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
 
@@ -160,6 +160,8 @@ function registerSync(treasury: Command): void {
           }
         : undefined;
       const json = await withLedgerStore(path, (store) => syncLedger(store, source, { batchSize, onBatch }));
+      const deviations = json.priceDeviations;
+      const limit = `${deviations.limitPct * 100}%`;
       const human = (): string =>
         [
           renderKeyValues([
@@ -168,12 +170,36 @@ function registerSync(treasury: Command): void {
             ['cursor (last block scanned)', json.cursor],
             ['previous cursor', json.previousCursor],
             ['transactions', json.batches],
+            [`priced > ${limit} off NAV/share`, deviations.count, 'events'],
           ]),
           renderTable(['kind', 'applied'], EVENT_KINDS.map((k) => [k, json.appliedByKind[k]])),
+          ...(deviations.count === 0
+            ? []
+            : [
+                `${deviations.count} applied events imply a price (assets/shares) more than ${limit} off the books' NAV per share (booked as given: the feed is the chain's record). First ${deviations.first.length}:\n` +
+                  renderTable(
+                    ['where', 'kind', 'block', 'implied price', 'NAV/share', 'off (%)'],
+                    deviations.first.map((d) => [d.where, d.kind, d.blockNumber, d.impliedPrice, d.navPrice, d.deviationPct * 100]),
+                  ),
+              ]),
         ].join('\n\n');
       return { json, human };
     },
   );
+}
+
+/** An exact decimal string with thousands separated, as {@link formatNumber} writes numbers: '1234567.5' → '1,234,567.5'. */
+function groupDecimal(text: string): string {
+  const [whole, frac] = text.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return frac === undefined ? grouped : `${grouped}.${frac}`;
+}
+
+/** Key-value rows whose values (exact decimal strings and numbers) are all text, thousands separated and right-aligned in one column. */
+function rightAligned(rows: readonly (readonly [string, string | number, string?])[]): [string, string, string?][] {
+  const texts = rows.map(([, v]) => (typeof v === 'number' ? formatNumber(v) : groupDecimal(v)));
+  const width = Math.max(...texts.map((t) => t.length));
+  return rows.map(([label, , unit], i) => [label, texts[i].padStart(width), unit]);
 }
 
 function registerShow(treasury: Command): void {
@@ -193,19 +219,21 @@ function registerShow(treasury: Command): void {
       }));
       const json = { deployment, lastUpdatedAt, ...treasurySummary(state, assetPriceUsd) };
       const asset = (units: string): string => fromBaseUnits(BigInt(units), deployment.assetDecimals);
+      const shares = (units: string): string => fromBaseUnits(BigInt(units), deployment.shareDecimals);
       const human = (): string =>
         [
-          renderKeyValues([
-            ['vault', `${deployment.name} (${deployment.symbol}) on chain ${deployment.chainId}`],
-            ['total assets', asset(json.totalAssets), deployment.assetSymbol],
-            ['total shares', fromBaseUnits(BigInt(json.totalShares), deployment.shareDecimals), deployment.symbol],
-            ['share price', json.sharePrice, `${deployment.assetSymbol}/${deployment.symbol}`],
-            ['pending redemption shares', fromBaseUnits(BigInt(json.pendingRedemptionShares), deployment.shareDecimals), deployment.symbol],
-            ['claimable (settled) redemptions', asset(json.claimableAssets), deployment.assetSymbol],
-            ['pending redemptions', json.pendingRedemptionsUsd, 'USD'],
-            ['last block scanned', json.lastBlockScanned],
-            ['last sync', json.lastUpdatedAt ?? 'never'],
-          ]),
+          `${deployment.name} (${deployment.symbol}) on chain ${deployment.chainId}, last sync ${json.lastUpdatedAt ?? 'never'}`,
+          renderKeyValues(
+            rightAligned([
+              ['total assets', asset(json.totalAssets), deployment.assetSymbol],
+              ['total shares', shares(json.totalShares), deployment.symbol],
+              ['share price', json.sharePrice, `${deployment.assetSymbol}/${deployment.symbol}`],
+              ['pending redemption shares', shares(json.pendingRedemptionShares), deployment.symbol],
+              ['claimable (settled) redemptions', asset(json.claimableAssets), deployment.assetSymbol],
+              ['pending redemptions', json.pendingRedemptionsUsd, 'USD'],
+              ['last block scanned', json.lastBlockScanned],
+            ]),
+          ),
           renderTable(['position', 'asset', 'quantity (base units)'], json.holdings.map((h) => [h.position, h.asset, BigInt(h.quantity)])),
           renderTable(['kind', 'events'], EVENT_KINDS.map((k) => [k, json.counts[k]])),
         ].join('\n\n');
