@@ -2,9 +2,11 @@
  * Delta-neutral Monte Carlo throughput: path-steps per second of the whole
  * `./bin/capflow delta-neutral --synthetic gbm … --runs 40000` process (40,000 paths × 365 daily
  * steps, exact accounting, daily rebalancing), wall clock from spawn to exit, best of 3 — and a
- * check that 1 worker and the default worker count print the same numbers.
+ * check that 1 worker and the default worker count print the same numbers, with the 1-minute
+ * load average (other processes on the machine slow every number).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -33,6 +35,7 @@ export default async function bench(): Promise<Record<string, unknown>> {
     pathStepsPerSecond: Math.round(pathSteps / best),
     singleWorkerPathStepsPerSecond: Math.round(pathSteps / single.seconds),
     identicalAcrossWorkerCounts: single.stdout === runs[0].stdout,
+    loadAverage1m: Number(loadavg()[0].toFixed(2)),
     meanRoi: (JSON.parse(runs[0].stdout) as { stats: { roi: { mean: number } } }).stats.roi.mean,
   };
 }

@@ -233,13 +233,25 @@ export function checkSyntheticSpec(spec: SyntheticSpec): SyntheticSpec {
 }
 
 /**
- * Fills `out` (length steps + 1) with one seeded synthetic path and returns it.
+ * Fills `out` (length steps + 1) with one seeded synthetic path and returns it: the prices
+ * `steps` calls of {@link syntheticStep} give, drawing the same numbers. Normal and GBM paths
+ * take one normal a step, so their normals are drawn in one {@link Rng.fillNormal} pass and
+ * then turned into prices in place.
  *
  * @example fillSyntheticPath(new Float64Array(366), { kind: 'gbm', initialPrice: 35000, volPerStep: 0.05, steps: 365 }, Rng.stream(7, 0))
  */
 export function fillSyntheticPath(out: Float64Array, spec: SyntheticSpec, rng: Rng): Float64Array {
-  const compensator = spec.kind === 'jump' ? jumpCompensator(spec.jump ?? DEFAULT_JUMP_PER_DAY) : 0;
+  const steps = spec.steps;
   out[0] = spec.initialPrice;
-  for (let t = 1; t <= spec.steps; t++) out[t] = syntheticStep(spec, out[t - 1], rng, compensator);
+  if (spec.kind === 'jump') {
+    const compensator = jumpCompensator(spec.jump ?? DEFAULT_JUMP_PER_DAY);
+    for (let t = 1; t <= steps; t++) out[t] = syntheticStep(spec, out[t - 1], rng, compensator);
+    return out;
+  }
+  const volPerStep = spec.volPerStep;
+  const driftPerStep = spec.driftPerStep ?? 0;
+  rng.fillNormal(out, 1, steps + 1);
+  if (spec.kind === 'gbm') for (let t = 1; t <= steps; t++) out[t] = gbmStep(out[t - 1], volPerStep, driftPerStep, out[t]);
+  else for (let t = 1; t <= steps; t++) out[t] = normalReturnStep(out[t - 1], volPerStep, driftPerStep, out[t]);
   return out;
 }

@@ -18,6 +18,7 @@ import { REFERENCE_OUTPUT_KEYS, R_SIZE, runReferencePath, type ReferenceParams, 
 
 export * from './deltaNeutral/exact.ts';
 export * from './deltaNeutral/reference.ts';
+export * from './deltaNeutral/outputs.ts';
 
 /** Which accounting to run. */
 export type Accounting = 'exact' | 'reference';

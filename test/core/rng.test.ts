@@ -28,6 +28,52 @@ describe('Rng', () => {
     expect(Rng.stream(42, 1).normal()).toMatchSnapshot();
   });
 
+  it('splits streams exactly as splitmix64 on 64-bit integers does (checked against BigInt arithmetic)', () => {
+    const mask = (1n << 64n) - 1n;
+    const splitmix = (state: bigint): [bigint, bigint] => {
+      const next = (state + 0x9e3779b97f4a7c15n) & mask;
+      let z = ((next ^ (next >> 30n)) * 0xbf58476d1ce4e5b9n) & mask;
+      z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & mask;
+      return [next, z ^ (z >> 31n)];
+    };
+    // The stream's xoshiro128** state is (a_lo, a_hi, b_lo, b_hi); its first draws from that state:
+    const expectedDraws = (seed: bigint, index: number): number[] => {
+      let out = splitmix(seed)[1];
+      out = splitmix(out ^ ((BigInt(index) * 0xd1b54a32d192ed03n) & mask))[1];
+      const [state, a] = splitmix(out);
+      const b = splitmix(state)[1];
+      const st = Int32Array.of(Number(a & 0xffffffffn), Number(a >> 32n), Number(b & 0xffffffffn), Number(b >> 32n));
+      const rotl = (x: number, k: number): number => (x << k) | (x >>> (32 - k));
+      return Array.from({ length: 4 }, () => {
+        const result = Math.imul(rotl(Math.imul(st[1], 5), 7), 9) >>> 0;
+        const t = st[1] << 9;
+        st[2] ^= st[0];
+        st[3] ^= st[1];
+        st[1] ^= st[2];
+        st[0] ^= st[3];
+        st[2] ^= t;
+        st[3] = rotl(st[3], 11);
+        return result;
+      });
+    };
+    for (const seed of [0n, 1n, 42n, 2n ** 32n - 1n, 2n ** 53n - 1n, 2n ** 63n + 12345n, 2n ** 64n - 1n]) {
+      for (const index of [0, 1, 7, 2 ** 31, 2 ** 32 - 1, 2 ** 32 + 5, 2 ** 53 - 1]) {
+        expect(draws(Rng.stream(seed, index), 4), `seed ${seed} index ${index}`).toEqual(expectedDraws(seed, index));
+        if (seed < 2n ** 53n) expect(draws(Rng.stream(Number(seed), index), 4)).toEqual(expectedDraws(seed, index));
+      }
+    }
+  });
+
+  it('fillNormal gives exactly the numbers of repeated normal() calls and leaves the same state', () => {
+    const a = Rng.stream(9, 3);
+    const b = Rng.stream(9, 3);
+    const filled = a.fillNormal(new Float64Array(20_001), 1);
+    const one = Float64Array.from({ length: 20_000 }, () => b.normal());
+    expect(filled[0]).toBe(0);
+    expect(filled.subarray(1)).toEqual(one);
+    expect(draws(a, 4)).toEqual(draws(b, 4));
+  });
+
   it('gives different streams for different indexes and seeds', () => {
     const a = draws(Rng.stream(1, 0), 8);
     expect(draws(Rng.stream(1, 1), 8)).not.toEqual(a);

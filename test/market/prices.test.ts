@@ -12,6 +12,7 @@ import {
   MIN_SIMPLE_RETURN,
   normalReturnStep,
   parsePriceCsv,
+  syntheticStep,
 } from '../../src/market/prices.ts';
 import { summarize } from '../../src/market/stats.ts';
 import { ROOT } from '../helpers/cli.ts';
@@ -48,6 +49,18 @@ describe('historical CSV', () => {
 });
 
 describe('synthetic paths', () => {
+  it('fillSyntheticPath gives, bit for bit, the prices of repeated syntheticStep calls (its normals drawn in one pass)', () => {
+    const jump = { intensityPerStep: 0.2, meanLog: -0.05, volLog: 0.1 };
+    for (const kind of ['gbm', 'normal', 'jump'] as const) {
+      const spec = { kind, initialPrice: 35000, volPerStep: 0.06, steps: 400, driftPerStep: 0.001, jump };
+      const path = fillSyntheticPath(new Float64Array(401), spec, Rng.stream(3, 8));
+      const rng = Rng.stream(3, 8);
+      const stepwise = [spec.initialPrice];
+      for (let t = 1; t <= spec.steps; t++) stepwise.push(syntheticStep(spec, stepwise[t - 1], rng, kind === 'jump' ? jumpCompensator(jump) : 0));
+      expect(Array.from(path), kind).toEqual(stepwise);
+    }
+  });
+
   it('are seeded: the same stream gives the same path, another stream another path', () => {
     const spec = { kind: 'jump' as const, initialPrice: 100, volPerStep: 0.05, steps: 50 };
     const a = fillSyntheticPath(new Float64Array(51), spec, Rng.stream(7, 3));

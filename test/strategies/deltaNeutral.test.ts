@@ -9,6 +9,8 @@ import {
   exactEquity,
   exactInit,
   exactRebalance,
+  exactRunSteps,
+  exactStep,
   hedgeRatio,
   positionDelta,
   poolAprFromVolume,
@@ -162,6 +164,33 @@ describe('exact accounting', () => {
     expect(exactEquity(s)).toBeCloseTo(before, 8);
     const shortEquity = s[X_COLLATERAL] - s[X_SHORT_QTY] * 112;
     expect((s[X_SHORT_QTY] * 112) / shortEquity).toBeCloseTo(p.shortLeverage, 10);
+  });
+
+  it('runs a path in its hot loop (state in locals) to the very state of step-by-step exactStep calls (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -0.25, max: 0.3, noNaN: true }), { minLength: 1, maxLength: 80 }),
+        fc.record({
+          rebalanceEvery: fc.integer({ min: 0, max: 5 }),
+          band: fc.constantFrom(Infinity, 0.02, 0.1),
+          marginBand: fc.constantFrom(Infinity, 0, 0.2),
+          shortLeverage: fc.constantFrom(0.5, 2, 5),
+          reinvestFees: fc.boolean(),
+          fixedCostUsd: fc.constantFrom(0, 3),
+        }),
+        (moves, over) => {
+          const p = exactParams({ ...over, band: over.rebalanceEvery === 0 && over.band === Infinity ? 0.05 : over.band });
+          const prices = [1000];
+          for (const m of moves) prices.push(prices[prices.length - 1] * (1 + m));
+          const fundingAprs = moves.map((m) => 0.3 * m);
+          const fused = exactInit(new Float64Array(X_SIZE), prices[0], p);
+          exactRunSteps(fused, prices, fundingAprs, p);
+          const stepwise = exactInit(new Float64Array(X_SIZE), prices[0], p);
+          for (let t = 0; t < moves.length; t++) exactStep(stepwise, t, prices[t + 1], fundingAprs[t], p);
+          expect(Array.from(fused)).toEqual(Array.from(stepwise));
+        },
+      ),
+    );
   });
 
   it('splits the ROI exactly into its parts', () => {

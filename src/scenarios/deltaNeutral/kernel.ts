@@ -1,8 +1,10 @@
 /**
- * The delta-neutral Monte Carlo fast path: a typed-array kernel that runs one path per run
- * index in a single pass (draw the next price, step the model) and writes one output row per
+ * The delta-neutral Monte Carlo fast path: a typed-array kernel that, per run index, draws the
+ * path's prices into a buffer ({@link fillSyntheticPath}) and runs the accounting's one-path
+ * loop over it (exact accounting: `exactRunSteps`, the state in locals), writing one output row per
  * path. It is also the worker entry of {@link mapRunsParallel}: `runDeltaNeutralChunk` takes a
- * chunk of run indexes and returns their rows.
+ * chunk of run indexes and returns their rows. The rows equal, bit for bit, those of the
+ * generic engine model (`buildJobModel` in scenarios/deltaNeutral.ts).
  *
  * Determinism: path `i` draws its prices from `Rng.stream(seed, i)` and its funding rates (when
  * seeded) from a copy of that stream jumped by 2^64 draws, so a path's numbers never depend on
@@ -13,9 +15,9 @@
  */
 import { Rng } from '../../core/rng.ts';
 import { fillRateProcess } from '../../market/processes.ts';
-import { DEFAULT_JUMP_PER_DAY, fillSyntheticPath, jumpCompensator, syntheticStep, type SyntheticSpec } from '../../market/prices.ts';
+import { fillSyntheticPath, type SyntheticSpec } from '../../market/prices.ts';
 import type { ChunkTask } from '../../sim/parallel.ts';
-import { exactFinish, exactInit, exactStep, X_SIZE, EXACT_OUTPUT_KEYS, type ExactParams } from '../../strategies/deltaNeutral/exact.ts';
+import { runExactPath, X_SIZE, EXACT_OUTPUT_KEYS, type ExactParams } from '../../strategies/deltaNeutral/exact.ts';
 import { runReferencePath, R_SIZE, REFERENCE_OUTPUT_KEYS, type ReferenceParams } from '../../strategies/deltaNeutral/reference.ts';
 import type { FundingSpec } from '../../strategies/deltaNeutral.ts';
 
@@ -64,46 +66,26 @@ export function fillJobFunding(job: Extract<DeltaNeutralJob, { accounting: 'exac
   return fillRateProcess(out, job.funding, job.exact.dtYears, fundingRng, 'funding');
 }
 
-/** Runs exact accounting for paths [first, first + count), writing rows into `out`. */
-function runExactPaths(job: Extract<DeltaNeutralJob, { accounting: 'exact' }>, first: number, count: number, out: Float64Array): void {
-  const p = job.exact;
-  const steps = jobSteps(job);
-  const width = EXACT_OUTPUT_KEYS.length;
-  const s = new Float64Array(X_SIZE);
-  const funding = new Float64Array(steps);
-  const seededFunding = job.funding.kind === 'meanReverting';
-  if (!seededFunding) fillJobFunding(job, Rng.stream(job.seed, 0), funding);
+/**
+ * Runs paths [first, first + count) of a job, writing rows into `out`: each path's prices go
+ * into one buffer (a list is copied once; a synthetic path is drawn from the path's stream),
+ * then the accounting's one-path loop runs over it.
+ */
+function runPaths(job: DeltaNeutralJob, first: number, count: number, out: Float64Array): void {
+  const width = jobWidth(job);
   const source = job.source;
   const spec = source.kind === 'synthetic' ? source.spec : undefined;
-  const compensator = spec?.kind === 'jump' ? jumpCompensator(spec.jump ?? DEFAULT_JUMP_PER_DAY) : 0;
+  const prices = source.kind === 'list' ? Float64Array.from(source.prices) : new Float64Array(source.spec.steps + 1);
+  const s = new Float64Array(job.accounting === 'exact' ? X_SIZE : R_SIZE);
+  const funding = new Float64Array(prices.length - 1);
+  const seededFunding = job.accounting === 'exact' && job.funding.kind === 'meanReverting';
+  if (job.accounting === 'exact' && !seededFunding) fillJobFunding(job, Rng.stream(job.seed, 0), funding);
   for (let r = 0; r < count; r++) {
     const rng = Rng.stream(job.seed, first + r);
-    if (seededFunding) fillJobFunding(job, rng, funding);
-    if (spec === undefined) {
-      const prices = (source as { prices: number[] }).prices;
-      exactInit(s, prices[0], p);
-      for (let t = 0; t < steps; t++) exactStep(s, t, prices[t + 1], funding[t], p);
-    } else {
-      let price = spec.initialPrice;
-      exactInit(s, price, p);
-      for (let t = 0; t < steps; t++) {
-        price = syntheticStep(spec, price, rng, compensator);
-        exactStep(s, t, price, funding[t], p);
-      }
-    }
-    exactFinish(s, p, out, r * width);
-  }
-}
-
-/** Runs reference accounting for paths [first, first + count), writing rows into `out`. */
-function runReferencePaths(job: Extract<DeltaNeutralJob, { accounting: 'reference' }>, first: number, count: number, out: Float64Array): void {
-  const width = REFERENCE_OUTPUT_KEYS.length;
-  const s = new Float64Array(R_SIZE);
-  const source = job.source;
-  const buffer = source.kind === 'synthetic' ? new Float64Array(source.spec.steps + 1) : undefined;
-  for (let r = 0; r < count; r++) {
-    const prices = buffer === undefined ? (source as { prices: number[] }).prices : fillSyntheticPath(buffer, (source as { spec: SyntheticSpec }).spec, Rng.stream(job.seed, first + r));
-    runReferencePath(prices, job.reference, s, out, r * width);
+    if (job.accounting === 'exact' && seededFunding) fillJobFunding(job, rng, funding); // first: it copies the fresh stream
+    if (spec !== undefined) fillSyntheticPath(prices, spec, rng);
+    if (job.accounting === 'exact') runExactPath(prices, funding, job.exact, s, out, r * width);
+    else runReferencePath(prices, job.reference, s, out, r * width);
   }
 }
 
@@ -115,8 +97,7 @@ function runReferencePaths(job: Extract<DeltaNeutralJob, { accounting: 'referenc
  */
 export function runDeltaNeutralPaths(job: DeltaNeutralJob, first: number, count: number): Float64Array {
   const out = new Float64Array(count * jobWidth(job));
-  if (job.accounting === 'exact') runExactPaths(job, first, count, out);
-  else runReferencePaths(job, first, count, out);
+  runPaths(job, first, count, out);
   return out;
 }
 

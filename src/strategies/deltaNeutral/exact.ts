@@ -36,14 +36,15 @@
  * estimate −Σ Vₜ·uₜ²/8 / C from the path's own squared returns, beside the realised
  * `costOfNeutrality` = poolMoney + shortPnl.
  *
- * State lives in a Float64Array (indexes `X_*`) so the Monte Carlo kernel allocates nothing per
- * step; the same step functions serve the generic engine.
+ * State lives in a Float64Array (indexes `X_*`) so nothing is allocated per step; the step
+ * functions serve the generic engine, and {@link exactRunSteps} — the Monte Carlo hot loop —
+ * runs a whole path with the state in locals, doing their arithmetic in the same order.
  */
 import { UserError } from '../../core/errors.ts';
-import { healthFactor } from '../../protocols/aave.ts';
 import { fundingPaymentUsd } from '../../protocols/funding.ts';
 import { assertShortLeverage } from '../../protocols/leverage.ts';
-import { impermanentLoss, lpQuantity0AtPrice, lpValueAtPrice } from '../../protocols/uniswapV2.ts';
+import { impermanentLoss } from '../../protocols/uniswapV2.ts';
+import { COST_BREAKDOWN_KEYS, writeCostBreakdown } from './outputs.ts';
 
 /** Parameters of exact accounting. Rates are annual; `dtYears` is the step length. */
 export interface ExactParams {
@@ -119,13 +120,7 @@ export const X_SIZE = 22;
 /** Output keys of exact accounting, in this order in every output row (fractions of C unless a count). */
 export const EXACT_OUTPUT_KEYS = [
   'roi',
-  'costOfNeutrality',
-  'poolMoney',
-  'shortPnl',
-  'poolFees',
-  'fundingFees',
-  'shortingFees',
-  'feesSum',
+  ...COST_BREAKDOWN_KEYS,
   'fixedCosts',
   'liquidationLosses',
   'ilFinal',
@@ -170,17 +165,34 @@ export function checkExactParams(p: ExactParams): ExactParams {
   return p;
 }
 
+// Pool amounts of liquidity L at price P (as uniswapV2's lpQuantity0AtPrice / lpValueAtPrice
+// with k = L², written with √P so the hot loop takes one square root and one division a step):
+// token amount Q = L·(1/√P), value V = 2·L·√P (USD).
+
 /** Pool token amount Q = L/√P at the current price. */
 function poolQuantity(s: Float64Array): number {
-  const liquidity = s[X_LIQUIDITY];
-  return lpQuantity0AtPrice(1, liquidity * liquidity, s[X_PRICE]);
+  return s[X_LIQUIDITY] * (1 / Math.sqrt(s[X_PRICE]));
 }
 
 /** Recomputes the cached pool value V = 2L√P after the liquidity or the price changed. */
 function updatePoolValue(s: Float64Array): number {
-  const liquidity = s[X_LIQUIDITY];
-  s[X_POOL_VALUE] = lpValueAtPrice(1, liquidity * liquidity, s[X_PRICE]);
+  s[X_POOL_VALUE] = 2 * s[X_LIQUIDITY] * Math.sqrt(s[X_PRICE]);
   return s[X_POOL_VALUE];
+}
+
+/** A price the market moves to: > 0 (a synthetic path can underflow to 0 at absurd volatility). */
+function checkedPrice(price: number): number {
+  if (!(price > 0)) throw new UserError({ field: 'price', value: price, message: `prices must be > 0, got ${price}`, hint: 'lower the volatility of the synthetic path' });
+  return price;
+}
+
+/**
+ * True when a short of `qty` tokens at `price` against `collateralUsd` has a health factor
+ * c·cf/(q·P) below 1 — compared as c·cf < q·P (the same verdict, without the division).
+ */
+function shortBelowLiquidation(qty: number, price: number, collateralUsd: number, liquidationThreshold: number): boolean {
+  const debtUsd = qty * price;
+  return debtUsd > 0 && collateralUsd * liquidationThreshold < debtUsd;
 }
 
 /**
@@ -219,7 +231,7 @@ export function positionDelta(s: Float64Array): number {
 export function exactInit(s: Float64Array, initialPrice: number, p: ExactParams): Float64Array {
   s.fill(0);
   const poolUsd = p.capitalUsd / (1 + 1 / (2 * p.shortLeverage));
-  s[X_PRICE] = initialPrice;
+  s[X_PRICE] = checkedPrice(initialPrice);
   s[X_LIQUIDITY] = poolUsd / (2 * Math.sqrt(initialPrice));
   updatePoolValue(s);
   s[X_COLLATERAL] = p.capitalUsd - s[X_POOL_VALUE];
@@ -254,16 +266,22 @@ export function hedgeDecision(s: Float64Array, step: number, p: ExactParams): nu
  * @example restoreMarginInKind(s, params) // exactEquity(s) is unchanged
  */
 export function restoreMarginInKind(s: Float64Array, p: ExactParams): void {
-  const valueUsd = s[X_POOL_VALUE];
   const price = s[X_PRICE];
-  const twiceLeverage = 2 * p.shortLeverage;
-  const shortEquity = s[X_COLLATERAL] - s[X_SHORT_QTY] * price;
-  const deltaUsd = ((valueUsd + shortEquity) * twiceLeverage) / (twiceLeverage + 1) - valueUsd;
+  const deltaUsd = marginRestoreUsd(s[X_POOL_VALUE], s[X_COLLATERAL] - s[X_SHORT_QTY] * price, p.shortLeverage);
   const halfDelta = 0.5 * deltaUsd;
-  s[X_LIQUIDITY] += halfDelta / Math.sqrt(price);
+  s[X_LIQUIDITY] += halfDelta * (1 / Math.sqrt(price));
   s[X_SHORT_QTY] += halfDelta / price;
   s[X_COLLATERAL] -= halfDelta;
-  s[X_POOL_VALUE] = valueUsd + deltaUsd; // V = 2L√P is linear in L
+  s[X_POOL_VALUE] += deltaUsd; // V = 2L√P is linear in L
+}
+
+/**
+ * The pool value change ΔV of an in-kind margin restore: afterwards V + ΔV = (V + short
+ * equity)·2x/(2x + 1) and the short's equity is (V + ΔV)/(2x) at leverage x.
+ */
+function marginRestoreUsd(valueUsd: number, shortEquityUsd: number, shortLeverage: number): number {
+  const twiceLeverage = 2 * shortLeverage;
+  return ((valueUsd + shortEquityUsd) * twiceLeverage) / (twiceLeverage + 1) - valueUsd;
 }
 
 /**
@@ -272,9 +290,14 @@ export function restoreMarginInKind(s: Float64Array, p: ExactParams): void {
  * @example marginOutOfBand(s, { ...params, marginBand: 0 }) // true unless exactly on target
  */
 export function marginOutOfBand(s: Float64Array, p: ExactParams): boolean {
+  return marginOutOfBandAt(s[X_SHORT_QTY], s[X_PRICE], s[X_COLLATERAL], p);
+}
+
+/** {@link marginOutOfBand} of a short of `qty` tokens at `price` against `collateralUsd`. */
+function marginOutOfBandAt(qty: number, price: number, collateralUsd: number, p: ExactParams): boolean {
   if (p.marginBand === Infinity) return false;
-  const notional = s[X_SHORT_QTY] * s[X_PRICE];
-  const targetNotional = p.shortLeverage * (s[X_COLLATERAL] - notional);
+  const notional = qty * price;
+  const targetNotional = p.shortLeverage * (collateralUsd - notional);
   const tolerance = p.marginBand * targetNotional;
   return notional - targetNotional > tolerance || targetNotional - notional > tolerance;
 }
@@ -289,7 +312,7 @@ export function exactRebalance(s: Float64Array, p: ExactParams, feePct: number):
   if (marginOutOfBand(s, p)) restoreMarginInKind(s, p);
   const price = s[X_PRICE];
   const deltaQty = poolQuantity(s) - s[X_SHORT_QTY];
-  const fee = (deltaQty < 0 ? -deltaQty : deltaQty) * price * feePct;
+  const fee = Math.abs(deltaQty) * price * feePct;
   s[X_SHORT_QTY] += deltaQty;
   s[X_COLLATERAL] += deltaQty * price - fee - p.fixedCostUsd;
   s[X_TRADE_FEES] -= fee;
@@ -317,6 +340,7 @@ export function exactAdvance(s: Float64Array, nextPrice: number, fundingApr: num
   const price = s[X_PRICE];
   const valueBefore = s[X_POOL_VALUE];
   const qty = s[X_SHORT_QTY];
+  checkedPrice(nextPrice);
   const u = nextPrice / price - 1;
   s[X_LVR] += 0.125 * valueBefore * u * u;
   s[X_PRICE] = nextPrice;
@@ -333,7 +357,7 @@ export function exactAdvance(s: Float64Array, nextPrice: number, fundingApr: num
     s[X_POOL_VALUE] = valueAfter + fees; // V = 2L√P is linear in L
   } else s[X_CASH] += fees;
   s[X_COLLATERAL] = collateral;
-  if (qty > 0 && healthFactor(collateral, qty * nextPrice, p.liquidationThreshold) < 1) {
+  if (shortBelowLiquidation(qty, nextPrice, collateral, p.liquidationThreshold)) {
     closeShort(s, 0, p.liquidationPenaltyPct);
     s[X_LIQUIDATIONS] += 1;
   }
@@ -356,19 +380,8 @@ export function exactFinish(s: Float64Array, p: ExactParams, out: Float64Array, 
   closeShort(s, p.takerFeePct, 0);
   const c = s[X_CAPITAL];
   const p0 = s[X_P0];
-  const poolMoney = s[X_POOL_PNL] / c;
-  const shortPnl = s[X_SHORT_PNL] / c;
-  const poolFees = s[X_POOL_FEES] / c;
-  const funding = s[X_FUNDING] / c;
-  const tradeFees = s[X_TRADE_FEES] / c;
   out[offset] = exactEquity(s) / c - 1;
-  out[offset + 1] = poolMoney + shortPnl;
-  out[offset + 2] = poolMoney;
-  out[offset + 3] = shortPnl;
-  out[offset + 4] = poolFees;
-  out[offset + 5] = funding;
-  out[offset + 6] = tradeFees;
-  out[offset + 7] = poolFees + funding + tradeFees;
+  writeCostBreakdown(out, offset + 1, s[X_POOL_PNL] / c, s[X_SHORT_PNL] / c, s[X_POOL_FEES] / c, s[X_FUNDING] / c, s[X_TRADE_FEES] / c);
   out[offset + 8] = s[X_FIXED_COSTS] / c;
   out[offset + 9] = s[X_LIQUIDATION_LOSSES] / c;
   out[offset + 10] = impermanentLoss(s[X_PRICE] / p0);
@@ -403,7 +416,123 @@ export function exactStep(s: Float64Array, step: number, nextPrice: number, fund
  */
 export function runExactPath(prices: ArrayLike<number>, fundingAprs: ArrayLike<number>, p: ExactParams, s: Float64Array, out: Float64Array, offset: number): void {
   exactInit(s, prices[0], p);
-  const steps = prices.length - 1;
-  for (let t = 0; t < steps; t++) exactStep(s, t, prices[t + 1], fundingAprs[t], p);
+  exactRunSteps(s, prices, fundingAprs, p);
   exactFinish(s, p, out, offset);
+}
+
+/**
+ * Runs steps 0…n−1 of one path from the state just set up by {@link exactInit} at prices[0]
+ * (`prices` = P₀…Pₙ, `fundingAprs[t]` from Pₜ to Pₜ₊₁) — the Monte Carlo hot loop. The state
+ * lives in locals and is written back once; every step does the arithmetic of
+ * {@link exactStep} in the same order (so the state is bit-identical to n exactStep calls: the
+ * kernel test checks it against the engine). The rare liquidations run the step function on
+ * the synced slots they touch.
+ *
+ * @example exactInit(s, prices[0], p); exactRunSteps(s, prices, fundingAprs, p); exactFinish(s, p, row, 0);
+ */
+export function exactRunSteps(s: Float64Array, prices: ArrayLike<number>, fundingAprs: ArrayLike<number>, p: ExactParams): void {
+  const { rebalanceEvery, band, makerFeePct, takerFeePct, fixedCostUsd, dtYears, poolApr, reinvestFees, liquidationThreshold } = p;
+  const steps = prices.length - 1;
+  let price = s[X_PRICE];
+  let value = s[X_POOL_VALUE];
+  let liquidity = s[X_LIQUIDITY];
+  let qty = s[X_SHORT_QTY];
+  let collateral = s[X_COLLATERAL];
+  let cash = s[X_CASH];
+  let poolPnl = s[X_POOL_PNL];
+  let shortPnl = s[X_SHORT_PNL];
+  let poolFees = s[X_POOL_FEES];
+  let funding = s[X_FUNDING];
+  let tradeFees = s[X_TRADE_FEES];
+  let fixedCosts = s[X_FIXED_COSTS];
+  let lvr = s[X_LVR];
+  let peak = s[X_PEAK_EQUITY];
+  let maxDrawdown = s[X_MAX_DRAWDOWN];
+  let rebalances = s[X_REBALANCES];
+  let minPrice = s[X_MIN_PRICE];
+  let maxPrice = s[X_MAX_PRICE];
+  let phase = 0; // t % rebalanceEvery
+  let inverseSqrtPrice = 1 / Math.sqrt(price);
+  for (let t = 0; t < steps; t++) {
+    // Hedge policy and rebalance at Pₜ (hedgeDecision, exactRebalance).
+    let feePct = -1;
+    if (t === 0 || (rebalanceEvery > 0 && phase === 0)) feePct = makerFeePct;
+    else if (band !== Infinity) {
+      const ratio = qty / (liquidity * inverseSqrtPrice);
+      if (ratio - 1 > band || 1 - ratio > band) feePct = takerFeePct;
+    }
+    if (rebalanceEvery > 0 && ++phase === rebalanceEvery) phase = 0;
+    if (feePct >= 0) {
+      if (marginOutOfBandAt(qty, price, collateral, p)) {
+        // restoreMarginInKind
+        const deltaUsd = marginRestoreUsd(value, collateral - qty * price, p.shortLeverage);
+        const halfDelta = 0.5 * deltaUsd;
+        liquidity += halfDelta * inverseSqrtPrice;
+        qty += halfDelta / price;
+        collateral -= halfDelta;
+        value += deltaUsd;
+      }
+      const deltaQty = liquidity * inverseSqrtPrice - qty;
+      const fee = Math.abs(deltaQty) * price * feePct;
+      qty += deltaQty;
+      collateral += deltaQty * price - fee - fixedCostUsd;
+      tradeFees -= fee;
+      fixedCosts -= fixedCostUsd;
+      rebalances += 1;
+    }
+    // Market move to Pₜ₊₁ (exactAdvance).
+    const nextPrice = checkedPrice(prices[t + 1]);
+    const u = nextPrice / price - 1;
+    lvr += 0.125 * value * u * u;
+    const sqrtNextPrice = Math.sqrt(nextPrice);
+    const valueAfter = 2 * liquidity * sqrtNextPrice;
+    poolPnl += valueAfter - value;
+    shortPnl -= qty * (nextPrice - price);
+    const fundingUsd = -fundingPaymentUsd(-qty, nextPrice, fundingAprs[t], dtYears);
+    collateral += fundingUsd;
+    funding += fundingUsd;
+    const fees = valueAfter * poolApr * dtYears;
+    poolFees += fees;
+    value = valueAfter;
+    if (reinvestFees) {
+      liquidity += (0.5 * fees) / sqrtNextPrice;
+      value += fees;
+    } else cash += fees;
+    price = nextPrice;
+    inverseSqrtPrice = 1 / sqrtNextPrice;
+    if (shortBelowLiquidation(qty, price, collateral, liquidationThreshold)) {
+      s[X_PRICE] = price;
+      s[X_SHORT_QTY] = qty;
+      s[X_COLLATERAL] = collateral;
+      s[X_TRADE_FEES] = tradeFees;
+      closeShort(s, 0, p.liquidationPenaltyPct);
+      s[X_LIQUIDATIONS] += 1;
+      qty = s[X_SHORT_QTY];
+      collateral = s[X_COLLATERAL];
+      tradeFees = s[X_TRADE_FEES];
+    }
+    const equity = value + cash + collateral - qty * price;
+    if (equity > peak) peak = equity;
+    else if (equity < peak * (1 - maxDrawdown)) maxDrawdown = 1 - equity / peak;
+    if (price < minPrice) minPrice = price;
+    else if (price > maxPrice) maxPrice = price;
+  }
+  s[X_PRICE] = price;
+  s[X_POOL_VALUE] = value;
+  s[X_LIQUIDITY] = liquidity;
+  s[X_SHORT_QTY] = qty;
+  s[X_COLLATERAL] = collateral;
+  s[X_CASH] = cash;
+  s[X_POOL_PNL] = poolPnl;
+  s[X_SHORT_PNL] = shortPnl;
+  s[X_POOL_FEES] = poolFees;
+  s[X_FUNDING] = funding;
+  s[X_TRADE_FEES] = tradeFees;
+  s[X_FIXED_COSTS] = fixedCosts;
+  s[X_LVR] = lvr;
+  s[X_PEAK_EQUITY] = peak;
+  s[X_MAX_DRAWDOWN] = maxDrawdown;
+  s[X_REBALANCES] = rebalances;
+  s[X_MIN_PRICE] = minPrice;
+  s[X_MAX_PRICE] = maxPrice;
 }

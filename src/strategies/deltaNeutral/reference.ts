@@ -18,6 +18,7 @@
  * State lives in a Float64Array (indexes `R_*`) so Monte Carlo kernels allocate nothing per step.
  */
 import { impermanentLoss, lpQuantity0AtPrice } from '../../protocols/uniswapV2.ts';
+import { COST_BREAKDOWN_KEYS, writeCostBreakdown } from './outputs.ts';
 
 /** Parameters of the reference model (per-step rates, as the original takes them). */
 export interface ReferenceParams {
@@ -53,13 +54,7 @@ export const R_SIZE = 12;
 export const REFERENCE_OUTPUT_KEYS = [
   'roi',
   'roiMin',
-  'costOfNeutrality',
-  'poolMoney',
-  'shortPnl',
-  'poolFees',
-  'fundingFees',
-  'shortingFees',
-  'feesSum',
+  ...COST_BREAKDOWN_KEYS,
   'ilFinal',
   'ilWorst',
   'priceRatioFinal',
@@ -173,13 +168,7 @@ export function referenceOutputs(s: Float64Array, out: Float64Array, offset: num
   const poolFees = s[R_POOL_FEES] / twoK;
   out[offset] = shortPnl + funding + fees + poolMoney + poolFees;
   out[offset + 1] = s[R_ROI_MIN];
-  out[offset + 2] = shortPnl + poolMoney;
-  out[offset + 3] = poolMoney;
-  out[offset + 4] = shortPnl;
-  out[offset + 5] = poolFees;
-  out[offset + 6] = funding;
-  out[offset + 7] = fees;
-  out[offset + 8] = poolFees + funding + fees;
+  writeCostBreakdown(out, offset + 2, poolMoney, shortPnl, poolFees, funding, fees);
   out[offset + 9] = impermanentLoss(price / s[R_P0]);
   out[offset + 10] = s[R_IL_WORST];
   out[offset + 11] = price / s[R_P0];
