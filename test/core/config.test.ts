@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { formatPath, loadConfigFile, parseConfig } from '../../src/core/config.ts';
-import { UserError } from '../../src/core/errors.ts';
+import { caughtUserError } from '../helpers/errors.ts';
 
 const Schema = z.strictObject({
   rules: z.strictObject({
@@ -12,15 +12,6 @@ const Schema = z.strictObject({
   }),
 });
 
-function caught(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('config loading', () => {
   it('formats paths as people write them', () => {
@@ -29,7 +20,7 @@ describe('config loading', () => {
   });
 
   it('names the path of a bad value', () => {
-    const e = caught(() => parseConfig(Schema, { rules: { weights: [{ venue: 'a', maxConcentration: 0.5 }, { venue: 'b', maxConcentration: 2 }] } }));
+    const e = caughtUserError(() => parseConfig(Schema, { rules: { weights: [{ venue: 'a', maxConcentration: 0.5 }, { venue: 'b', maxConcentration: 2 }] } }));
     expect(e.field).toBe('rules.weights[1].maxConcentration');
     expect(e.message).toContain('rules.weights[1].maxConcentration');
     expect(e.message).toContain('got 2');
@@ -39,17 +30,17 @@ describe('config loading', () => {
     const Cash = z.strictObject({ cashUsd: z.number().finite(), rates: z.array(z.number()).max(1) });
     const dir = mkdtempSync(join(tmpdir(), 'capflow-config-'));
     writeFileSync(join(dir, 'inf.yaml'), 'cashUsd: .inf\nrates: [1]\n');
-    const inf = caught(() => loadConfigFile(join(dir, 'inf.yaml'), Cash));
+    const inf = caughtUserError(() => loadConfigFile(join(dir, 'inf.yaml'), Cash));
     expect(inf.field).toBe('cashUsd');
     expect(inf.message).toContain('(got Infinity)');
     expect(inf.message).not.toContain('null');
-    expect(caught(() => parseConfig(Cash, { cashUsd: -Infinity, rates: [] })).message).toContain('(got -Infinity)');
-    expect(caught(() => parseConfig(Cash, { cashUsd: Number.NaN, rates: [] })).message).toContain('(got NaN)');
-    expect(caught(() => parseConfig(Cash, { cashUsd: 1, rates: [Infinity, Number.NaN] })).message).toContain('(got [Infinity,NaN])');
+    expect(caughtUserError(() => parseConfig(Cash, { cashUsd: -Infinity, rates: [] })).message).toContain('(got -Infinity)');
+    expect(caughtUserError(() => parseConfig(Cash, { cashUsd: Number.NaN, rates: [] })).message).toContain('(got NaN)');
+    expect(caughtUserError(() => parseConfig(Cash, { cashUsd: 1, rates: [Infinity, Number.NaN] })).message).toContain('(got [Infinity,NaN])');
   });
 
   it('treats unknown keys as errors', () => {
-    const e = caught(() => parseConfig(Schema, { rules: { weights: [], extra: 1 } }));
+    const e = caughtUserError(() => parseConfig(Schema, { rules: { weights: [], extra: 1 } }));
     expect(e.field).toBe('rules.extra');
     expect(e.message).toMatch(/unknown field rules\.extra/);
   });
@@ -63,12 +54,12 @@ describe('config loading', () => {
 
   it('reports missing files, bad syntax, duplicate keys and unknown file types', () => {
     const dir = mkdtempSync(join(tmpdir(), 'capflow-config-'));
-    expect(caught(() => loadConfigFile(join(dir, 'nope.yaml'), Schema)).message).toMatch(/file not found/);
+    expect(caughtUserError(() => loadConfigFile(join(dir, 'nope.yaml'), Schema)).message).toMatch(/file not found/);
     writeFileSync(join(dir, 'bad.json'), '{"rules": ');
-    expect(caught(() => loadConfigFile(join(dir, 'bad.json'), Schema)).message).toMatch(/cannot parse JSON/);
+    expect(caughtUserError(() => loadConfigFile(join(dir, 'bad.json'), Schema)).message).toMatch(/cannot parse JSON/);
     writeFileSync(join(dir, 'dup.yaml'), 'rules: {}\nrules: {}\n');
-    expect(caught(() => loadConfigFile(join(dir, 'dup.yaml'), Schema)).message).toMatch(/cannot parse YAML/);
+    expect(caughtUserError(() => loadConfigFile(join(dir, 'dup.yaml'), Schema)).message).toMatch(/cannot parse YAML/);
     writeFileSync(join(dir, 'a.txt'), '');
-    expect(caught(() => loadConfigFile(join(dir, 'a.txt'), Schema)).message).toMatch(/unsupported config file type/);
+    expect(caughtUserError(() => loadConfigFile(join(dir, 'a.txt'), Schema)).message).toMatch(/unsupported config file type/);
   });
 });

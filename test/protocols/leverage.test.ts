@@ -18,6 +18,7 @@ import {
   type Loan,
 } from '../../src/protocols/leverage.ts';
 import { ROOT } from '../helpers/cli.ts';
+import { caughtUserError } from '../helpers/errors.ts';
 
 const fixture = JSON.parse(readFileSync(`${ROOT}test/fixtures/leverage-lending.json`, 'utf8'));
 const vector = (id: string) => fixture.vectors[id];
@@ -262,18 +263,9 @@ describe('bad input', () => {
 
 describe('bad input: a fee that leaves the position under water at open', () => {
   const fields = { reserveUsd: '--reserve', leverage: '--leverage', price: '--price', feePct: '--fee' } as const;
-  const caught = (fn: () => unknown): UserError => {
-    try {
-      fn();
-    } catch (e) {
-      if (e instanceof UserError) return e;
-      throw e;
-    }
-    throw new Error('expected a UserError');
-  };
 
   it('refuses a short whose fee eats the reserve (L·fee ≥ 1), naming --fee with the numbers and the fix', () => {
-    const e = caught(() => estimateOpenShort({ reserveUsd: 1000, leverage: 5, price: 100, feePct: 0.5 }, fields));
+    const e = caughtUserError(() => estimateOpenShort({ reserveUsd: 1000, leverage: 5, price: 100, feePct: 0.5 }, fields));
     expect(e.field).toBe('--fee');
     expect(e.message).toBe(
       '--fee: the fee eats the whole reserve: NAV after fees = reserve·(1 − leverage·fee) = 1000·(1 − 5·0.5) = -1500 USD ≤ 0 (use --fee below 0.0235 at this leverage, or --leverage below 1.4783 at this fee)',
@@ -284,7 +276,7 @@ describe('bad input: a fee that leaves the position under water at open', () => 
 
   it('refuses a short liquidatable right after opening (health factor after fees ≤ 1), naming --fee', () => {
     // cf·(1 + L·(1 − f))/L = 0.85·(1 + 3·0.8)/3 = 0.9633
-    const e = caught(() => estimateOpenShort({ reserveUsd: 1000, leverage: 3, price: 100, feePct: 0.2 }, fields));
+    const e = caughtUserError(() => estimateOpenShort({ reserveUsd: 1000, leverage: 3, price: 100, feePct: 0.2 }, fields));
     expect(e.field).toBe('--fee');
     expect(e.message).toMatch(/^--fee: the short would be liquidatable as soon as it is opened: health factor after fees 0\.9633 ≤ 1 .*use --fee below 0\.1569 at this leverage, or --leverage below 2\.6563 at this fee/);
     expect(() => estimateOpenShort({ reserveUsd: 1000, leverage: 5.6, price: 1500, feePct: 0.01 })).toThrow(/^feePct: the short would be liquidatable/);

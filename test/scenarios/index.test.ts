@@ -7,6 +7,7 @@ import { isUserError, type UserError } from '../../src/core/errors.ts';
 import type { Model } from '../../src/sim/model.ts';
 import type { SinkTarget } from '../../src/sim/sinks.ts';
 import { defineScenario, parseScenario, runScenario, SCENARIO_MODELS, sweepSubsetLabel } from '../../src/scenarios/index.ts';
+import { caughtUserError } from '../helpers/errors.ts';
 
 const deposits = [
   { name: 'a', balance: 100, yield: { kind: 'constant', value: 0.05 } },
@@ -14,13 +15,7 @@ const deposits = [
 ];
 
 function errorOf(doc: unknown): UserError {
-  try {
-    parseScenario(doc, 'sweep.yaml');
-  } catch (e) {
-    if (isUserError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
+  return caughtUserError(() => parseScenario(doc, 'sweep.yaml'));
 }
 
 describe('parseScenario: sweeps', () => {

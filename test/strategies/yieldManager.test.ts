@@ -13,6 +13,7 @@ import {
 } from '../../src/strategies/yieldManager.ts';
 import { YieldSnapshotSchema, yieldInputFromSnapshot } from '../../src/strategies/yieldManager/snapshot.ts';
 import { twoVenueRules, twoVenueSnapshot } from '../helpers/yieldSnapshot.ts';
+import { caughtUserError } from '../helpers/errors.ts';
 
 interface FixtureVector {
   id: string;
@@ -355,13 +356,7 @@ describe('yield manager: kernel', () => {
 });
 
 function validationError(snapshot: unknown): UserError {
-  try {
-    parseConfig(YieldSnapshotSchema, snapshot);
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
+  return caughtUserError(() => parseConfig(YieldSnapshotSchema, snapshot));
 }
 
 describe('yield manager: snapshot validation', () => {
