@@ -64,8 +64,9 @@ export function checkPrices(field: string, prices: ArrayLike<number>): Float64Ar
 
 /**
  * Reads a daily price CSV (header row; first column a UTC date or timestamp starting
- * `YYYY-MM-DD`, rows in ascending date order) and keeps one column between `from` and `to`,
- * both inclusive.
+ * `YYYY-MM-DD`, rows in ascending date order, each with as many fields as the header) and
+ * keeps one column between `from` and `to`, both inclusive. Errors name the file line (blank
+ * lines count) or the flag whose bound emptied the range.
  *
  * @example
  * parsePriceCsv('timestamp,open\n2022-01-01,100\n2022-01-02,110\n', { column: 'open' })
@@ -79,34 +80,52 @@ export function parsePriceCsv(text: string, opts: PriceCsvOptions = {}): Require
   if (from !== undefined && to !== undefined && from > to) {
     throw new UserError({ field: '--to', value: to, message: `must not be before --from ${from}` });
   }
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) throw new UserError({ field: source, message: 'is empty', hint: 'expected a header row and daily rows' });
-  const header = lines[0].split(',').map((h) => h.trim());
+  const lines = text.split(/\r?\n/);
+  const headerIndex = lines.findIndex((l) => l.trim() !== '');
+  if (headerIndex < 0) throw new UserError({ field: source, message: 'is empty', hint: 'expected a header row and daily rows' });
+  const header = lines[headerIndex].split(',').map((h) => h.trim());
   const col = header.indexOf(column);
   if (col < 1) {
     throw new UserError({ field: '--column', value: column, message: `no price column ${JSON.stringify(column)} in ${source}`, hint: `columns: ${header.slice(1).join(', ')}` });
   }
   const dates: string[] = [];
   const prices: number[] = [];
-  let previous = '';
-  for (let r = 1; r < lines.length; r++) {
-    const cells = lines[r].split(',');
-    const date = (cells[0] ?? '').trim().slice(0, 10);
-    if (!DATE_RE.test(date)) throw new UserError({ field: `${source}:${r + 1}`, value: cells[0], message: `row ${r + 1} has no YYYY-MM-DD date` });
-    if (date <= previous) throw new UserError({ field: `${source}:${r + 1}`, value: date, message: `dates must be strictly ascending (${date} after ${previous})` });
-    previous = date;
-    if ((from !== undefined && date < from) || (to !== undefined && date > to)) continue;
-    const price = Number((cells[col] ?? '').trim());
-    if (!Number.isFinite(price) || price <= 0) {
-      throw new UserError({ field: `${source}:${r + 1}`, value: cells[col], message: `${column} must be a number > 0 on ${date}` });
+  const span = { first: '', last: '', beforeFrom: 0, afterTo: 0 };
+  for (let i = headerIndex + 1; i < lines.length; i++) {
+    if (lines[i].trim() === '') continue;
+    const line = `${source}:${i + 1}`;
+    const cells = lines[i].split(',');
+    if (cells.length !== header.length) {
+      throw new UserError({ field: line, value: lines[i], message: `line ${i + 1} has ${cells.length} fields, the header has ${header.length}` });
     }
-    dates.push(date);
-    prices.push(price);
+    const date = cells[0].trim().slice(0, 10);
+    if (!DATE_RE.test(date)) throw new UserError({ field: line, value: cells[0], message: `line ${i + 1} has no YYYY-MM-DD date` });
+    if (date <= span.last) throw new UserError({ field: line, value: date, message: `dates must be strictly ascending (${date} after ${span.last})` });
+    if (span.first === '') span.first = date;
+    span.last = date;
+    if (from !== undefined && date < from) span.beforeFrom++;
+    else if (to !== undefined && date > to) span.afterTo++;
+    else {
+      const price = Number(cells[col].trim());
+      if (!Number.isFinite(price) || price <= 0) throw new UserError({ field: line, value: cells[col], message: `${column} must be a number > 0 on ${date}` });
+      dates.push(date);
+      prices.push(price);
+    }
   }
-  if (prices.length < 2) {
-    throw new UserError({ field: from === undefined && to === undefined ? source : '--from', value: `${from ?? ''}..${to ?? ''}`, message: `the date range keeps ${prices.length} row(s) of ${source}; at least 2 are needed` });
-  }
+  if (prices.length < 2) throw rangeTooShortError(source, prices.length, from, to, span);
   return { dates, prices: Float64Array.from(prices) };
+}
+
+/**
+ * The error for a CSV or date range that keeps fewer than 2 rows, naming the bound that
+ * dropped rows: `--from` (rows before it), `--to` (rows after it), both, or the file itself.
+ */
+function rangeTooShortError(source: string, kept: number, from: string | undefined, to: string | undefined, span: { first: string; last: string; beforeFrom: number; afterTo: number }): UserError {
+  const message = `keeps ${kept} row(s) of ${source}; at least 2 are needed`;
+  if (span.beforeFrom === 0 && span.afterTo === 0) return new UserError({ field: source, message: `has ${kept} data row(s); at least 2 are needed` });
+  const field = span.afterTo === 0 ? '--from' : span.beforeFrom === 0 ? '--to' : '--from/--to';
+  const value = field === '--from' ? from : field === '--to' ? to : `${from}..${to}`;
+  return new UserError({ field, value, message: `the date range ${from ?? ''}..${to ?? ''} ${message}`, hint: `the file's dates run ${span.first}..${span.last}` });
 }
 
 /** Synthetic price processes. */

@@ -4,7 +4,7 @@ import { runCli, runCliJson, ROOT } from '../helpers/cli.ts';
 
 const BTC = `${ROOT}../shared/data/delta-neutral/BTCUSDT_1d.csv`;
 const COMMON = ['--pool-apr', '0.2', '--funding-apr', '0.08', '--maker-fee', '0.0002', '--rebalance-every', '1'];
-const EXACT_KEYS = ['roi', 'costOfNeutrality', 'poolMoney', 'shortPnl', 'poolFees', 'fundingFees', 'shortingFees', 'feesSum', 'fixedCosts', 'liquidationLosses', 'ilFinal', 'ilWorst', 'priceRatioFinal', 'lvr', 'maxDrawdown', 'liquidations', 'rebalances'];
+const EXACT_KEYS = ['roi', 'costOfNeutrality', 'poolMoney', 'shortPnl', 'poolFees', 'fundingFees', 'shortingFees', 'feesSum', 'fixedCosts', 'liquidationLosses', 'ilFinal', 'ilWorst', 'priceRatioFinal', 'lvr', 'maxDrawdown', 'liquidations', 'rebalances', 'wipedOut'];
 const STAT_KEYS = ['mean', 'std', 'sem', 'min', 'max', 'p5', 'p25', 'p50', 'p75', 'p95'];
 
 describe('capflow delta-neutral', () => {
@@ -23,6 +23,26 @@ describe('capflow delta-neutral', () => {
     expect(Object.keys(r.json)).toEqual(EXACT_KEYS);
     expect(r.json.rebalances).toBe(211); // 212 prices = 211 steps, rebalanced at each
     expect(r.json.roi).toBeCloseTo(r.json.costOfNeutrality + r.json.feesSum + r.json.fixedCosts + r.json.liquidationLosses, 12);
+    expect(r.json.maxDrawdown).toBeLessThan(0); // a fraction of peak equity, ≤ 0 as in the fund metrics
+    expect(r.json.maxDrawdown).toBeGreaterThan(-1);
+    expect(r.json.wipedOut).toBe(0);
+  });
+
+  it('stops a path whose equity reaches 0 (wiped out): roi −1, drawdown −1, and counts ruin in Monte Carlo', () => {
+    const extreme = ['delta-neutral', '--synthetic', 'normal', '--daily-vol', '5', '--steps', '50', '--initial-price', '3000', '--pool-apr', '0.1', '--funding-apr', '0', '--maker-fee', '0', '--rebalance-every', '1'];
+    const one = runCliJson(extreme);
+    expect(one.code).toBe(0);
+    expect(one.json).toMatchObject({ roi: -1, maxDrawdown: -1, wipedOut: 1 });
+    expect(one.json.rebalances).toBeLessThan(50); // rebalanced at every step until it stopped, before step 50
+    expect(one.json.costOfNeutrality + one.json.feesSum + one.json.fixedCosts + one.json.liquidationLosses).toBeLessThanOrEqual(-1); // the excess is the unpaid shortfall
+    const study = runCliJson([...extreme, '--runs', '200', '--seed', '3', '--workers', '1']);
+    expect(study.code).toBe(0);
+    const { wipedOut, roi, maxDrawdown } = study.json.stats;
+    expect(wipedOut.mean).toBeGreaterThan(0.5); // the ruin probability at 500% daily vol
+    expect(wipedOut.max).toBe(1);
+    expect(roi.min).toBe(-1);
+    expect(maxDrawdown.min).toBe(-1);
+    expect(maxDrawdown.max).toBeLessThanOrEqual(0);
   });
 
   it('summarises a Monte Carlo study as { runs, seed, stats }, identical for 1 and 2 workers', () => {
@@ -54,6 +74,8 @@ describe('capflow delta-neutral', () => {
       [['delta-neutral', '--prices-json', '[1,-2]', ...COMMON], '--prices-json[1]'],
       [['delta-neutral', '--prices-json', 'nope', ...COMMON], '--prices-json'],
       [['delta-neutral', '--prices', BTC, '--from', '2022-02-30', ...COMMON], '--from'],
+      [['delta-neutral', '--prices', BTC, '--to', '2010-01-01', ...COMMON], '--to'], // keeps no row: the range ends before the data
+      [['delta-neutral', '--prices', BTC, '--from', '2030-01-01', ...COMMON], '--from'],
       [['delta-neutral', '--prices', BTC, '--column', 'vwap', ...COMMON], '--column'],
       [['delta-neutral', '--prices', 'missing.csv', ...COMMON], '--prices'],
       [['delta-neutral', '--synthetic', 'brownian', '--daily-vol', '0.1', '--steps', '3', '--initial-price', '1', ...COMMON], '--synthetic'],

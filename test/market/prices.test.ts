@@ -40,6 +40,34 @@ describe('historical CSV', () => {
     expect(() => parsePriceCsv('timestamp,open\n2022-01-01,1\n2022-01-02,-2\n')).toThrow(UserError);
   });
 
+  it('names the flag whose bound left fewer than 2 rows', () => {
+    const text = readFileSync(BTC, 'utf8');
+    const fail = (opts: { from?: string; to?: string }): UserError => {
+      try {
+        parsePriceCsv(text, { ...opts, source: 'BTC.csv' });
+      } catch (e) {
+        if (e instanceof UserError) return e;
+      }
+      throw new Error('expected a UserError');
+    };
+    const early = fail({ to: '2010-01-01' }); // before the file's first date: --to empties the range
+    expect(early.field).toBe('--to');
+    expect(early.value).toBe('2010-01-01');
+    expect(early.message).toMatch(/^--to: the date range \.\.2010-01-01 keeps 0 row\(s\) of BTC\.csv; .*the file's dates run 2017-08-17\.\./);
+    const late = fail({ from: '2030-01-01' });
+    expect(late.field).toBe('--from');
+    expect(fail({ from: '2022-01-05', to: '2022-01-05' }).field).toBe('--from/--to'); // both bounds cut rows
+    expect(fail({ from: '2010-01-01', to: '2011-01-01' }).field).toBe('--to'); // all rows are after --to
+    expect(() => parsePriceCsv('timestamp,open\n2022-01-01,1\n', { source: 'one.csv' })).toThrow(/^one\.csv: has 1 data row/);
+  });
+
+  it('refuses a row whose field count differs from the header, naming its line', () => {
+    expect(() => parsePriceCsv('timestamp,open\n2022-01-01,1\n2022-01-02,2,7\n', { source: 'x.csv' })).toThrow('x.csv:3: line 3 has 3 fields, the header has 2');
+    expect(() => parsePriceCsv('timestamp,open,close\n2022-01-01,1,1\n\n2022-01-02,2\n', { source: 'x.csv' })).toThrow(/^x\.csv:4: line 4 has 2 fields/); // blank lines count
+    // unused header columns are fine when every row has them
+    expect(Array.from(parsePriceCsv('timestamp,open,high,low\n2022-01-01,1,2,0.5\n2022-01-02,2,3,1\n').prices)).toEqual([1, 2]);
+  });
+
   it('checks dates and explicit lists', () => {
     expect(checkDate('--to', '2024-02-29')).toBe('2024-02-29');
     expect(() => checkDate('--to', '2023-02-29')).toThrow(/--to/);

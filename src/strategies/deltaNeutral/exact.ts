@@ -24,7 +24,13 @@
  *    reinvested as liquidity; then the liquidation check at Pₜ₊₁. A liquidated short is bought
  *    back at Pₜ₊₁ paying the penalty; a gap far through the liquidation price can leave the
  *    collateral negative (the shortfall is the fund's loss). The next rebalance reopens the hedge.
- * After the last step the short is bought back at Pₙ with the taker fee.
+ * 4. Wipe-out: when equity (pool + cash + collateral − debt·P) falls to 0 or below — in practice
+ *    after a gap liquidation — the position is gone: the path stops there, equity is 0 (roi = −1,
+ *    maxDrawdown = −1, `wipedOut` = 1) and every other output keeps its value at that step
+ *    (prices after it are ignored). On such a path the parts sum to ≤ −1: the excess is the
+ *    shortfall left unpaid (the lender's bad debt). So roi ≥ −1 and −1 ≤ maxDrawdown ≤ 0 always.
+ * After the last step the short is bought back at Pₙ with the taker fee (a close that takes
+ * equity to 0 wipes the position out too).
  *
  * ## Why rebalancing more often does not remove the loss (LVR)
  * Hedged at Pₜ (q = Q = L/√Pₜ), a move to P(1+u) earns L√P·(2√(1+u) − 2 − u) ≈ −V·u²/8: the pool
@@ -107,7 +113,7 @@ export const X_FIXED_COSTS = 11; // ≤ 0
 export const X_LIQUIDATION_LOSSES = 12; // ≤ 0
 export const X_LVR = 13; // ≥ 0, USD
 export const X_PEAK_EQUITY = 14;
-export const X_MAX_DRAWDOWN = 15;
+export const X_MAX_DRAWDOWN = 15; // ≤ 0, fraction of peak equity; −1 exactly once wiped out
 export const X_LIQUIDATIONS = 16;
 export const X_REBALANCES = 17;
 export const X_MIN_PRICE = 18;
@@ -117,7 +123,12 @@ export const X_P0 = 21;
 /** Number of state slots. */
 export const X_SIZE = 22;
 
-/** Output keys of exact accounting, in this order in every output row (fractions of C unless a count). */
+/**
+ * Output keys of exact accounting, in this order in every output row (fractions of C unless a
+ * count or a flag): `maxDrawdown` is the deepest fall of equity from its running peak as a
+ * fraction ≤ 0 of that peak (as the fund metrics), `wipedOut` is 1 when equity reached 0 (the path
+ * stopped there) else 0 — its Monte Carlo mean is the probability of ruin.
+ */
 export const EXACT_OUTPUT_KEYS = [
   'roi',
   ...COST_BREAKDOWN_KEYS,
@@ -130,6 +141,7 @@ export const EXACT_OUTPUT_KEYS = [
   'maxDrawdown',
   'liquidations',
   'rebalances',
+  'wipedOut',
 ] as const;
 
 /** No rebalance this step. */
@@ -205,6 +217,44 @@ export function exactEquity(s: Float64Array): number {
 }
 
 /**
+ * True once the path is wiped out (equity reached 0; see step 4 of the module notes): its
+ * drawdown is exactly −1 and every later step leaves the state as it is.
+ *
+ * @example exactWipedOut(s) // false right after exactInit
+ */
+export function exactWipedOut(s: Float64Array): boolean {
+  return s[X_MAX_DRAWDOWN] <= -1;
+}
+
+/**
+ * Closes everything after equity reached 0: no pool, no short, no cash, no collateral (equity
+ * exactly 0) and drawdown −1, the mark {@link exactWipedOut} reads.
+ */
+function wipeOut(s: Float64Array): void {
+  s[X_LIQUIDITY] = 0;
+  s[X_POOL_VALUE] = 0;
+  s[X_SHORT_QTY] = 0;
+  s[X_COLLATERAL] = 0;
+  s[X_CASH] = 0;
+  s[X_MAX_DRAWDOWN] = -1;
+}
+
+/**
+ * Records the current equity: a new peak, or a deeper drawdown (≤ 0, of the peak); at a
+ * drawdown of −1 (equity ≤ 0, or below 2⁻⁵³ of the peak) the position is wiped out.
+ */
+function recordEquity(s: Float64Array): void {
+  const equity = exactEquity(s);
+  const peak = s[X_PEAK_EQUITY];
+  if (equity > peak) s[X_PEAK_EQUITY] = equity;
+  else if (equity < peak * (1 + s[X_MAX_DRAWDOWN])) {
+    const drawdown = equity / peak - 1;
+    if (drawdown > -1) s[X_MAX_DRAWDOWN] = drawdown;
+    else wipeOut(s);
+  }
+}
+
+/**
  * Hedge ratio q / Q: the short size over the pool's token amount (1 = fully hedged).
  *
  * @example hedgeRatio(s) // 1 right after a rebalance
@@ -245,11 +295,12 @@ export function exactInit(s: Float64Array, initialPrice: number, p: ExactParams)
 
 /**
  * The hedge policy at step t: {@link HEDGE_MAKER} on the schedule (and at t = 0),
- * {@link HEDGE_TAKER} when only the band is breached, else {@link HEDGE_NONE}.
+ * {@link HEDGE_TAKER} when only the band is breached, else (and once wiped out) {@link HEDGE_NONE}.
  *
  * @example hedgeDecision(s, 7, { ...params, rebalanceEvery: 7 }) // HEDGE_MAKER
  */
 export function hedgeDecision(s: Float64Array, step: number, p: ExactParams): number {
+  if (exactWipedOut(s)) return HEDGE_NONE;
   if (step === 0 || (p.rebalanceEvery > 0 && step % p.rebalanceEvery === 0)) return HEDGE_MAKER;
   if (p.band === Infinity) return HEDGE_NONE;
   const ratio = hedgeRatio(s);
@@ -332,11 +383,13 @@ function closeShort(s: Float64Array, feePct: number, penaltyPct: number): void {
 /**
  * Moves the market to `nextPrice` over one step: pool and short P&L, funding on the mark
  * notional at `fundingApr` (> 0: shorts receive), pool fees, the LVR estimate, the liquidation
- * check and the drawdown.
+ * check, the price range, then the drawdown and the wipe-out check. A wiped-out state is left
+ * as it is (the path has stopped).
  *
  * @example exactAdvance(s, 36000, 0.08, params)
  */
 export function exactAdvance(s: Float64Array, nextPrice: number, fundingApr: number, p: ExactParams): void {
+  if (exactWipedOut(s)) return;
   const price = s[X_PRICE];
   const valueBefore = s[X_POOL_VALUE];
   const qty = s[X_SHORT_QTY];
@@ -361,23 +414,22 @@ export function exactAdvance(s: Float64Array, nextPrice: number, fundingApr: num
     closeShort(s, 0, p.liquidationPenaltyPct);
     s[X_LIQUIDATIONS] += 1;
   }
-  const equity = exactEquity(s);
-  const peak = s[X_PEAK_EQUITY];
-  if (equity > peak) s[X_PEAK_EQUITY] = equity;
-  else if (equity < peak * (1 - s[X_MAX_DRAWDOWN])) s[X_MAX_DRAWDOWN] = 1 - equity / peak;
   if (nextPrice < s[X_MIN_PRICE]) s[X_MIN_PRICE] = nextPrice;
   else if (nextPrice > s[X_MAX_PRICE]) s[X_MAX_PRICE] = nextPrice;
+  recordEquity(s);
 }
 
 /**
- * Closes the short at the last price with the taker fee and writes the outputs into `out` at
- * `offset`, in {@link EXACT_OUTPUT_KEYS} order. The worst IL is at the lowest or the highest
- * price seen (IL falls monotonically away from P₀ on each side).
+ * Closes the short at the last price with the taker fee (recording the equity after it) and
+ * writes the outputs into `out` at `offset`, in {@link EXACT_OUTPUT_KEYS} order. The worst IL is
+ * at the lowest or the highest price seen (IL falls monotonically away from P₀ on each side).
+ * On a wiped-out path the price is the one of the wipe-out step.
  *
  * @example exactFinish(s, params, row, 0)
  */
 export function exactFinish(s: Float64Array, p: ExactParams, out: Float64Array, offset: number): void {
   closeShort(s, p.takerFeePct, 0);
+  recordEquity(s);
   const c = s[X_CAPITAL];
   const p0 = s[X_P0];
   out[offset] = exactEquity(s) / c - 1;
@@ -391,6 +443,7 @@ export function exactFinish(s: Float64Array, p: ExactParams, out: Float64Array, 
   out[offset + 14] = s[X_MAX_DRAWDOWN];
   out[offset + 15] = s[X_LIQUIDATIONS];
   out[offset + 16] = s[X_REBALANCES];
+  out[offset + 17] = exactWipedOut(s) ? 1 : 0;
 }
 
 /**
@@ -426,7 +479,8 @@ export function runExactPath(prices: ArrayLike<number>, fundingAprs: ArrayLike<n
  * lives in locals and is written back once; every step does the arithmetic of
  * {@link exactStep} in the same order (so the state is bit-identical to n exactStep calls: the
  * kernel test checks it against the engine). The rare liquidations run the step function on
- * the synced slots they touch.
+ * the synced slots they touch; a wipe-out ends the loop (later steps would leave the state as
+ * it is).
  *
  * @example exactInit(s, prices[0], p); exactRunSteps(s, prices, fundingAprs, p); exactFinish(s, p, row, 0);
  */
@@ -511,11 +565,21 @@ export function exactRunSteps(s: Float64Array, prices: ArrayLike<number>, fundin
       collateral = s[X_COLLATERAL];
       tradeFees = s[X_TRADE_FEES];
     }
-    const equity = value + cash + collateral - qty * price;
-    if (equity > peak) peak = equity;
-    else if (equity < peak * (1 - maxDrawdown)) maxDrawdown = 1 - equity / peak;
     if (price < minPrice) minPrice = price;
     else if (price > maxPrice) maxPrice = price;
+    // recordEquity
+    const equity = value + cash + collateral - qty * price;
+    if (equity > peak) peak = equity;
+    else if (equity < peak * (1 + maxDrawdown)) {
+      const drawdown = equity / peak - 1;
+      if (drawdown > -1) maxDrawdown = drawdown;
+      else {
+        // wipeOut: the path stops here
+        value = liquidity = qty = collateral = cash = 0;
+        maxDrawdown = -1;
+        break;
+      }
+    }
   }
   s[X_PRICE] = price;
   s[X_POOL_VALUE] = value;
