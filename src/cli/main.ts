@@ -9,13 +9,18 @@ import { reportError, toJsonText } from './io.ts';
 /** Commander's error code when it shows a command's help because no subcommand was given. */
 const HELP_FOR_MISSING_SUBCOMMAND = 'commander.help';
 
-/** Builds the program with every command registered. */
-export function buildProgram(): Command {
+/**
+ * Builds the program with the command `argv` names registered (every command when it names
+ * none: help, `--version`, an unknown command), see {@link registerCommands}.
+ *
+ * @example const program = await buildProgram(['amm', 'swap', '--help']);
+ */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('capflow')
     .description('Plan, simulate and account for the capital of a DeFi treasury or vault.')
     .version('0.1.0')
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
 }
 
@@ -26,7 +31,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   exitQuietlyOnClosedStdout();
   const json = argv.includes('--json');
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   let commanderMessage = '';
   const capture = (cmd: Command): void => {
     cmd.configureOutput({ outputError: (text) => (commanderMessage += text) });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { Command } from 'commander';
+import { registerCommands } from '../../src/cli/commands/index.ts';
 import { ROOT, runCli, runCliJson } from '../helpers/cli.ts';
+
+const COMMANDS = ['plan', 'amm', 'leverage', 'lending', 'cam', 'run', 'report', 'delta-neutral', 'treasury'];
 
 describe('capflow CLI', () => {
   it('prints help and exits 0', () => {
@@ -37,5 +41,19 @@ describe('capflow CLI', () => {
     const big = spawnSync('bash', ['-o', 'pipefail', '-c', `for i in 1 2 3 4 5; do "${process.execPath}" bin/capflow delta-neutral --help | head -c 1 >/dev/null || exit 9; done`], { cwd: ROOT, encoding: 'utf8' });
     expect(big.stderr).not.toMatch(/EPIPE|Unhandled/);
     expect(big.status).toBe(0);
+  });
+
+  it('loads only the command argv names, and every command otherwise (help, unknown, none)', async () => {
+    const names = async (argv: string[]) => {
+      const program = new Command();
+      await registerCommands(program, argv);
+      return program.commands.map((c) => c.name());
+    };
+    expect(await names(['delta-neutral', '--runs', '10'])).toEqual(['delta-neutral']);
+    expect(await names(['treasury', 'show'])).toEqual(['treasury']);
+    for (const argv of [[], ['--help'], ['help', 'amm'], ['no-such-command'], ['--version']]) expect(await names(argv), argv.join(' ')).toEqual(COMMANDS);
+    const help = runCli(['--help']);
+    for (const name of COMMANDS) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    expect(runCli(['help', 'delta-neutral']).stdout).toContain('Usage: capflow delta-neutral');
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mean, quantileSorted, std, summarize, summarizeAll } from '../../src/market/stats.ts';
+import { mean, quantileSorted, sortAscending, std, summarize, summarizeAll } from '../../src/market/stats.ts';
 
 describe('summary statistics', () => {
   it('matches numpy on a small sample (mean, std ddof=1, linear percentiles)', () => {
@@ -38,5 +38,37 @@ describe('summary statistics', () => {
     expect(std([1, 2, 3])).toBe(1);
     expect(quantileSorted([0, 10], 0.25)).toBe(2.5);
     expect(summarizeAll({ a: [1, 3], b: [2] })).toMatchObject({ a: { mean: 2 }, b: { mean: 2 } });
+  });
+
+  it('sorts exactly as Float64Array.prototype.sort does: −0 before +0, NaN last, infinities, subnormals (property)', () => {
+    const special = fc.constantFrom(0, -0, NaN, Infinity, -Infinity, Number.MIN_VALUE, -Number.MIN_VALUE, Number.MAX_VALUE, -Number.MAX_VALUE, 1, -1);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double(), special), { maxLength: 300 }), (values) => {
+        const expected = Float64Array.from(values).sort();
+        const got = sortAscending(Float64Array.from(values));
+        expect(got.length).toBe(expected.length);
+        got.forEach((v, i) => expect(Object.is(v, expected[i]), `index ${i}: ${v} vs ${expected[i]}`).toBe(true));
+      }),
+    );
+    const buffer = Float64Array.of(9, 3, -0, 0, -2, 7); // a view in the middle of a buffer: only the view is sorted
+    expect(Array.from(sortAscending(buffer.subarray(1, 5)))).toEqual([-2, -0, 0, 3]);
+    expect(Object.is(buffer[2], -0)).toBe(true);
+    expect([buffer[0], buffer[5]]).toEqual([9, 7]);
+  });
+
+  it('gives, bit for bit, the summary of the built-in sort (property)', () => {
+    const reference = (values: number[]) => {
+      const sorted = Float64Array.from(values).sort();
+      const s = std(sorted);
+      const q = (p: number) => quantileSorted(sorted, p);
+      return { mean: mean(sorted), std: s, sem: s / Math.sqrt(sorted.length), min: sorted[0], max: sorted[sorted.length - 1], p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95) };
+    };
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ noNaN: true, min: -1e9, max: 1e9 }), fc.constantFrom(0, -0, 1e-300, -1e-300)), { minLength: 1, maxLength: 300 }), (values) => {
+        const got = summarize(values);
+        const expected = reference(values);
+        for (const key of Object.keys(expected) as Array<keyof typeof expected>) expect(Object.is(got[key], expected[key]), key).toBe(true);
+      }),
+    );
   });
 });

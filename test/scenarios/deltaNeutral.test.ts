@@ -18,6 +18,7 @@ import {
   type DeltaNeutralSettings,
 } from '../../src/scenarios/deltaNeutral.ts';
 import { outputKeys, simulateReferencePath } from '../../src/strategies/deltaNeutral.ts';
+import { summarize } from '../../src/market/stats.ts';
 
 const settings = (over: Partial<DeltaNeutralSettings> = {}): DeltaNeutralSettings => ({
   ...DELTA_NEUTRAL_DEFAULTS,
@@ -71,9 +72,24 @@ describe('Monte Carlo', () => {
     const one = await monteCarloDeltaNeutral(job, { runs: 600, workers: 1 });
     const two = await monteCarloDeltaNeutral(job, { runs: 600, workers: 2 });
     expect(two).toEqual(one);
+    expect(await monteCarloDeltaNeutral(job, { runs: 600, workers: 3 })).toEqual(one);
     expect(one.runs).toBe(600);
     expect(one.seed).toBe(9);
     expect(Object.keys(one.stats.roi)).toEqual(['mean', 'std', 'sem', 'min', 'max', 'p5', 'p25', 'p50', 'p75', 'p95']);
+  });
+
+  it('summarises, bit for bit, as summarize does on each output over the rows of every path', async () => {
+    const reference = buildDeltaNeutralJob(settings({ accounting: 'reference', rebalanceEvery: 2, takerFeePct: undefined }), syntheticSource({ kind: 'normal', initialPrice: 100, volPerStep: 0.05, steps: 40 }), 11);
+    for (const [study, runs] of [[job, 4000], [reference, 3001]] as const) {
+      const rows = runDeltaNeutralPaths(study, 0, runs);
+      const keys = outputKeys(study.accounting);
+      const got = await monteCarloDeltaNeutral(study, { runs, workers: 2 });
+      expect(Object.keys(got.stats)).toEqual(keys);
+      keys.forEach((key, k) => {
+        const expected = summarize(Float64Array.from({ length: runs }, (_, r) => rows[r * keys.length + k]));
+        for (const [stat, value] of Object.entries(expected)) expect(Object.is(got.stats[key][stat as keyof typeof expected], value), `${key}.${stat}`).toBe(true);
+      });
+    }
   });
 
   it('rejects a bad run count', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { chunkRanges, mapRunsParallel, resolveWorkerModule } from '../../src/sim/parallel.ts';
+import { chunkRanges, mapRunsParallel, resolveWorkerModule, shareRunsParallel } from '../../src/sim/parallel.ts';
 
 const worker = new URL('./chunkWorker.mjs', import.meta.url);
+const shareWorker = new URL('./shareWorker.mjs', import.meta.url);
 
 describe('mapRunsParallel', () => {
   it('splits runs into contiguous chunks', () => {
@@ -47,5 +48,41 @@ describe('mapRunsParallel', () => {
     expect(resolveWorkerModule(src).pathname).toMatch(/\/dist\/scenarios\/index\.js$/);
     expect(resolveWorkerModule(worker)).toBe(worker);
     expect(() => resolveWorkerModule(new URL('./nope.ts', import.meta.url))).toThrow(/outside src/);
+  });
+});
+
+describe('shareRunsParallel', () => {
+  type Share = { threadId: number; ran: number[]; sums: Array<[number, number]> };
+  const started = () => new Int32Array(new SharedArrayBuffer(4));
+  const payload = (runs: number, workers = 1) => ({ values: new Float64Array(new SharedArrayBuffer(8 * runs)), started: started(), workers, items: 5, offset: 1 });
+
+  it('runs every run exactly once over this thread and the workers, then shares items over the whole table', async () => {
+    const runs = 200;
+    for (const workers of [1, 2, 3]) {
+      const progress: number[] = [];
+      const shares = await shareRunsParallel<ReturnType<typeof payload>, Share>({ workerModule: shareWorker, exportName: 'squares', runs, workers, batchRuns: 4, payload: payload(runs, workers), onProgress: (done) => progress.push(done) });
+      expect(shares).toHaveLength(workers);
+      expect(shares[0].threadId).toBe(0); // this thread's result first
+      if (workers > 1) expect(shares.slice(1).some((s) => s.threadId !== 0 && s.ran.length > 0)).toBe(true); // a worker thread really ran runs
+      expect(shares.flatMap((s) => s.ran).sort((a, b) => a - b)).toEqual(Array.from({ length: runs }, (_, r) => r));
+      const sums = new Map(shares.flatMap((s) => s.sums));
+      for (let i = 0; i < 5; i++) {
+        let expected = 0;
+        for (let r = i; r < runs; r += 5) expected += r * r + 1;
+        expect(sums.get(i), `item ${i}, ${workers} threads`).toBe(expected); // written by any thread, read after the barrier
+      }
+      expect(progress[progress.length - 1]).toBe(runs);
+    }
+  });
+
+  it('reports a worker\'s failure without waiting forever for its runs, and a failure of this thread', async () => {
+    await expect(shareRunsParallel({ workerModule: shareWorker, exportName: 'failing', runs: 50, workers: 2, batchRuns: 5, payload: { started: started(), workers: 2, failIn: 'worker' } })).rejects.toThrow(/worker thread failed at run/);
+    await expect(shareRunsParallel({ workerModule: shareWorker, exportName: 'failing', runs: 50, workers: 2, batchRuns: 5, payload: { started: started(), workers: 2, failIn: 'caller' } })).rejects.toThrow(/caller thread failed at run/);
+  });
+
+  it('checks its arguments', async () => {
+    await expect(shareRunsParallel({ workerModule: shareWorker, exportName: 'squares', runs: 1, workers: 0, payload: payload(1) })).rejects.toThrow(/--workers/);
+    await expect(shareRunsParallel({ workerModule: shareWorker, exportName: 'squares', runs: 2 ** 30, workers: 1, payload: payload(1) })).rejects.toThrow(RangeError);
+    await expect(shareRunsParallel({ workerModule: shareWorker, exportName: 'nope', runs: 1, workers: 1, payload: payload(1) })).rejects.toThrow(/no exported function "nope"/);
   });
 });

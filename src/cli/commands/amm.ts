@@ -7,7 +7,9 @@
  * (15–17 significant digits).
  */
 import type { Command } from 'commander';
-import { fromBaseUnits, feeFractionToBps, plainDecimal, quoteSwap, spotPrice, toBaseUnits, UserError, DEFAULT_FEE_PCT } from '../../index.ts';
+import { fromBaseUnits, plainDecimal, toBaseUnits } from '../../core/fixedPoint.ts';
+import { UserError } from '../../core/errors.ts';
+import { feeFractionToBps, quoteSwap, spotPrice, DEFAULT_FEE_PCT } from '../../protocols/uniswapV2.ts';
 import { formatNumber, renderKeyValues } from '../../report/table.ts';
 import { parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';

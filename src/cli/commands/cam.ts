@@ -2,7 +2,8 @@
  * `capflow cam rebalance` and `capflow cam targets`: one step of the capital allocation model.
  */
 import type { Command } from 'commander';
-import { rebalancePlan, targetWeightsFromHistory, TRANSFER_METHODS, UserError, type TargetCompat } from '../../index.ts';
+import { UserError } from '../../core/errors.ts';
+import { rebalancePlan, targetWeightsFromHistory, TRANSFER_METHODS, type TargetCompat } from '../../strategies/capitalAllocation.ts';
 import { parseChoiceFlag, parseNumberFlag, parseNumberListFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';

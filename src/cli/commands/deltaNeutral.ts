@@ -3,23 +3,12 @@
  * column, a JSON list, one synthetic path) or as a Monte Carlo study over synthetic paths.
  */
 import type { Command } from 'commander';
-import {
-  buildDeltaNeutralJob,
-  createProgress,
-  defaultWorkers,
-  DELTA_NEUTRAL_DEFAULTS,
-  listSource,
-  loadPriceCsvFile,
-  monteCarloDeltaNeutral,
-  runDeltaNeutralOnce,
-  syntheticSource,
-  UserError,
-  DEFAULT_JUMP_PER_DAY,
-  type Accounting,
-  type DeltaNeutralSettings,
-  type PriceSource,
-  type SyntheticKind,
-} from '../../index.ts';
+import { UserError } from '../../core/errors.ts';
+import { DEFAULT_JUMP_PER_DAY, type SyntheticKind } from '../../market/prices.ts';
+import { defaultWorkers } from '../../sim/parallel.ts';
+import type { Accounting } from '../../strategies/deltaNeutral.ts';
+import type { PriceSource } from '../../scenarios/deltaNeutral/kernel.ts';
+import { buildDeltaNeutralJob, DELTA_NEUTRAL_DEFAULTS, listSource, loadPriceCsvFile, monteCarloDeltaNeutral, runDeltaNeutralOnce, syntheticSource, type DeltaNeutralSettings } from '../../scenarios/deltaNeutral/study.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { parseChoiceFlag, parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
@@ -58,9 +47,9 @@ interface DeltaNeutralOptions extends CommonOptions {
 }
 
 /** Units of the outputs in the human table. */
-const UNITS: Record<string, string> = { liquidations: 'count', rebalances: 'count', priceRatioFinal: 'P_n / P_0', ilFinal: 'LP vs HODL', ilWorst: 'LP vs HODL', maxDrawdown: 'of peak equity' };
+const UNITS: Record<string, string> = { liquidations: 'count', rebalances: 'count', priceRatioFinal: 'P_n / P_0', ilFinal: 'LP vs HODL', ilWorst: 'LP vs HODL', maxDrawdown: 'of peak equity', wipedOut: 'flag (1 = equity reached 0)' };
 
-/** Path-steps below which a study runs in this thread (worker start-up would cost more). */
+/** Path-steps below which a study runs in this thread alone (a worker would start too late to help). */
 const SINGLE_THREAD_PATH_STEPS = 2_000_000;
 
 function priceSource(opts: DeltaNeutralOptions): PriceSource {
@@ -179,7 +168,7 @@ export function registerDeltaNeutral(program: Command): void {
       .option('--liquidation-penalty <frac>', 'exact: penalty on the notional at liquidation (default 0.05)')
       .option('--margin-band <frac|off>', 'exact: restore the short leverage in kind at a rebalance when |leverage/target - 1| > band (default 0.2; 0 = always, off = never)')
       .option('--reinvest-fees', 'exact: reinvest pool fees as liquidity')
-      .option('--workers <N>', 'worker threads for --runs (default: the cores; results do not depend on it)')
+      .option('--workers <N>', 'threads running the paths of --runs, this one included (default: the cores; results do not depend on it)')
       .addHelpText(
         'after',
         [
@@ -211,12 +200,13 @@ export function registerDeltaNeutral(program: Command): void {
       }
       const steps = source.kind === 'synthetic' ? source.spec.steps : source.prices.length - 1;
       const workers = parseNumberFlag('--workers', opts.workers, { integer: true, min: 1 }, runs * steps < SINGLE_THREAD_PATH_STEPS ? 1 : defaultWorkers());
-      const progress = createProgress('delta-neutral paths');
+      // The bar's module (cli-progress) loads only when a bar can show: stderr is a terminal.
+      const progress = process.stderr.isTTY ? (await import('../../sim/progress.ts')).createProgress('delta-neutral paths') : undefined;
       let study;
       try {
-        study = await monteCarloDeltaNeutral(job, { runs, workers, onProgress: (done, total) => progress.update(done, total) });
+        study = await monteCarloDeltaNeutral(job, { runs, workers, onProgress: progress && ((done, total) => progress.update(done, total)) });
       } finally {
-        progress.stop();
+        progress?.stop();
       }
       return {
         json: study,

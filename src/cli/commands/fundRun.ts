@@ -4,7 +4,13 @@
  * `--out <file>.duckdb` writes the fund tables (see src/scenarios/fund/store.ts).
  */
 import { extname } from 'node:path';
-import { runFundStudy, UserError, withProgress, writeFundResults, type FundParams, type FundResult, type Scenario } from '../../index.ts';
+import { UserError } from '../../core/errors.ts';
+import { withProgress } from '../../sim/progress.ts';
+import { runFundStudy } from '../../scenarios/fund/study.ts';
+import { writeFundResults } from '../../scenarios/fund/store.ts';
+import type { FundParams } from '../../scenarios/fund/schema.ts';
+import type { FundResult } from '../../scenarios/fund/result.ts';
+import type { Scenario } from '../../scenarios/index.ts';
 import { fundReportFiles, fundSummary, fundSummaryRows, type FundSummary } from '../../report/fundReport.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { writeReportDir, type ReportPaths } from '../reportDir.ts';

@@ -1,26 +1,35 @@
 /**
- * Every capflow command, registered on the program. One file per command group.
+ * Every capflow command, registered on the program. One file per command group, loaded on
+ * demand: a run of one command loads only that command's module (and the library modules it
+ * imports), so start-up does not pay for the others; help, an unknown command or no command
+ * loads them all, so the help lists every command.
  */
 import type { Command } from 'commander';
-import { registerPlan } from './plan.ts';
-import { registerAmm } from './amm.ts';
-import { registerLeverage } from './leverage.ts';
-import { registerLending } from './lending.ts';
-import { registerCam } from './cam.ts';
-import { registerRun } from './run.ts';
-import { registerReport } from './report.ts';
-import { registerDeltaNeutral } from './deltaNeutral.ts';
-import { registerTreasury } from './treasury.ts';
 
-/** Registers all commands on `program`. */
-export function registerCommands(program: Command): void {
-  registerPlan(program);
-  registerAmm(program);
-  registerLeverage(program);
-  registerLending(program);
-  registerCam(program);
-  registerRun(program);
-  registerReport(program);
-  registerDeltaNeutral(program);
-  registerTreasury(program);
+/** A command module's registration function. */
+type Register = (program: Command) => void;
+
+/** Top-level command names (in help order) and how to load the module registering each. */
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Register>]> = [
+  ['plan', async () => (await import('./plan.ts')).registerPlan],
+  ['amm', async () => (await import('./amm.ts')).registerAmm],
+  ['leverage', async () => (await import('./leverage.ts')).registerLeverage],
+  ['lending', async () => (await import('./lending.ts')).registerLending],
+  ['cam', async () => (await import('./cam.ts')).registerCam],
+  ['run', async () => (await import('./run.ts')).registerRun],
+  ['report', async () => (await import('./report.ts')).registerReport],
+  ['delta-neutral', async () => (await import('./deltaNeutral.ts')).registerDeltaNeutral],
+  ['treasury', async () => (await import('./treasury.ts')).registerTreasury],
+];
+
+/**
+ * Registers on `program` the command `argv` starts with, or every command when `argv` does not
+ * start with a command name (help, `--version`, an unknown command, nothing).
+ *
+ * @example await registerCommands(program, ['delta-neutral', '--help']) // loads only delta-neutral
+ */
+export async function registerCommands(program: Command, argv: readonly string[] = []): Promise<void> {
+  const named = COMMANDS.filter(([name]) => name === argv[0]);
+  const registers = await Promise.all((named.length > 0 ? named : COMMANDS).map(([, load]) => load()));
+  for (const register of registers) register(program);
 }

@@ -2,7 +2,7 @@
  * `capflow lending rates`: borrow and supply APR/APY of an Aave v3 reserve at a utilization.
  */
 import type { Command } from 'commander';
-import { USDC_RATE_STRATEGY, lendingRatesAt } from '../../index.ts';
+import { USDC_RATE_STRATEGY, lendingRatesAt } from '../../protocols/aave.ts';
 import { formatNumber, renderTable } from '../../report/table.ts';
 import { parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';

@@ -3,7 +3,8 @@
  * a lending protocol (stablecoin collateral priced 1 USD, borrowed volatile token).
  */
 import type { Command } from 'commander';
-import { DEFAULT_COLLATERAL_FACTOR, estimateCloseShort, estimateOpenShort, maxShortLeverage } from '../../index.ts';
+import { maxShortLeverage } from '../../protocols/aave.ts';
+import { DEFAULT_COLLATERAL_FACTOR, estimateCloseShort, estimateOpenShort } from '../../protocols/leverage.ts';
 import { formatNumber, renderKeyValues } from '../../report/table.ts';
 import { parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';

@@ -4,17 +4,10 @@
  * prints the cash waterfall, a row per venue with its explanation, and the trades.
  */
 import type { Command } from 'commander';
-import {
-  loadConfigFile,
-  planYield,
-  UserError,
-  YieldSnapshotSchema,
-  yieldInputFromSnapshot,
-  type YieldDecision,
-  type YieldPlan,
-  type YieldSnapshot,
-  type YieldTrade,
-} from '../../index.ts';
+import { loadConfigFile } from '../../core/config.ts';
+import { UserError } from '../../core/errors.ts';
+import { planYield, type YieldDecision, type YieldPlan, type YieldTrade } from '../../strategies/yieldManager.ts';
+import { YieldSnapshotSchema, yieldInputFromSnapshot, type YieldSnapshot } from '../../strategies/yieldManager/snapshot.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
 

@@ -2,7 +2,8 @@
  * `capflow report <results.duckdb> --report <dir>`: rebuilds a fund report from stored results.
  */
 import type { Command } from 'commander';
-import { loadFundResult, UserError } from '../../index.ts';
+import { UserError } from '../../core/errors.ts';
+import { loadFundResult } from '../../scenarios/fund/store.ts';
 import { fundReportFiles, fundSummaryRows } from '../../report/fundReport.ts';
 import { renderTable } from '../../report/table.ts';
 import { withOutput, type CommonOptions } from '../io.ts';

@@ -3,7 +3,12 @@
  * threads and writes the result table to DuckDB, Parquet or CSV.
  */
 import type { Command } from 'commander';
-import { defaultWorkers, loadConfigFile, parseScenario, runScenario, sinkTargetForPath, withProgress, UserError } from '../../index.ts';
+import { loadConfigFile } from '../../core/config.ts';
+import { UserError } from '../../core/errors.ts';
+import { defaultWorkers } from '../../sim/parallel.ts';
+import { withProgress } from '../../sim/progress.ts';
+import { sinkTargetForPath } from '../../sim/sinks.ts';
+import { parseScenario, runScenario } from '../../scenarios/index.ts';
 import { parseNumberFlag } from '../flags.ts';
 import { runFundFromCli } from './fundRun.ts';
 import { withOutput, type CommonOptions } from '../io.ts';

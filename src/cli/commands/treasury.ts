@@ -3,21 +3,14 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import {
-  DEFAULT_BATCH_SIZE,
-  DEFAULT_DB_PATH,
-  EVENT_KINDS,
-  JsonlEventSource,
-  UserError,
-  fromBaseUnits,
-  generateFeed,
-  syncLedger,
-  treasurySummary,
-  verifyLedger,
-  withLedgerStore,
-  type Deployment,
-  type EventKind,
-} from '../../index.ts';
+import { UserError } from '../../core/errors.ts';
+import { fromBaseUnits } from '../../core/fixedPoint.ts';
+import { generateFeed } from '../../ledger/generate.ts';
+import { JsonlEventSource } from '../../ledger/source.ts';
+import { DEFAULT_DB_PATH, withLedgerStore } from '../../ledger/store.ts';
+import { DEFAULT_BATCH_SIZE, syncLedger, verifyLedger } from '../../ledger/sync.ts';
+import { treasurySummary } from '../../ledger/treasury.ts';
+import { EVENT_KINDS, type Deployment, type EventKind } from '../../ledger/types.ts';
 import { formatNumber, renderKeyValues, renderTable } from '../../report/table.ts';
 import { parseChoiceFlag, parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';

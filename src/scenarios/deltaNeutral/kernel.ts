@@ -2,21 +2,24 @@
  * The delta-neutral Monte Carlo fast path: a typed-array kernel that, per run index, draws the
  * path's prices into a buffer ({@link fillSyntheticPath}) and runs the accounting's one-path
  * loop over it (exact accounting: `exactRunSteps`, the state in locals), writing one output row per
- * path. It is also the worker entry of {@link mapRunsParallel}: `runDeltaNeutralChunk` takes a
- * chunk of run indexes and returns their rows. The rows equal, bit for bit, those of the
- * generic engine model (`buildJobModel` in scenarios/deltaNeutral.ts).
+ * path. The rows equal, bit for bit, those of the generic engine model (`buildJobModel` in
+ * scenarios/deltaNeutral.ts). Each thread of a study runs `runDeltaNeutralShare`
+ * ({@link shareRunsParallel}): it claims batches of run indexes, writes their outputs into a
+ * shared table, then summarises the output columns it claims.
  *
  * Determinism: path `i` draws its prices from `Rng.stream(seed, i)` and its funding rates (when
  * seeded) from a copy of that stream jumped by 2^64 draws, so a path's numbers never depend on
- * the chunking or the worker count. Nothing is allocated per step; the state, price and funding
- * buffers are allocated once per chunk.
+ * the batching or the thread count. Nothing is allocated per step; the state, price and funding
+ * buffers are allocated once per batch.
  *
- * This module imports only the model and the market processes, so worker threads start fast.
+ * This module imports only the model, the market processes, the statistics and the thread
+ * counters (no schema, no CLI), so worker threads start fast.
  */
 import { Rng } from '../../core/rng.ts';
 import { fillRateProcess } from '../../market/processes.ts';
 import { fillSyntheticPath, type SyntheticSpec } from '../../market/prices.ts';
-import type { ChunkTask } from '../../sim/parallel.ts';
+import { summarize, type Summary } from '../../market/stats.ts';
+import { allRunsFinished, claimItem, claimRuns, finishRuns, type ShareTask } from '../../sim/parallel.ts';
 import { runExactPath, X_SIZE, EXACT_OUTPUT_KEYS, type ExactParams } from '../../strategies/deltaNeutral/exact.ts';
 import { runReferencePath, R_SIZE, REFERENCE_OUTPUT_KEYS, type ReferenceParams } from '../../strategies/deltaNeutral/reference.ts';
 import type { FundingSpec } from '../../strategies/deltaNeutral.ts';
@@ -47,7 +50,7 @@ export function jobSteps(job: DeltaNeutralJob): number {
 /**
  * Number of output columns of a job's rows.
  *
- * @example jobWidth(job) // 17 for exact accounting
+ * @example jobWidth(job) // 18 for exact accounting
  */
 export function jobWidth(job: DeltaNeutralJob): number {
   return job.accounting === 'exact' ? EXACT_OUTPUT_KEYS.length : REFERENCE_OUTPUT_KEYS.length;
@@ -102,10 +105,39 @@ export function runDeltaNeutralPaths(job: DeltaNeutralJob, first: number, count:
 }
 
 /**
- * Worker entry for {@link mapRunsParallel}: the rows of one chunk of runs.
+ * What each thread of a study receives: the job and the output table shared by the threads,
+ * column-major (output k of path r at `k · runs + r`, over a SharedArrayBuffer).
  *
- * @example runDeltaNeutralChunk({ payload: job, firstRun: 0, runCount: 1000 })
+ * @example const share: DeltaNeutralShare = { job, columns: new Float64Array(new SharedArrayBuffer(8 * runs * jobWidth(job))) };
  */
-export function runDeltaNeutralChunk(task: ChunkTask<DeltaNeutralJob>): Float64Array {
-  return runDeltaNeutralPaths(task.payload, task.firstRun, task.runCount);
+export interface DeltaNeutralShare {
+  job: DeltaNeutralJob;
+  columns: Float64Array;
+}
+
+/**
+ * Share function of {@link shareRunsParallel}, run by each thread of a study: runs the batches of
+ * paths it claims, writing their outputs into the shared columns; once every path is written,
+ * summarises the columns it claims (with `summarize`, on the column in path order). Returns
+ * `[column index, summary]` pairs.
+ *
+ * @example await runDeltaNeutralShare({ payload: share, runs, batchRuns: 256, counters: new Int32Array(new SharedArrayBuffer(16)) })
+ */
+export async function runDeltaNeutralShare(task: ShareTask<DeltaNeutralShare>): Promise<Array<[number, Summary]>> {
+  const { job, columns } = task.payload;
+  const width = jobWidth(job);
+  const rows = new Float64Array(task.batchRuns * width);
+  for (let first = claimRuns(task); first >= 0; first = claimRuns(task)) {
+    const count = Math.min(task.batchRuns, task.runs - first);
+    runPaths(job, first, count, rows);
+    for (let k = 0; k < width; k++) {
+      const at = k * task.runs + first;
+      for (let r = 0; r < count; r++) columns[at + r] = rows[r * width + k];
+    }
+    finishRuns(task, count);
+  }
+  await allRunsFinished(task);
+  const summaries: Array<[number, Summary]> = [];
+  for (let k = claimItem(task, width); k >= 0; k = claimItem(task, width)) summaries.push([k, summarize(columns.subarray(k * task.runs, (k + 1) * task.runs))]);
+  return summaries;
 }
