@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { registerCommands } from '../../src/cli/commands/index.ts';
 import { ROOT, runCli, runCliJson } from '../helpers/cli.ts';
 
-const COMMANDS = ['plan', 'amm', 'leverage', 'lending', 'cam', 'run', 'report', 'delta-neutral', 'treasury'];
+const COMMANDS = ['run', 'report', 'plan', 'treasury', 'delta-neutral', 'cam', 'leverage', 'lending', 'amm'];
 
 describe('capflow CLI', () => {
   it('prints help and exits 0', () => {

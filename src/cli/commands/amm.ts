@@ -38,11 +38,11 @@ const toQuantity = (units: bigint): number => Number(fromBaseUnits(units, DECIMA
 
 /** Registers `capflow amm swap`. */
 export function registerAmm(program: Command): void {
-  const amm = program.command('amm').description('Constant-product (Uniswap V2) pool math');
+  const amm = program.command('amm').description('constant-product (Uniswap V2) pool math');
   withOutput<SwapOptions>(
     amm
       .command('swap')
-      .description('Exact-input swap on a Uniswap V2 pool: output, price impact and the reserves after it')
+      .description('exact-input swap on a Uniswap V2 pool: output, price impact and the reserves after it')
       .option('--reserve-in <qty>', 'pool reserve of the token sold, in tokens (> 0)')
       .option('--reserve-out <qty>', 'pool reserve of the token bought, in tokens (> 0)')
       .option('--amount-in <qty>', 'tokens sold into the pool (>= 0)')

@@ -138,7 +138,7 @@ export function registerDeltaNeutral(program: Command): void {
   withOutput<DeltaNeutralOptions>(
     program
       .command('delta-neutral')
-      .description('Delta-neutral LP farming: constant-product LP plus a short of its token amount, on one price path or a Monte Carlo study')
+      .description('delta-neutral LP farming: constant-product LP plus a short of its token amount, on one price path or a Monte Carlo study')
       .option('--prices <file.csv>', 'historical prices: a CSV with a date column first (YYYY-MM-DD) and a header row')
       .option('--column <name>', 'price column of the CSV (default open)')
       .option('--from <YYYY-MM-DD>', 'first date kept, inclusive')

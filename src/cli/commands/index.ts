@@ -11,15 +11,15 @@ type Register = (program: Command) => void;
 
 /** Top-level command names (in help order) and how to load the module registering each. */
 const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Register>]> = [
-  ['plan', async () => (await import('./plan.ts')).registerPlan],
-  ['amm', async () => (await import('./amm.ts')).registerAmm],
-  ['leverage', async () => (await import('./leverage.ts')).registerLeverage],
-  ['lending', async () => (await import('./lending.ts')).registerLending],
-  ['cam', async () => (await import('./cam.ts')).registerCam],
   ['run', async () => (await import('./run.ts')).registerRun],
   ['report', async () => (await import('./report.ts')).registerReport],
-  ['delta-neutral', async () => (await import('./deltaNeutral.ts')).registerDeltaNeutral],
+  ['plan', async () => (await import('./plan.ts')).registerPlan],
   ['treasury', async () => (await import('./treasury.ts')).registerTreasury],
+  ['delta-neutral', async () => (await import('./deltaNeutral.ts')).registerDeltaNeutral],
+  ['cam', async () => (await import('./cam.ts')).registerCam],
+  ['leverage', async () => (await import('./leverage.ts')).registerLeverage],
+  ['lending', async () => (await import('./lending.ts')).registerLending],
+  ['amm', async () => (await import('./amm.ts')).registerAmm],
 ];
 
 /**

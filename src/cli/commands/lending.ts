@@ -20,11 +20,11 @@ const D = USDC_RATE_STRATEGY;
 
 /** Registers `capflow lending rates`. */
 export function registerLending(program: Command): void {
-  const lending = program.command('lending').description('Lending-pool (Aave v3) interest rates');
+  const lending = program.command('lending').description('lending-pool (Aave v3) interest rates');
   withOutput<RatesOptions>(
     lending
       .command('rates')
-      .description('Borrow and supply APR/APY at a utilization (Aave v3 default rate strategy)')
+      .description('borrow and supply APR/APY at a utilization (Aave v3 default rate strategy)')
       .option('--utilization <frac>', 'borrowed / supplied, in [0, 1]')
       .option('--base <apr>', `base variable borrow APR, >= 0 (default ${D.baseVariableBorrowRate})`)
       .option('--slope1 <apr>', `APR added up to the optimal usage ratio, >= 0 (default ${D.variableRateSlope1})`)

@@ -31,7 +31,7 @@ function registerOpenShort(leverage: Command): void {
   withOutput<OpenShortOptions>(
     leverage
       .command('open-short')
-      .description('Size a leveraged short: borrow, collateral, fees and liquidation price')
+      .description('size a leveraged short: borrow, collateral, fees and liquidation price')
       .option('--reserve <usd>', 'own stablecoin collateral, USD (> 0)')
       .option('--leverage <x>', 'borrowed value / reserve, > 0 and below 1/(1-cf) - 1 (5.6667 at cf 0.85)')
       .option('--price <usd>', 'price of the borrowed token, USD per token (> 0)')
@@ -83,7 +83,7 @@ function registerCloseShort(leverage: Command): void {
   withOutput<CloseShortOptions>(
     leverage
       .command('close-short')
-      .description('Buy back (part of) a short with collateral and repay the debt')
+      .description('buy back (part of) a short with collateral and repay the debt')
       .option('--collateral <qty>', 'stablecoin collateral held, USD (> 0)')
       .option('--borrowed <qty>', 'token debt, tokens (> 0)')
       .option('--close <qty>', 'tokens to buy back and repay, in (0, --borrowed]')
@@ -132,7 +132,7 @@ function registerCloseShort(leverage: Command): void {
 
 /** Registers `capflow leverage open-short` and `capflow leverage close-short`. */
 export function registerLeverage(program: Command): void {
-  const leverage = program.command('leverage').description('Leveraged shorts on a lending protocol (Aave-style)');
+  const leverage = program.command('leverage').description('leveraged shorts on a lending protocol (Aave-style)');
   registerOpenShort(leverage);
   registerCloseShort(leverage);
 }

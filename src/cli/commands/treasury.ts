@@ -100,7 +100,7 @@ function registerInit(treasury: Command): void {
   withOutput<InitOptions>(
     treasury
       .command('init')
-      .description('Create a ledger for a vault (its deployment and empty books)')
+      .description('create a ledger for a vault (its deployment and empty books)')
       .option('--chain-id <id>', 'EVM chain id, integer > 0')
       .option('--address <0x…>', 'vault (share token) address')
       .option('--name <str>', 'share token name')
@@ -136,7 +136,7 @@ function registerSync(treasury: Command): void {
   withOutput<SyncOptions>(
     treasury
       .command('sync')
-      .description('Apply a JSON-lines event feed to the ledger (replays are no-ops)')
+      .description('apply a JSON-lines event feed to the ledger (replays are no-ops)')
       .option('--events <file.jsonl>', 'event feed, one JSON object per line (see the README for the format)')
       .option('--batch-size <n>', `events per transaction, whole blocks (default ${DEFAULT_BATCH_SIZE})`)
       .option('--progress', 'print a line on stderr after each committed batch')
@@ -199,7 +199,7 @@ function registerShow(treasury: Command): void {
   withOutput<ShowOptions>(
     treasury
       .command('show')
-      .description('Total assets, shares, share price, pending redemptions, holdings and cursor')
+      .description('total assets, shares, share price, pending redemptions, holdings and cursor')
       .option('--asset-price-usd <usd>', 'USD per vault-asset token, to value pending redemptions (default 1)')
       .option('--db <path>', DB_HELP)
       .addHelpText('after', '\nQuantities are decimal strings in base units in --json; sharePrice is asset token units per share token.\n\nExample:\n  capflow treasury show --db fund.duckdb --json\n'),
@@ -239,7 +239,7 @@ function registerHistory(treasury: Command): void {
   withOutput<HistoryOptions>(
     treasury
       .command('history')
-      .description('Balance updates, newest last')
+      .description('balance updates, newest last')
       .option('--cause <kind>', `only updates of one cause: ${EVENT_KINDS.join(', ')}`)
       .option('--limit <n>', 'the newest n updates (default 100)')
       .option('--db <path>', DB_HELP)
@@ -265,7 +265,7 @@ function registerVerify(treasury: Command): void {
   withOutput<VerifyOptions>(
     treasury
       .command('verify')
-      .description('Check the ledger: snapshot = replay of its events, updates add up, nothing beyond the cursor')
+      .description('check the ledger: snapshot = replay of its events, updates add up, nothing beyond the cursor')
       .option('--events <file.jsonl>', 'also check it holds exactly this feed’s events up to the cursor')
       .option('--db <path>', DB_HELP)
       .addHelpText('after', '\nExits 1 when the ledger is inconsistent.\n\nExample:\n  capflow treasury verify --events events.jsonl --db fund.duckdb\n'),
@@ -283,7 +283,7 @@ function registerGenerate(treasury: Command): void {
   withOutput<GenerateOptions>(
     treasury
       .command('generate')
-      .description('Write a seeded synthetic event feed (valid for a USDC vault with 18-decimal shares, chain 1)')
+      .description('write a seeded synthetic event feed (valid for a USDC vault with 18-decimal shares, chain 1)')
       .option('--events <n>', 'number of events, integer >= 1')
       .option('--seed <n>', 'random seed, integer >= 0 (default 1)')
       .option('--out <file.jsonl>', 'where to write the feed')
@@ -316,7 +316,7 @@ async function writeLines(path: string, lines: Iterable<string>): Promise<void> 
 
 /** Registers `capflow treasury …`. */
 export function registerTreasury(program: Command): void {
-  const treasury = program.command('treasury').description('The fund’s book: deposits, redemptions, interest, NAV and share price (DuckDB)');
+  const treasury = program.command('treasury').description("the fund's book: deposits, redemptions, interest, NAV and share price (DuckDB)");
   registerInit(treasury);
   registerSync(treasury);
   registerShow(treasury);
