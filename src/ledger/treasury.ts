@@ -424,8 +424,10 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
         state.totalShares += event.shares;
         break;
       case 'redeem': {
-        requirePositiveAmounts(event);
         const claim = settledClaimOf(state, event.owner);
+        requirePositive(event.kind, 'shares', event.shares);
+        // A settled claim may be worth 0 assets (a tiny redemption rounded down): paying it out moves none.
+        if (claim === undefined || event.assets !== 0n || claim.claimableAssets !== 0n) requirePositive(event.kind, 'assets', event.assets);
         if (claim !== undefined) {
           if (event.shares > claim.claimableShares) refuse('shares', `claims ${event.shares} shares but ${event.owner} has ${claim.claimableShares} settled`);
           if (event.assets > claim.claimableAssets) refuse('assets', `claims ${event.assets} but ${event.owner} is owed ${claim.claimableAssets}`);

@@ -102,6 +102,21 @@ describe('deposits and redemptions', () => {
   });
 });
 
+describe('a settled claim worth 0 assets', () => {
+  it('is paid out by a redeem of 0 assets, which clears it', () => {
+    const s = funded();
+    apply(s, [
+      ev(2, { kind: 'redeem_request', owner: OWNER_B, shares: 0n + 1n }),
+      ev(3, { kind: 'settle', owner: OWNER_B, shares: 1n, navPerShare: USDC }), // 1e-18 share at 1 USDC rounds down to 0 units
+    ]);
+    expect(s.redemptions.get(OWNER_B)?.claimableAssets).toBe(0n);
+    apply(s, [ev(4, { kind: 'redeem', owner: OWNER_B, assets: 0n, shares: 1n })]);
+    expect(s.redemptions.has(OWNER_B)).toBe(false);
+    // Anyone without such a claim still cannot redeem for 0 assets.
+    expect(() => apply(s, [ev(5, { kind: 'redeem', owner: OWNER_A, assets: 0n, shares: 1n })])).toThrow(/^assets: must be > 0 in a redeem/);
+  });
+});
+
 describe('impliedPriceOf', () => {
   it('prices deposits, synchronous redemptions and settlements in asset units per share; nothing else', () => {
     const s = funded();
