@@ -8,14 +8,10 @@ import { UserError } from './errors.ts';
 export const WAD = 10n ** 18n;
 /** 10^27. */
 export const RAY = 10n ** 27n;
-/** Half of {@link WAD}, for half-up rounding. */
-export const HALF_WAD = WAD / 2n;
-/** Half of {@link RAY}, for half-up rounding. */
-export const HALF_RAY = RAY / 2n;
 /** RAY / WAD = 10^9. */
 export const WAD_RAY_RATIO = 10n ** 9n;
 
-/** How a division rounds: toward zero-or-down (`floor`), up (`ceil`) or half away from zero (`halfUp`). */
+/** How a division rounds: toward −∞ (`floor`), toward +∞ (`ceil`), or to nearest with halves away from zero (`halfUp`). */
 export type Rounding = 'floor' | 'ceil' | 'halfUp';
 
 /**

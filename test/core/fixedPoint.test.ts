@@ -15,6 +15,8 @@ import {
   toBaseUnits,
   wadDiv,
   wadMul,
+  wadToRay,
+  baseUnitsToNumber,
 } from '../../src/core/fixedPoint.ts';
 import { UserError } from '../../src/core/errors.ts';
 
@@ -59,6 +61,8 @@ describe('WAD / RAY', () => {
     expect(rayMul(RAY / 2n, 3n)).toBe(2n); // 1.5 rounds half up
     expect(rayDiv(RAY, 3n * RAY, 'ceil')).toBe(333333333333333333333333334n);
     expect(rayToWad(RAY + 5n * 10n ** 8n)).toBe(WAD + 1n);
+    expect(wadToRay(3n * WAD)).toBe(3n * RAY);
+    expect(rayToWad(wadToRay(123456789n))).toBe(123456789n);
     expect(mulDiv(10n, 3n, 4n, 'ceil')).toBe(8n);
   });
 });
@@ -83,6 +87,8 @@ describe('base units', () => {
     expect(fromBaseUnits(1500000n, 6)).toBe('1.5');
     expect(fromBaseUnits(-1n, 6)).toBe('-0.000001');
     expect(fromBaseUnits(10n ** 18n, 18)).toBe('1');
+    expect(baseUnitsToNumber(1500000n, 6)).toBe(1.5);
+    expect(baseUnitsToNumber(-1n, 6)).toBe(-0.000001);
   });
   it('refuses excess decimals unless told how to round', () => {
     expect(() => toBaseUnits('1.0000001', 6)).toThrow(UserError);
