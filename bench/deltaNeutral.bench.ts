@@ -5,29 +5,18 @@
  * 5 — and a check that 1 worker and the default worker count print the same numbers, with the
  * 1-minute load average (other processes on the machine slow every number).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { timeCli } from './util.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = 40_000;
 const STEPS = 365;
 const ARGS = ['delta-neutral', '--synthetic', 'gbm', '--daily-vol', '0.04', '--steps', String(STEPS), '--initial-price', '35000', '--runs', String(RUNS), '--seed', '42', '--pool-apr', '0.2', '--funding-apr', '0.08', '--maker-fee', '0.0002', '--rebalance-every', '1', '--json'];
 
-function timeCli(extra: string[]): { seconds: number; stdout: string } {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [`${ROOT}bin/capflow`, ...ARGS, ...extra], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`capflow exited ${r.status}: ${r.stderr}`);
-  return { seconds, stdout: r.stdout };
-}
-
 export default async function bench(): Promise<Record<string, unknown>> {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-  const runs = Array.from({ length: 5 }, () => timeCli([]));
+  const runs = Array.from({ length: 5 }, () => timeCli(ARGS));
   const seconds = runs.map((r) => r.seconds).sort((a, b) => a - b);
   const best = seconds[0];
-  const single = timeCli(['--workers', '1']);
+  const single = timeCli([...ARGS, '--workers', '1']);
   const pathSteps = RUNS * STEPS;
   return {
     paths: RUNS,

@@ -37,6 +37,7 @@ export * from './strategies/deltaNeutral.ts';
 export * from './strategies/yieldManager.ts';
 export * from './strategies/yieldManager/snapshot.ts';
 // scenarios/
+export * from './scenarios/schemas.ts';
 export * from './scenarios/cam.ts';
 export * from './scenarios/deltaNeutral.ts';
 export * from './scenarios/fund/index.ts';

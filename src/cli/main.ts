@@ -15,7 +15,7 @@ const HELP_FOR_MISSING_SUBCOMMAND = 'commander.help';
  *
  * @example const program = await buildProgram(['amm', 'swap', '--help']);
  */
-export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
+async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('capflow')
     .description('Plan, simulate and account for the capital of a DeFi treasury or vault.')
     .version('0.1.0')

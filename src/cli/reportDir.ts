@@ -1,11 +1,13 @@
 /**
  * Writes a fund report directory: report.html, summary.json and nav.png. Each file is written
- * under a temporary name and renamed into place only when all are written, so a failure leaves
- * no half-written report.
+ * under a temporary name (see {@link beginOutput}) and renamed into place only when all are
+ * written, so a failed write leaves the previous report as it was.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.ts';
+import { errorCode } from '../core/files.ts';
+import { beginOutput } from '../core/outputFile.ts';
 import type { FundReportFiles } from '../report/fundReport.ts';
 
 /** Paths of the files written. */
@@ -14,6 +16,16 @@ export interface ReportPaths {
   html: string;
   summary: string;
   png: string;
+}
+
+/**
+ * The lines that tell a person where the report went (none without `--report`).
+ *
+ * @example reportLines(writeReportDir('out', files)) // ['', 'report: /…/out/report.html', …]
+ */
+export function reportLines(report: ReportPaths | undefined): string[] {
+  if (report === undefined) return [];
+  return ['', `report: ${report.html}`, `summary: ${report.summary}`, `chart: ${report.png}`];
 }
 
 /**
@@ -26,20 +38,20 @@ export function writeReportDir(dir: string, files: FundReportFiles, flag = '--re
   try {
     mkdirSync(abs, { recursive: true });
   } catch (e) {
-    throw new UserError({ field: flag, value: dir, message: `cannot create the report directory (${(e as NodeJS.ErrnoException).code ?? String(e)})`, hint: 'pass a writable directory' });
+    throw new UserError({ field: flag, value: dir, message: `cannot create the report directory (${errorCode(e)})`, hint: 'pass a writable directory' });
   }
   const entries: Array<[string, string | Buffer]> = [
     ['report.html', files.html],
     ['summary.json', files.summaryJson],
     ['nav.png', files.mainChartPng],
   ];
-  const temp = entries.map(([name]) => join(abs, `.${name}.${process.pid}.tmp`));
+  const outputs = entries.map(([name]) => beginOutput(join(abs, name), flag));
   try {
-    entries.forEach(([, content], i) => writeFileSync(temp[i], content));
-    entries.forEach(([name], i) => renameSync(temp[i], join(abs, name)));
+    entries.forEach(([, content], i) => writeFileSync(outputs[i].tempPath, content));
   } catch (e) {
-    temp.forEach((t) => rmSync(t, { force: true }));
-    throw new UserError({ field: flag, value: dir, message: `cannot write the report (${(e as NodeJS.ErrnoException).code ?? String(e)})`, hint: 'pass a writable directory' });
+    outputs.forEach((out) => out.discard());
+    throw new UserError({ field: flag, value: dir, message: `cannot write the report (${errorCode(e)})`, hint: 'pass a writable directory' });
   }
+  outputs.forEach((out) => out.commit());
   return { dir: abs, html: join(abs, 'report.html'), summary: join(abs, 'summary.json'), png: join(abs, 'nav.png') };
 }

@@ -25,6 +25,8 @@ export class UserError extends Error {
   readonly value: unknown;
   /** What to do about it. */
   readonly hint: string | undefined;
+  /** The message as given, without the field and hint that {@link UserError.message} adds. */
+  readonly detail: string;
 
   constructor(opts: { message: string; field?: string; value?: unknown; hint?: string; cause?: unknown }) {
     super(formatUserErrorMessage(opts), opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -32,6 +34,7 @@ export class UserError extends Error {
     this.field = opts.field;
     this.value = opts.value;
     this.hint = opts.hint;
+    this.detail = opts.message;
   }
 }
 
@@ -91,8 +94,5 @@ export function firstErrorLine(e: unknown): string {
  */
 export function relocateError(e: unknown, field: (field: string) => string, note = ''): unknown {
   if (!(e instanceof UserError)) return e;
-  let message = e.message;
-  if (e.field !== undefined && message.startsWith(`${e.field}: `)) message = message.slice(e.field.length + 2);
-  if (e.hint !== undefined && message.endsWith(` (${e.hint})`)) message = message.slice(0, -(e.hint.length + 3));
-  return new UserError({ field: field(e.field ?? ''), value: e.value, message: `${message}${note}`, hint: e.hint, cause: e });
+  return new UserError({ field: field(e.field ?? ''), value: e.value, message: `${e.detail}${note}`, hint: e.hint, cause: e });
 }

@@ -6,13 +6,10 @@
 import { accessSync, constants, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from './errors.ts';
+import { errorCode } from './files.ts';
 
 /** DuckDB keeps a write-ahead log beside a database file: `<file>.wal`. */
 const SIDE_FILE_SUFFIXES = ['', '.wal'];
-
-function errorCode(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code ?? String(e);
-}
 
 /**
  * Checks that `path` can be written: its directory exists and is writable, and `path` is not a

@@ -4,10 +4,10 @@
  * the line and field), normalises hashes and addresses to lower case and timestamps to
  * ISO-8601 UTC, and keeps a canonical JSON text of each event to recognise replays.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseConfig } from '../core/config.ts';
 import { relocateError, UserError } from '../core/errors.ts';
+import { readTextFile } from '../core/files.ts';
 import { EVENT_KINDS, eventKey, type EventKind, type LedgerEvent } from './types.ts';
 
 /** An event with where it came from. */
@@ -21,14 +21,23 @@ export interface SourcedEvent {
 const MAX_DIGITS = 38;
 const amount = z.string().regex(/^(0|[1-9]\d*)$/, 'must be a decimal string of base units (digits only, no sign, no leading zeros)').max(MAX_DIGITS, `must have at most ${MAX_DIGITS} digits`);
 const signedAmount = z.string().regex(/^(0|-?[1-9]\d*)$/, 'must be a signed decimal string of base units').max(MAX_DIGITS + 1, `must have at most ${MAX_DIGITS} digits`);
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be 0x + 40 hex digits');
-const symbol = z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'must be 1-32 letters, digits, ".", "_" or "-"');
-const timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'must be ISO-8601 UTC, e.g. 2024-01-01T00:00:00Z').refine((t) => !Number.isNaN(Date.parse(t)), 'is not a valid date');
+/** An account or contract address. @example ADDRESS_PATTERN.test('0x' + 'ab'.repeat(20)) // true */
+export const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
+/** A token symbol. @example SYMBOL_PATTERN.test('USDC.e') // true */
+export const SYMBOL_PATTERN = /^[A-Za-z0-9._-]{1,32}$/;
+/** A transaction hash. @example TX_HASH_PATTERN.test('0x' + '0'.repeat(64)) // true */
+export const TX_HASH_PATTERN = /^0x[0-9a-fA-F]{64}$/;
+/** An ISO-8601 UTC time, seconds or milliseconds. @example ISO_UTC_PATTERN.test('2024-01-01T00:00:00Z') // true */
+export const ISO_UTC_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+const address = z.string().regex(ADDRESS_PATTERN, 'must be 0x + 40 hex digits');
+const symbol = z.string().regex(SYMBOL_PATTERN, 'must be 1-32 letters, digits, ".", "_" or "-"');
+const timestamp = z.string().regex(ISO_UTC_PATTERN, 'must be ISO-8601 UTC, e.g. 2024-01-01T00:00:00Z').refine((t) => !Number.isNaN(Date.parse(t)), 'is not a valid date');
 
 const base = {
   chainId: z.number().int().positive(),
   blockNumber: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  txHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'must be 0x + 64 hex digits'),
+  txHash: z.string().regex(TX_HASH_PATTERN, 'must be 0x + 64 hex digits'),
   logIndex: z.number().int().nonnegative().max(2 ** 31 - 1),
   timestamp,
   cycle: z.number().int().nonnegative().optional(),
@@ -168,22 +177,17 @@ export function parseFeed(text: string): ParsedFeed {
 }
 
 /**
- * Reads and parses a feed file (see {@link parseFeed}); errors name the file.
+ * Reads and parses a feed file (see {@link parseFeed}); errors name the file, and `field`
+ * (the flag or config path that gave it) when it cannot be read.
  *
  * @example const feed = readFeedFile('events.jsonl');
  */
-export function readFeedFile(path: string): ParsedFeed {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError({ field: '--events', value: path, message: code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path} (${code ?? String(e)})`, hint: 'check the path' });
-  }
+export function readFeedFile(path: string, field = '--events'): ParsedFeed {
+  const text = readTextFile(path, field);
   try {
     return parseFeed(text);
   } catch (e) {
-    throw relocateError(e, (field) => field, ` in ${path}`);
+    throw relocateError(e, (name) => name, ` in ${path}`);
   }
 }
 

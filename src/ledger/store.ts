@@ -9,7 +9,7 @@ import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBTimestampV
 import { duckDbApi, openDuckDb } from '../core/duckdb.ts';
 import { UserError } from '../core/errors.ts';
 import type { SourcedEvent } from './feed.ts';
-import { createTreasury, zeroCounts, type InterestDistribution, type TreasuryState } from './treasury.ts';
+import { createTreasury, treasuryConfigOf, zeroCounts, type InterestDistribution, type TreasuryState } from './treasury.ts';
 import {
   EVENT_KINDS,
   PENDING_POSITION,
@@ -181,7 +181,7 @@ export class LedgerStore {
     if (existing !== null) {
       throw new UserError({ field: '--db', value: this.path, message: `${this.path} already keeps the books of ${existing.address} on chain ${existing.chainId}`, hint: 'use another --db path' });
     }
-    createTreasury({ assetSymbol: d.assetSymbol, assetDecimals: d.assetDecimals, shareSymbol: d.symbol, shareDecimals: d.shareDecimals });
+    createTreasury(treasuryConfigOf(d)); // only to validate the decimals before anything is stored
     await this.transaction(async () => {
       await this.conn.run(
         `INSERT INTO deployment VALUES (?, ?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE epoch_ms(?::BIGINT) END, ?, ?, ?, ?, ?, epoch_ms(?::BIGINT))`,
@@ -228,7 +228,7 @@ export class LedgerStore {
   /** The books as of the last committed batch. */
   async loadState(): Promise<TreasuryState> {
     const d = await this.deployment();
-    const state = createTreasury({ assetSymbol: d.assetSymbol, assetDecimals: d.assetDecimals, shareSymbol: d.symbol, shareDecimals: d.shareDecimals });
+    const state = createTreasury(treasuryConfigOf(d));
     const [t] = await this.rows('SELECT last_block_scanned, total_shares, next_update_id, last_cycle, epoch_ms(last_cycle_at) FROM treasury_state');
     state.lastBlockScanned = Number(t[0]);
     state.totalShares = t[1] as bigint;

@@ -12,13 +12,14 @@
  */
 import { UserError } from '../core/errors.ts';
 import { mulDiv, WAD } from '../core/fixedPoint.ts';
-import { previewDeposit, previewRedeem, sharePrice, type VaultTotals } from '../protocols/erc4626.ts';
+import { MAX_DECIMALS_OFFSET, previewDeposit, previewRedeem, sharePrice, type VaultTotals } from '../protocols/erc4626.ts';
 import {
   CLAIMS_POSITION,
   EVENT_KINDS,
   PENDING_POSITION,
   RESERVE_POSITION,
   type BalanceUpdate,
+  type Deployment,
   type EventKind,
   type InterestEvent,
   type LedgerEvent,
@@ -26,7 +27,8 @@ import {
 
 /** An interest jump above this fraction of the previous balance is refused unless forced. */
 export const INTEREST_JUMP_LIMIT_PCT = 0.05;
-const JUMP_LIMIT_BPS = 500n;
+/** {@link INTEREST_JUMP_LIMIT_PCT} in basis points, for the exact bigint comparison. */
+const JUMP_LIMIT_BPS = BigInt(Math.round(INTEREST_JUMP_LIMIT_PCT * 10_000));
 
 /** Sync reports (does not refuse) events whose implied price is further than this fraction from NAV per share. */
 export const PRICE_DEVIATION_LIMIT_PCT = 0.01;
@@ -42,6 +44,15 @@ export interface TreasuryConfig {
   shareSymbol: string;
   /** ≥ assetDecimals; the difference is the ERC-4626 decimals offset. */
   shareDecimals: number;
+}
+
+/**
+ * The token side of a deployment.
+ *
+ * @example treasuryConfigOf(deployment).shareSymbol // deployment.symbol, e.g. 'cfUSD'
+ */
+export function treasuryConfigOf(d: Deployment): TreasuryConfig {
+  return { assetSymbol: d.assetSymbol, assetDecimals: d.assetDecimals, shareSymbol: d.symbol, shareDecimals: d.shareDecimals };
 }
 
 /** What one owner has in flight: locked shares, and settled shares with the assets owed for them. */
@@ -115,11 +126,11 @@ export function zeroCounts(): Record<EventKind, number> {
  */
 export function createTreasury(config: TreasuryConfig): TreasuryState {
   const offset = config.shareDecimals - config.assetDecimals;
-  if (!Number.isInteger(offset) || offset < 0 || offset > 36) {
+  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_DECIMALS_OFFSET) {
     throw new UserError({
       field: 'shareDecimals',
       value: config.shareDecimals,
-      message: `must be an integer between asset decimals (${config.assetDecimals}) and asset decimals + 36, got ${config.shareDecimals}`,
+      message: `must be an integer between asset decimals (${config.assetDecimals}) and asset decimals + ${MAX_DECIMALS_OFFSET}, got ${config.shareDecimals}`,
     });
   }
   return {

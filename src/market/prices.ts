@@ -10,6 +10,7 @@
  */
 import { UserError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
+import { checkNumber } from '../core/validate.ts';
 
 /** A price path with its dates when it came from history (prices in USD per token). */
 export interface PriceSeries {
@@ -237,16 +238,13 @@ export function syntheticStep(spec: SyntheticSpec, price: number, rng: Rng, comp
  * @example checkSyntheticSpec({ kind: 'gbm', initialPrice: 35000, volPerStep: 0.05, steps: 365 })
  */
 export function checkSyntheticSpec(spec: SyntheticSpec): SyntheticSpec {
-  const bad = (field: string, value: number, message: string): never => {
-    throw new UserError({ field, value, message: `${message}, got ${value}` });
-  };
-  if (!(spec.initialPrice > 0) || !Number.isFinite(spec.initialPrice)) bad('--initial-price', spec.initialPrice, 'must be a number > 0');
-  if (!(spec.volPerStep >= 0) || !Number.isFinite(spec.volPerStep)) bad('--daily-vol', spec.volPerStep, 'must be a number >= 0');
-  if (!Number.isInteger(spec.steps) || spec.steps < 1) bad('--steps', spec.steps, 'must be an integer >= 1');
+  checkNumber('--initial-price', spec.initialPrice, { gt: 0 });
+  checkNumber('--daily-vol', spec.volPerStep, { min: 0 });
+  checkNumber('--steps', spec.steps, { integer: true, min: 1 });
   if (spec.jump !== undefined) {
-    if (!(spec.jump.intensityPerStep >= 0) || !Number.isFinite(spec.jump.intensityPerStep)) bad('--jump-intensity', spec.jump.intensityPerStep, 'must be a number >= 0');
-    if (!Number.isFinite(spec.jump.meanLog)) bad('--jump-mean', spec.jump.meanLog, 'must be a finite number');
-    if (!(spec.jump.volLog >= 0) || !Number.isFinite(spec.jump.volLog)) bad('--jump-vol', spec.jump.volLog, 'must be a number >= 0');
+    checkNumber('--jump-intensity', spec.jump.intensityPerStep, { min: 0 });
+    if (!Number.isFinite(spec.jump.meanLog)) throw new UserError({ field: '--jump-mean', value: spec.jump.meanLog, message: `must be a finite number, got ${spec.jump.meanLog}` });
+    checkNumber('--jump-vol', spec.jump.volLog, { min: 0 });
   }
   return spec;
 }

@@ -126,3 +126,34 @@ function flipNegative(words: Int32Array, i: number): void {
   words[2 * i] = ~words[2 * i];
   words[2 * i + 1] ^= 0x7fffffff;
 }
+
+/**
+ * Drawdown at each point of a value series: v_t / max_{s≤t} v_s − 1 (≤ 0).
+ *
+ * @example drawdownSeries([1, 1.1, 0.99]) // [0, 0, -0.1]
+ */
+export function drawdownSeries(values: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(values.length);
+  let peak = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] > peak) peak = values[i];
+    out[i] = values[i] / peak - 1;
+  }
+  return out;
+}
+
+/**
+ * Max drawdown of a value series: min over t of v_t / max_{s≤t} v_s − 1 (≤ 0; 0 when it never falls).
+ *
+ * @example maxDrawdown([1, 1.1, 0.99, 1.2]) // -0.1
+ */
+export function maxDrawdown(values: ArrayLike<number>): number {
+  let peak = -Infinity;
+  let worst = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] > peak) peak = values[i];
+    const drawdown = values[i] / peak - 1;
+    if (drawdown < worst) worst = drawdown;
+  }
+  return worst;
+}

@@ -10,13 +10,13 @@
  *
  * A year is 365 days = 31,536,000 s, as in Aave's `MathUtils.SECONDS_PER_YEAR`.
  */
-import { RAY, divRound, mulDiv, numberToBaseUnits, rayDiv, rayMul, toBaseUnits } from '../core/fixedPoint.ts';
+import { RAY, mulDiv, numberToBaseUnits, rayDiv, rayMul, rayToWad } from '../core/fixedPoint.ts';
 import { UserError } from '../core/errors.ts';
 
 /** Seconds in Aave's year (365 days, no leap years). @example linearInterestFactor(0.1, SECONDS_PER_YEAR) // 1.1 */
 export const SECONDS_PER_YEAR = 31_536_000;
 /** {@link SECONDS_PER_YEAR} as a bigint. @example linearInterestRay(RAY / 10n, SECONDS_PER_YEAR_BIG) // 1.1 · RAY */
-export const SECONDS_PER_YEAR_BIG = 31_536_000n;
+export const SECONDS_PER_YEAR_BIG = BigInt(SECONDS_PER_YEAR);
 /** Aave's PERCENTAGE_FACTOR: 100 % = 10,000 basis points. @example rateStrategyToRay(USDC_RATE_STRATEGY).reserveFactorBps * 100n / PERCENTAGE_FACTOR_BPS // 10n (%) */
 export const PERCENTAGE_FACTOR_BPS = 10_000n;
 
@@ -128,15 +128,6 @@ export interface RateStrategyRay {
 }
 
 /**
- * A float as fixed point from its shortest decimal form, so 0.06 becomes exactly 6·10^25 ray
- * (not the binary float's 0.05999…); half-up beyond `decimals`.
- */
-function decimalToFixed(value: number, decimals: number): bigint {
-  const text = String(value);
-  return /e/i.test(text) ? numberToBaseUnits(value, decimals) : toBaseUnits(text, decimals, 'halfUp');
-}
-
-/**
  * Converts a float {@link RateStrategy} to {@link RateStrategyRay}: each number from its
  * shortest decimal form (0.06 → 6·10^25 ray), the reserve factor to whole basis points (half-up).
  *
@@ -144,11 +135,11 @@ function decimalToFixed(value: number, decimals: number): bigint {
  */
 export function rateStrategyToRay(strategy: RateStrategy): RateStrategyRay {
   return {
-    baseVariableBorrowRateRay: decimalToFixed(strategy.baseVariableBorrowRate, 27),
-    variableRateSlope1Ray: decimalToFixed(strategy.variableRateSlope1, 27),
-    variableRateSlope2Ray: decimalToFixed(strategy.variableRateSlope2, 27),
-    optimalUsageRatioRay: decimalToFixed(strategy.optimalUsageRatio, 27),
-    reserveFactorBps: decimalToFixed(strategy.reserveFactor, 4),
+    baseVariableBorrowRateRay: numberToBaseUnits(strategy.baseVariableBorrowRate, 27),
+    variableRateSlope1Ray: numberToBaseUnits(strategy.variableRateSlope1, 27),
+    variableRateSlope2Ray: numberToBaseUnits(strategy.variableRateSlope2, 27),
+    optimalUsageRatioRay: numberToBaseUnits(strategy.optimalUsageRatio, 27),
+    reserveFactorBps: numberToBaseUnits(strategy.reserveFactor, 4),
   };
 }
 
@@ -425,6 +416,6 @@ export function maxShortLeverage(collateralFactor: number): number {
  * @example rayToNumber(RAY / 4n) // 0.25
  */
 export function rayToNumber(valueRay: bigint): number {
-  const wad = divRound(valueRay, 10n ** 9n, 'halfUp');
+  const wad = rayToWad(valueRay);
   return Number(wad) / 1e18;
 }

@@ -19,7 +19,7 @@
  * offset ≥ 1 the attack costs the attacker more than it can steal.
  */
 import { UserError } from '../core/errors.ts';
-import { mulDiv, type Rounding } from '../core/fixedPoint.ts';
+import { mulDiv, WAD, type Rounding } from '../core/fixedPoint.ts';
 
 /**
  * A vault's totals in base units. `decimalsOffset` (default 0) is how many more decimals
@@ -37,8 +37,8 @@ export interface VaultTotals {
   decimalsOffset?: number;
 }
 
-/** Largest decimals offset accepted. */
-const MAX_DECIMALS_OFFSET = 36;
+/** Largest decimals offset accepted (share decimals − asset decimals). @example 10n ** BigInt(MAX_DECIMALS_OFFSET) // largest virtual share count */
+export const MAX_DECIMALS_OFFSET = 36;
 
 function checkNonNegative(field: string, value: bigint): void {
   if (value < 0n) {
@@ -120,9 +120,6 @@ export function previewRedeem(shares: bigint, totals: VaultTotals): bigint {
   return convertToAssets(shares, totals, 'floor');
 }
 
-/** Fixed-point scale used to keep 18 significant decimals in {@link sharePrice}. */
-const PRICE_SCALE = 10n ** 18n;
-
 /**
  * Share price for reporting, as a float: asset token units per share token unit, where
  * the share token has `asset decimals + decimalsOffset` decimals. An empty vault prices at
@@ -134,5 +131,5 @@ const PRICE_SCALE = 10n ** 18n;
 export function sharePrice(totals: VaultTotals): number {
   const [virtualAssets, virtualShares] = virtualTotals(totals);
   const offsetScale = 10n ** BigInt(totals.decimalsOffset ?? 0);
-  return Number(mulDiv(virtualAssets * offsetScale, PRICE_SCALE, virtualShares, 'halfUp')) / Number(PRICE_SCALE);
+  return Number(mulDiv(virtualAssets * offsetScale, WAD, virtualShares, 'halfUp')) / Number(WAD);
 }

@@ -6,6 +6,7 @@
  * (`perPositionCapPct` of TVL). The default caps are 1 (100 % of TVL: effectively uncapped).
  */
 import { UserError } from '../core/errors.ts';
+import { checkNumber } from '../core/validate.ts';
 
 /**
  * Caps as 0..1 fractions of TVL.
@@ -45,19 +46,13 @@ export interface SizeRisk {
   diagnostics: { capPct: number; tvl: number };
 }
 
-function requireAmount(field: string, value: number, positive: boolean): void {
-  if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    throw new UserError({ field, value, message: `must be a number ${positive ? '> 0' : '>= 0'}, got ${value}` });
-  }
-}
-
 function requireCap(field: string, value: number): void {
   if (!(value > 0 && value <= 1)) throw new UserError({ field, value, message: `must be a fraction in (0, 1], got ${value}` });
 }
 
 function capUsd(sizingType: SizingType, askedUsd: number, tvlUsd: number, capPct: number, capField: string): SizeRisk {
-  requireAmount('askedUsd', askedUsd, false);
-  requireAmount('tvlUsd', tvlUsd, false);
+  checkNumber('askedUsd', askedUsd, { min: 0 });
+  checkNumber('tvlUsd', tvlUsd, { min: 0 });
   requireCap(capField, capPct);
   const acceptedSize = Math.min(askedUsd, capPct * tvlUsd);
   return { sizingType, askedSize: askedUsd, acceptedSize, capped: acceptedSize < askedUsd, diagnostics: { capPct, tvl: tvlUsd } };
@@ -79,8 +74,8 @@ export function capBuy(askedUsd: number, tvlUsd: number, caps: TvlSizeCaps = UNC
  * @example capSell(3, 1500, 150_000, { perTradeCapPct: 0.02, perPositionCapPct: 0.05 }).acceptedQuantity // 2
  */
 export function capSell(askedQuantity: number, price: number, tvlUsd: number, caps: TvlSizeCaps = UNCAPPED): SizeRisk {
-  requireAmount('askedQuantity', askedQuantity, false);
-  requireAmount('price', price, true);
+  checkNumber('askedQuantity', askedQuantity, { min: 0 });
+  checkNumber('price', price, { gt: 0 });
   const usd = capUsd('sell', askedQuantity * price, tvlUsd, caps.perTradeCapPct, 'perTradeCapPct');
   const acceptedQuantity = usd.capped ? usd.acceptedSize / price : askedQuantity;
   return { ...usd, askedQuantity, acceptedQuantity };

@@ -14,7 +14,7 @@
  * Not modelled: the protocol fee (`feeTo`), which mainnet pairs have never switched on.
  */
 import { UserError } from '../core/errors.ts';
-import { mulDiv, sqrtFloor } from '../core/fixedPoint.ts';
+import { mulDiv, sqrtFloor, WAD } from '../core/fixedPoint.ts';
 
 /** Liquidity locked forever by the first mint (base units of the LP token). */
 export const MINIMUM_LIQUIDITY = 1000n;
@@ -148,8 +148,7 @@ export function quoteSwap(amountIn: bigint, reserveIn: bigint, reserveOut: bigin
   // ideal = amountIn·(1 − f)·reserveOut/reserveIn; impact = 1 − amountOut/ideal, in 1e18 steps.
   const ideal = amountIn * (PIPS - feePips(feeBps)) * reserveOut;
   const realized = amountOut * reserveIn * PIPS;
-  const impactScale = 10n ** 18n;
-  const priceImpact = ideal === 0n ? 0 : Number(mulDiv(ideal - realized, impactScale, ideal, 'halfUp')) / Number(impactScale);
+  const priceImpact = ideal === 0n ? 0 : Number(mulDiv(ideal - realized, WAD, ideal, 'halfUp')) / Number(WAD);
   return { amountOut, priceImpact, newReserveIn: reserveIn + amountIn, newReserveOut: reserveOut - amountOut };
 }
 

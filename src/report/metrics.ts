@@ -12,6 +12,8 @@
  * - Calmar = CAGR / |max drawdown|
  */
 
+import { maxDrawdown } from '../market/stats.ts';
+
 /** Summary metrics of a return series. All fractions (0.05 = 5%). */
 export interface ReturnMetrics {
   /** Π(1 + r) − 1. */
@@ -47,20 +49,7 @@ export function periodReturns(values: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/**
- * Drawdown at each point of a value series: v_t / max_{s≤t} v_s − 1 (≤ 0).
- *
- * @example drawdownSeries([1, 1.1, 0.99]) // [0, 0, -0.1]
- */
-export function drawdownSeries(values: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(values.length);
-  let peak = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] > peak) peak = values[i];
-    out[i] = values[i] / peak - 1;
-  }
-  return out;
-}
+export { drawdownSeries } from '../market/stats.ts';
 
 /**
  * Max drawdown of a return series, with the equity curve starting at 1 before the first return.
@@ -68,16 +57,10 @@ export function drawdownSeries(values: ArrayLike<number>): Float64Array {
  * @example maxDrawdownOfReturns([0.02, -0.01, 0.015, 0.005, -0.02]) // ≈ -0.02
  */
 export function maxDrawdownOfReturns(returns: ArrayLike<number>): number {
-  let equity = 1;
-  let peak = 1;
-  let worst = 0;
-  for (let i = 0; i < returns.length; i++) {
-    equity *= 1 + returns[i];
-    if (equity > peak) peak = equity;
-    const dd = equity / peak - 1;
-    if (dd < worst) worst = dd;
-  }
-  return worst;
+  const equity = new Float64Array(returns.length + 1);
+  equity[0] = 1;
+  for (let i = 0; i < returns.length; i++) equity[i + 1] = equity[i] * (1 + returns[i]);
+  return maxDrawdown(equity);
 }
 
 /**

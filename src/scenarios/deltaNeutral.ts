@@ -27,6 +27,7 @@ import { referenceAdvance, referenceInit, referenceOutputs, referenceRecord, ref
 import { outputKeys, poolAprFromVolume } from '../strategies/deltaNeutral.ts';
 import { fillJobFunding, type DeltaNeutralJob, type PriceSource } from './deltaNeutral/kernel.ts';
 import { buildDeltaNeutralJob, listSource, loadPriceCsvFile, syntheticSource, type DeltaNeutralSettings } from './deltaNeutral/study.ts';
+import { RateProcessSchema } from './schemas.ts';
 
 export * from './deltaNeutral/kernel.ts';
 export * from './deltaNeutral/study.ts';
@@ -35,13 +36,6 @@ export * from './deltaNeutral/study.ts';
 
 const nonNegative = z.number().nonnegative();
 const fraction = z.number().min(0).lt(1);
-
-const RateProcessSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('constant'), value: z.number() }),
-  z.strictObject({ kind: z.literal('series'), values: z.array(z.number()).min(1) }),
-  z.strictObject({ kind: z.literal('sinusoid'), mean: z.number(), amplitude: z.number(), periodSteps: z.number().positive(), phaseRad: z.number().optional() }),
-  z.strictObject({ kind: z.literal('meanReverting'), level: z.number(), speed: nonNegative, vol: nonNegative, initial: z.number().optional() }),
-]);
 
 const PricesSchema = z.union([
   z.strictObject({ csv: z.strictObject({ file: z.string(), column: z.string().default('open'), from: z.string().optional(), to: z.string().optional() }) }),

@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { parseConfig } from '../core/config.ts';
 import { relocateError, showValue, UserError } from '../core/errors.ts';
 import type { Seed } from '../core/rng.ts';
-import { KEY_COLUMNS, runJobs, type ResultChunk, type SubstepRecording } from '../sim/engine.ts';
+import { jobCount, KEY_COLUMNS, runJobs, type ResultChunk, type SubstepRecording } from '../sim/engine.ts';
 import type { Model, State } from '../sim/model.ts';
 import { mapRunsParallel, type ChunkTask } from '../sim/parallel.ts';
 import { openSink, type SinkSummary, type SinkTarget } from '../sim/sinks.ts';
@@ -261,7 +261,7 @@ export async function runScenario(
     await mapRunsParallel<ScenarioPayload, ResultChunk>({
       workerModule: new URL(import.meta.url),
       exportName: 'runScenarioChunk',
-      runs: scenario.subsets.length * scenario.runs,
+      runs: jobCount(scenario),
       workers,
       payload,
       onProgress: opts.onProgress,

@@ -6,4 +6,3 @@ export * from './engine.ts';
 export * from './sweep.ts';
 export * from './parallel.ts';
 export * from './sinks.ts';
-export * from './progress.ts';

@@ -19,17 +19,18 @@
  * vitest's globalSetup builds it). Functions run in this thread import the module as given.
  *
  * @example
- * // src/scenarios/index.ts exports runScenarioChunk(task) and calls:
- * const chunks = await mapRunsParallel({
- *   workerModule: new URL('./index.ts', import.meta.url), exportName: 'runScenarioChunk',
- *   runs: 16, workers: 2, payload: { model: 'cam', config },
+ * // src/scenarios/index.ts exports runScenarioChunk(task) and streams the chunks to a sink:
+ * await mapRunsParallel({
+ *   workerModule: new URL(import.meta.url), exportName: 'runScenarioChunk',
+ *   runs: jobCount(scenario), workers, payload: { model, subsets, runs, seed, timesteps, substeps },
+ *   onProgress, onResult: (chunk) => sink.write(chunk),
  * });
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { UserError } from '../core/errors.ts';
+import { checkNumber } from '../core/validate.ts';
 
 /** What a worker's chunk function receives: the shared payload and its run range. */
 export interface ChunkTask<T> {
@@ -94,8 +95,7 @@ export function chunkRanges(runs: number, chunkSize: number): Array<{ firstRun: 
 
 /** Checks a worker count (the `--workers` flag). @example checkWorkers(2) // 2 */
 export function checkWorkers(workers: number, field = '--workers'): number {
-  if (!Number.isSafeInteger(workers) || workers < 1) throw new UserError({ field, value: workers, message: `must be an integer >= 1, got ${workers}` });
-  return workers;
+  return checkNumber(field, workers, { integer: true, min: 1 });
 }
 
 /**

@@ -556,13 +556,26 @@ export interface YieldPlan {
   trades: YieldTrade[];
 }
 
-function makeTrade(v: YieldVenueRule, deltaUsd: number, sharePrice: number, settlesInDays: number): YieldTrade {
+/**
+ * The action of a trade of `deltaUsd` (> 0 into the venue) on a venue of `kind`.
+ *
+ * @example yieldTradeAction('vault', -100) // 'redeem'
+ */
+export function yieldTradeAction(kind: YieldVenueKind, deltaUsd: number): YieldTrade['action'] {
   const out = deltaUsd > 0;
-  const action = v.kind === 'vault' ? (out ? 'deposit' : 'redeem') : out ? 'supply' : 'withdraw';
-  return { venue: v.venue, kind: v.kind, action, deltaUsd, deltaShares: v.kind === 'vault' ? deltaUsd / sharePrice : null, settlesInDays };
+  return kind === 'vault' ? (out ? 'deposit' : 'redeem') : out ? 'supply' : 'withdraw';
 }
 
-const NO_TRADE_REASONS: readonly (YieldNoTradeReason | null)[] = [null, 'tolerance', 'breakEven'];
+function makeTrade(v: YieldVenueRule, deltaUsd: number, sharePrice: number, settlesInDays: number): YieldTrade {
+  return { venue: v.venue, kind: v.kind, action: yieldTradeAction(v.kind, deltaUsd), deltaUsd, deltaShares: v.kind === 'vault' ? deltaUsd / sharePrice : null, settlesInDays };
+}
+
+/**
+ * Why a venue was not traded, indexed by the workspace's `noTrade` code (0 = it was, or no reason).
+ *
+ * @example NO_TRADE_REASONS[ws.noTrade[i]] // 'tolerance'
+ */
+export const NO_TRADE_REASONS: readonly (YieldNoTradeReason | null)[] = [null, 'tolerance', 'breakEven'];
 
 /**
  * Plans one cycle and returns it as plain objects (decisions with explanations, trades in

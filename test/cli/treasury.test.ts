@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -238,6 +238,24 @@ describe('capflow treasury', () => {
     expect(sync.stderr.split('\n').filter((l) => /^synced \d+ events \(0 duplicates\), cursor \d+$/.test(l)).length).toBe(4);
     expect(sync.stdout).toMatch(/applied\s+2,000\s+events/);
     expect(runCliJson(['treasury', 'verify', '--events', feed, '--db', db]).json.consistent).toBe(true);
+  });
+
+  it('generate: a bad --out directory exits 2 naming --out and writes nothing', () => {
+    const dir = tempDir();
+    const out = join(dir, 'missing', 'gen.jsonl');
+    const r = runCliJson(['treasury', 'generate', '--events', '10', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.json.error.field).toBe('--out');
+    expect(r.json.error.message).toMatch(/directory .*missing is not there/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('generate: leaves no temporary file beside the feed', () => {
+    const dir = tempDir();
+    const feed = join(dir, 'gen.jsonl');
+    expect(runCliJson(['treasury', 'generate', '--events', '10', '--out', feed]).code).toBe(0);
+    expect(readdirSync(dir)).toEqual(['gen.jsonl']);
+    expect(readFileSync(feed, 'utf8').trim().split('\n')).toHaveLength(10);
   });
 
   it('prints help listing the subcommands', () => {

@@ -30,7 +30,7 @@ export function syntheticFundRun(run: number, days: number, seed = 1): FundRunSe
     r.sleeve.valueUsd[d] = 0.1 * r.navUsd[d];
     r.sleeve.feesUsd[d] = d * 20;
     r.sleeve.lvrUsd[d] = -d * 5;
-    r.decisions.push({ day: d, venue: 'aave-usdc', askedUsd: 1000, boundBy: 'remainder', acceptedUsd: 1000, existingUsd: 900, deltaUsd: 100, action: d % 2 ? 'supply' : 'none' });
+    r.decisions.push({ day: d, venue: 'aave-usdc', askedUsd: 1000, boundBy: 'remainder', acceptedUsd: 1000, existingUsd: 900, deltaUsd: 100, action: d % 2 ? 'supply' : 'none', capUsd: 1000, lockedUsd: 0, redeemRequestUsd: 0, noTradeReason: '' });
   }
   return r;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mean, quantileSorted, sortAscending, std, summarize, summarizeAll } from '../../src/market/stats.ts';
+import { drawdownSeries, maxDrawdown, mean, quantileSorted, sortAscending, std, summarize, summarizeAll } from '../../src/market/stats.ts';
 
 describe('summary statistics', () => {
   it('matches numpy on a small sample (mean, std ddof=1, linear percentiles)', () => {
@@ -68,6 +68,21 @@ describe('summary statistics', () => {
         const got = summarize(values);
         const expected = reference(values);
         for (const key of Object.keys(expected) as Array<keyof typeof expected>) expect(Object.is(got[key], expected[key]), key).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('drawdown of a value series', () => {
+  it('is the fall from the running peak, 0 when the series never falls', () => {
+    expect(Array.from(drawdownSeries([1, 1.1, 0.99, 1.2]))).toEqual([0, 0, 0.99 / 1.1 - 1, 0]);
+    expect(maxDrawdown([1, 1.1, 0.99, 1.2])).toBe(0.99 / 1.1 - 1);
+    expect(maxDrawdown([1, 2, 3])).toBe(0);
+  });
+  it('maxDrawdown is the minimum of drawdownSeries (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: 1, maxLength: 50 }), (values) => {
+        expect(maxDrawdown(values)).toBe(drawdownSeries(values).reduce((a, b) => Math.min(a, b), 0));
       }),
     );
   });

@@ -7,7 +7,7 @@
  * (15–17 significant digits).
  */
 import type { Command } from 'commander';
-import { fromBaseUnits, plainDecimal, toBaseUnits } from '../../core/fixedPoint.ts';
+import { baseUnitsToNumber, numberToBaseUnits } from '../../core/fixedPoint.ts';
 import { UserError } from '../../core/errors.ts';
 import { feeFractionToBps, quoteSwap, spotPrice, DEFAULT_FEE_PCT } from '../../protocols/uniswapV2.ts';
 import { formatNumber, renderKeyValues } from '../../report/table.ts';
@@ -27,14 +27,14 @@ interface SwapOptions extends CommonOptions {
 /** Parses a token-quantity flag into 18-decimal base units; `positive` refuses amounts that round to 0. */
 function quantityFlag(flag: string, raw: string | undefined, positive: boolean): bigint {
   const value = parseNumberFlag(flag, raw, positive ? { gt: 0 } : { min: 0 });
-  const units = toBaseUnits(plainDecimal(value), DECIMALS, 'halfUp');
+  const units = numberToBaseUnits(value, DECIMALS);
   if (positive && units === 0n) {
     throw new UserError({ field: flag, value: raw, message: `must be at least 1e-${DECIMALS}, got ${raw}`, hint: `quantities are counted in 1e-${DECIMALS} units` });
   }
   return units;
 }
 
-const toQuantity = (units: bigint): number => Number(fromBaseUnits(units, DECIMALS));
+const toQuantity = (units: bigint): number => baseUnitsToNumber(units, DECIMALS);
 
 /** Registers `capflow amm swap`. */
 export function registerAmm(program: Command): void {

@@ -12,6 +12,7 @@ import { buildDeltaNeutralJob, DELTA_NEUTRAL_DEFAULTS, listSource, loadPriceCsvF
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { parseChoiceFlag, parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
+import { withProgress } from '../progress.ts';
 
 interface DeltaNeutralOptions extends CommonOptions {
   prices?: string;
@@ -200,14 +201,7 @@ export function registerDeltaNeutral(program: Command): void {
       }
       const steps = source.kind === 'synthetic' ? source.spec.steps : source.prices.length - 1;
       const workers = parseNumberFlag('--workers', opts.workers, { integer: true, min: 1 }, runs * steps < SINGLE_THREAD_PATH_STEPS ? 1 : defaultWorkers());
-      // The bar's module (cli-progress) loads only when a bar can show: stderr is a terminal.
-      const progress = process.stderr.isTTY ? (await import('../../sim/progress.ts')).createProgress('delta-neutral paths') : undefined;
-      let study;
-      try {
-        study = await monteCarloDeltaNeutral(job, { runs, workers, onProgress: progress && ((done, total) => progress.update(done, total)) });
-      } finally {
-        progress?.stop();
-      }
+      const study = await withProgress('delta-neutral paths', (onProgress) => monteCarloDeltaNeutral(job, { runs, workers, onProgress }));
       return {
         json: study,
         human: () =>

@@ -5,20 +5,17 @@
  */
 import { extname } from 'node:path';
 import { UserError } from '../../core/errors.ts';
-import { withProgress } from '../../sim/progress.ts';
+import { withProgress } from '../progress.ts';
 import { runFundStudy } from '../../scenarios/fund/study.ts';
 import { writeFundResults } from '../../scenarios/fund/store.ts';
 import type { FundParams } from '../../scenarios/fund/schema.ts';
-import type { FundResult } from '../../scenarios/fund/result.ts';
 import type { Scenario } from '../../scenarios/index.ts';
-import { fundReportFiles, fundSummary, fundSummaryRows, type FundSummary } from '../../report/fundReport.ts';
+import { fundReportFiles, fundSummary, fundSummaryRows } from '../../report/fundReport.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
-import { writeReportDir, type ReportPaths } from '../reportDir.ts';
+import { reportLines, writeReportDir } from '../reportDir.ts';
 
-/** What the fund branch returns: the result (for `--report`), and the command's output. */
+/** What the fund branch returns: the command's output, as `withOutput` takes it. */
 export interface FundRunOutput {
-  result: FundResult;
-  summary: FundSummary;
   json: Record<string, unknown>;
   human: () => string;
 }
@@ -68,15 +65,5 @@ export async function runFundFromCli(scenario: Scenario, opts: { workers: number
       renderTable(['metric', 'value', 'unit'], fundSummaryRows(summary)),
       ...reportLines(report),
     ].join('\n');
-  return { result, summary, json, human };
-}
-
-/**
- * The lines that tell a person where the report went (none without `--report`).
- *
- * @example reportLines(writeReportDir('out', files)) // ['', 'report: /…/out/report.html', …]
- */
-export function reportLines(report: ReportPaths | undefined): string[] {
-  if (report === undefined) return [];
-  return ['', `report: ${report.html}`, `summary: ${report.summary}`, `chart: ${report.png}`];
+  return { json, human };
 }

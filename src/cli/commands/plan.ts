@@ -9,6 +9,7 @@ import { UserError } from '../../core/errors.ts';
 import { planYield, type YieldDecision, type YieldPlan, type YieldTrade } from '../../strategies/yieldManager.ts';
 import { YieldSnapshotSchema, yieldInputFromSnapshot, type YieldSnapshot } from '../../strategies/yieldManager/snapshot.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
+import { rightAlign } from '../columns.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
 
 interface PlanOptions extends CommonOptions {
@@ -22,12 +23,6 @@ const PCT = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDi
 /** USD with cents; −0.00 shows as 0.00. */
 function usd(value: number): string {
   return USD.format(Math.abs(value) < 0.005 ? 0 : value);
-}
-
-/** Right-aligns a column of texts to the width of its header (renderTable pads text on the right). */
-function rightAligned(header: string, texts: string[]): string[] {
-  const width = Math.max(header.length, ...texts.map((t) => t.length));
-  return texts.map((t) => t.padStart(width));
 }
 
 function actionText(t: YieldTrade): string {
@@ -62,14 +57,14 @@ function waterfall(plan: YieldPlan, s: YieldSnapshot): string {
     ['  shortfall', plan.shortfallUsd, plan.shortfallUsd > 0 ? 'needed now but not withdrawable' : ''],
     ['  cash after yield trades', plan.cashAfterUsd, ''],
   ];
-  const values = rightAligned('', rows.map((r) => usd(r[1])));
+  const values = rightAlign(rows.map((r) => usd(r[1])));
   return renderKeyValues(rows.map(([label, , note], i) => [label, values[i], `USD${note === '' ? '' : `  ${note}`}`]));
 }
 
 function venueTable(plan: YieldPlan, s: YieldSnapshot): string {
   const d = plan.decisions;
   const headers = ['#', 'venue', 'kind', 'asked (USD)', 'cap (USD)', 'bound by', 'accepted (USD)', 'weight', 'existing (USD)', 'delta (USD)', 'trade (USD)'];
-  const column = (i: number, f: (x: YieldDecision) => string): string[] => rightAligned(headers[i], d.map(f));
+  const column = (i: number, f: (x: YieldDecision) => string): string[] => rightAlign(d.map(f), headers[i].length);
   const asked = column(3, (x) => usd(x.askedUsd));
   const cap = column(4, (x) => usd(x.capUsd));
   const accepted = column(6, (x) => usd(x.amountUsd));
@@ -114,8 +109,8 @@ function redeemRequestNote(d: YieldDecision, shortfallUsd: number): string {
 function tradeTable(plan: YieldPlan): string {
   if (plan.trades.length === 0) return 'No trades.';
   const headers = ['step', 'venue', 'action', 'amount (USD)', 'shares', 'settles'];
-  const amounts = rightAligned(headers[3], plan.trades.map((t) => usd(Math.abs(t.deltaUsd))));
-  const shares = rightAligned(headers[4], plan.trades.map((t) => (t.deltaShares === null ? '' : SHARES.format(Math.abs(t.deltaShares)))));
+  const amounts = rightAlign(plan.trades.map((t) => usd(Math.abs(t.deltaUsd))), headers[3].length);
+  const shares = rightAlign(plan.trades.map((t) => (t.deltaShares === null ? '' : SHARES.format(Math.abs(t.deltaShares)))), headers[4].length);
   const rows = plan.trades.map((t, i) => [i + 1, t.venue, actionText(t), amounts[i], shares[i], t.settlesInDays > 0 ? `in ${t.settlesInDays} d` : 'now']);
   return renderTable(headers, rows);
 }
@@ -125,7 +120,7 @@ function tradeTable(plan: YieldPlan): string {
  *
  * @example process.stdout.write(renderYieldPlan(plan, snapshot));
  */
-export function renderYieldPlan(plan: YieldPlan, s: YieldSnapshot): string {
+function renderYieldPlan(plan: YieldPlan, s: YieldSnapshot): string {
   const parts = ['Cash waterfall', waterfall(plan, s), '', 'Venues (rule order)', venueTable(plan, s)];
   const extra = notes(plan, s);
   if (extra.length > 0) parts.push('', 'Notes', ...extra.map((n) => `- ${n}`));

@@ -7,11 +7,11 @@ import { loadFundResult } from '../../scenarios/fund/store.ts';
 import { fundReportFiles, fundSummaryRows } from '../../report/fundReport.ts';
 import { renderTable } from '../../report/table.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
-import { writeReportDir } from '../reportDir.ts';
-import { reportLines } from './fundRun.ts';
+import { reportLines, writeReportDir } from '../reportDir.ts';
 
 interface ReportOptions extends CommonOptions {
-  report?: string;
+  /** Set by commander: `--report` is a required option. */
+  report: string;
 }
 
 /** Registers `capflow report`. */
@@ -27,7 +27,7 @@ export function registerReport(program: Command): void {
       if (path === undefined) throw new UserError({ field: '<results.duckdb>', message: 'is required' });
       const result = await loadFundResult(path);
       const files = fundReportFiles(result);
-      const paths = writeReportDir(opts.report ?? 'out', files);
+      const paths = writeReportDir(opts.report, files);
       return {
         json: { results: path, report: paths, summary: files.summary },
         human: () => [renderTable(['metric', 'value', 'unit'], fundSummaryRows(files.summary)), ...reportLines(paths)].join('\n'),

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { loadConfigFile } from '../../core/config.ts';
 import { UserError } from '../../core/errors.ts';
 import { defaultWorkers } from '../../sim/parallel.ts';
-import { withProgress } from '../../sim/progress.ts';
+import { withProgress } from '../progress.ts';
 import { sinkTargetForPath } from '../../sim/sinks.ts';
 import { parseScenario, runScenario } from '../../scenarios/index.ts';
 import { parseNumberFlag } from '../flags.ts';
@@ -45,8 +45,7 @@ export function registerRun(program: Command): void {
       const out = opts.out === undefined ? undefined : sinkTargetForPath(opts.out);
       const scenario = parseScenario(doc, path);
       if (scenario.model === 'fund' && scenario.subsets.length === 1) {
-        const fund = await runFundFromCli(scenario, { workers, out: opts.out, report: opts.report });
-        return { json: fund.json, human: fund.human };
+        return runFundFromCli(scenario, { workers, out: opts.out, report: opts.report });
       }
       if (opts.report !== undefined) {
         throw new UserError({ field: '--report', value: opts.report, message: `model "${scenario.model}" has no report (fund scenarios without a sweep do)`, hint: 'drop --report and keep the result table with --out' });

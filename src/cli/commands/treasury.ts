@@ -5,13 +5,17 @@ import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.ts';
 import { fromBaseUnits } from '../../core/fixedPoint.ts';
+import { writeAtomically } from '../../core/outputFile.ts';
+import { MAX_DECIMALS_OFFSET } from '../../protocols/erc4626.ts';
+import { ADDRESS_PATTERN, ISO_UTC_PATTERN, SYMBOL_PATTERN, TX_HASH_PATTERN } from '../../ledger/feed.ts';
 import { generateFeed } from '../../ledger/generate.ts';
 import { JsonlEventSource } from '../../ledger/source.ts';
 import { DEFAULT_DB_PATH, withLedgerStore } from '../../ledger/store.ts';
-import { DEFAULT_BATCH_SIZE, syncLedger, verifyLedger } from '../../ledger/sync.ts';
+import { DEFAULT_BATCH_SIZE, syncLedger, verifyLedger, type SyncProgress } from '../../ledger/sync.ts';
 import { treasurySummary } from '../../ledger/treasury.ts';
 import { EVENT_KINDS, type Deployment, type EventKind } from '../../ledger/types.ts';
 import { formatNumber, renderKeyValues, renderTable } from '../../report/table.ts';
+import { rightAlign } from '../columns.ts';
 import { parseChoiceFlag, parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
 
@@ -74,22 +78,21 @@ function optionalText(flag: string, raw: string | undefined, pattern: RegExp, wh
 }
 
 /** Token symbols, as the event feed accepts them. */
-const SYMBOL = /^[A-Za-z0-9._-]{1,32}$/;
 const SYMBOL_TEXT = 'a symbol of 1-32 letters, digits, ".", "_" or "-"';
 
 function deploymentFrom(opts: InitOptions): Deployment {
   const assetDecimals = parseNumberFlag('--asset-decimals', opts.assetDecimals, { integer: true, min: 0, max: 36 }, 6);
-  const shareDecimals = parseNumberFlag('--share-decimals', opts.shareDecimals, { integer: true, min: assetDecimals, max: assetDecimals + 36 }, 18);
-  const blockTime = optionalText('--block-time', opts.blockTime, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'an ISO-8601 UTC time like 2024-01-01T00:00:00Z');
+  const shareDecimals = parseNumberFlag('--share-decimals', opts.shareDecimals, { integer: true, min: assetDecimals, max: assetDecimals + MAX_DECIMALS_OFFSET }, 18);
+  const blockTime = optionalText('--block-time', opts.blockTime, ISO_UTC_PATTERN, 'an ISO-8601 UTC time like 2024-01-01T00:00:00Z');
   return {
     chainId: parseNumberFlag('--chain-id', opts.chainId, { integer: true, gt: 0 }),
-    address: requireText('--address', opts.address, /^0x[0-9a-fA-F]{40}$/, '0x + 40 hex digits').toLowerCase(),
+    address: requireText('--address', opts.address, ADDRESS_PATTERN, '0x + 40 hex digits').toLowerCase(),
     deploymentBlock: parseNumberFlag('--deployment-block', opts.deploymentBlock, { integer: true, min: 0 }, 0),
-    txHash: optionalText('--tx-hash', opts.txHash, /^0x[0-9a-fA-F]{64}$/, '0x + 64 hex digits')?.toLowerCase() ?? null,
+    txHash: optionalText('--tx-hash', opts.txHash, TX_HASH_PATTERN, '0x + 64 hex digits')?.toLowerCase() ?? null,
     blockTime: blockTime === null ? null : new Date(blockTime).toISOString(),
     name: requireText('--name', opts.name, /^.{1,64}$/, 'a name of 1-64 characters'),
-    symbol: requireText('--symbol', opts.symbol, SYMBOL, SYMBOL_TEXT),
-    assetSymbol: requireText('--asset-symbol', opts.assetSymbol ?? 'USDC', SYMBOL, SYMBOL_TEXT),
+    symbol: requireText('--symbol', opts.symbol, SYMBOL_PATTERN, SYMBOL_TEXT),
+    assetSymbol: requireText('--asset-symbol', opts.assetSymbol ?? 'USDC', SYMBOL_PATTERN, SYMBOL_TEXT),
     assetDecimals,
     shareDecimals,
     initialisedAt: new Date().toISOString(),
@@ -148,7 +151,7 @@ function registerSync(treasury: Command): void {
       const path = dbPath(opts);
       const source = JsonlEventSource.fromFile(opts.events);
       const onBatch = opts.progress
-        ? (p: { applied: number; duplicates: number; cursor: number }): void => {
+        ? (p: SyncProgress): void => {
             process.stderr.write(`synced ${p.applied} events (${p.duplicates} duplicates), cursor ${p.cursor}\n`);
           }
         : undefined;
@@ -190,9 +193,8 @@ function groupDecimal(text: string): string {
 
 /** Key-value rows whose values (exact decimal strings and numbers) are all text, thousands separated and right-aligned in one column. */
 function rightAligned(rows: readonly (readonly [string, string | number, string?])[]): [string, string, string?][] {
-  const texts = rows.map(([, v]) => (typeof v === 'number' ? formatNumber(v) : groupDecimal(v)));
-  const width = Math.max(...texts.map((t) => t.length));
-  return rows.map(([label, , unit], i) => [label, texts[i].padStart(width), unit]);
+  const texts = rightAlign(rows.map(([, v]) => (typeof v === 'number' ? formatNumber(v) : groupDecimal(v))));
+  return rows.map(([label, , unit], i) => [label, texts[i], unit]);
 }
 
 function registerShow(treasury: Command): void {
@@ -292,15 +294,17 @@ function registerGenerate(treasury: Command): void {
       const events = parseNumberFlag('--events', opts.events, { integer: true, min: 1 });
       const seed = parseNumberFlag('--seed', opts.seed, { integer: true, min: 0 }, 1);
       if (opts.out === undefined) throw new UserError({ field: '--out', message: 'is required', hint: 'pass --out <file.jsonl>' });
-      await writeLines(opts.out, generateFeed({ events, seed }));
+      const out = opts.out;
+      await writeAtomically(out, '--out', (tempPath) => writeLines(tempPath, out, generateFeed({ events, seed })));
       const json = { file: opts.out, events, seed };
       return { json, human: () => `wrote ${events} events to ${opts.out} (seed ${seed})` };
     },
   );
 }
 
-async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
-  const out = createWriteStream(path);
+/** Writes `lines` to `tempPath`; errors name `--out` and its `path`. */
+async function writeLines(tempPath: string, path: string, lines: Iterable<string>): Promise<void> {
+  const out = createWriteStream(tempPath);
   const failed = new Promise<never>((_, reject) => out.on('error', (e) => reject(new UserError({ field: '--out', value: path, message: `cannot write ${path}: ${e.message}` }))));
   const chunk: string[] = [];
   for (const line of lines) {

@@ -20,9 +20,9 @@ import { fillRateProcess } from '../../market/processes.ts';
 import { fillSyntheticPath, type SyntheticSpec } from '../../market/prices.ts';
 import { summarize, type Summary } from '../../market/stats.ts';
 import { allRunsFinished, claimItem, claimRuns, finishRuns, type ShareTask } from '../../sim/parallel.ts';
-import { runExactPath, X_SIZE, EXACT_OUTPUT_KEYS, type ExactParams } from '../../strategies/deltaNeutral/exact.ts';
-import { runReferencePath, R_SIZE, REFERENCE_OUTPUT_KEYS, type ReferenceParams } from '../../strategies/deltaNeutral/reference.ts';
-import type { FundingSpec } from '../../strategies/deltaNeutral.ts';
+import { runExactPath, X_SIZE, type ExactParams } from '../../strategies/deltaNeutral/exact.ts';
+import { runReferencePath, R_SIZE, type ReferenceParams } from '../../strategies/deltaNeutral/reference.ts';
+import { outputKeys, type FundingSpec } from '../../strategies/deltaNeutral.ts';
 
 /** Where a study's prices come from: one explicit path (every run the same) or a seeded process. */
 export type PriceSource = { kind: 'list'; prices: number[] } | { kind: 'synthetic'; spec: SyntheticSpec };
@@ -53,7 +53,7 @@ export function jobSteps(job: DeltaNeutralJob): number {
  * @example jobWidth(job) // 18 for exact accounting
  */
 export function jobWidth(job: DeltaNeutralJob): number {
-  return job.accounting === 'exact' ? EXACT_OUTPUT_KEYS.length : REFERENCE_OUTPUT_KEYS.length;
+  return outputKeys(job.accounting).length;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { UserError } from '../../core/errors.ts';
+import { checkNumber } from '../../core/validate.ts';
 import { parsePriceCsv, checkPrices, checkSyntheticSpec, type SyntheticSpec } from '../../market/prices.ts';
 import type { Summary } from '../../market/stats.ts';
 import { shareRunsParallel, checkWorkers } from '../../sim/parallel.ts';
@@ -18,7 +19,7 @@ import { jobSteps, runDeltaNeutralPaths, type DeltaNeutralJob, type DeltaNeutral
 /**
  * Strategy settings shared by the CLI and the scenario file (rates annual, fees as fractions).
  *
- * @example const s: DeltaNeutralSettings = { ...DELTA_NEUTRAL_DEFAULTS, poolApr: 0.2, fundingApr: 0.08, makerFeePct: 0.0002, rebalanceEvery: 1 };
+ * @example const s: DeltaNeutralSettings = { ...DELTA_NEUTRAL_DEFAULTS, poolApr: 0.2, funding: { kind: 'constant', value: 0.08 }, makerFeePct: 0.0002, rebalanceEvery: 1 };
  */
 export interface DeltaNeutralSettings {
   accounting: Accounting;
@@ -66,9 +67,7 @@ export const DELTA_NEUTRAL_DEFAULTS = {
  * @example buildDeltaNeutralJob(settings, { kind: 'list', prices: [100, 110] }, 0)
  */
 export function buildDeltaNeutralJob(settings: DeltaNeutralSettings, source: PriceSource, seed: number): DeltaNeutralJob {
-  if (!Number.isInteger(settings.stepsPerYear) || settings.stepsPerYear < 1) {
-    throw new UserError({ field: '--steps-per-year', value: settings.stepsPerYear, message: `must be an integer >= 1, got ${settings.stepsPerYear}` });
-  }
+  checkNumber('--steps-per-year', settings.stepsPerYear, { integer: true, min: 1 });
   if (settings.accounting === 'reference') return { accounting: 'reference', reference: referenceParams(settings), source, seed };
   const exact: ExactParams = checkExactParams({
     capitalUsd: settings.capitalUsd,
@@ -142,7 +141,7 @@ export async function monteCarloDeltaNeutral(
   job: DeltaNeutralJob,
   opts: { runs: number; workers: number; onProgress?: (done: number, total: number) => void },
 ): Promise<DeltaNeutralStudy> {
-  if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new UserError({ field: '--runs', value: opts.runs, message: `must be an integer >= 1, got ${opts.runs}` });
+  checkNumber('--runs', opts.runs, { integer: true, min: 1 });
   const workers = Math.min(checkWorkers(opts.workers), opts.runs);
   const keys = outputKeys(job.accounting);
   const columns = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * opts.runs * keys.length));

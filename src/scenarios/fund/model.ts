@@ -29,7 +29,7 @@
  * no trade is needed; one `fixedCostUsd` per resize) when it is off target by more than
  * `resizeBandPct`. It is marked to market (short open); its PnL split is the exact model's.
  */
-import { RAY } from '../../core/fixedPoint.ts';
+import { RAY, WAD } from '../../core/fixedPoint.ts';
 import { Rng } from '../../core/rng.ts';
 import { applyEvent, createTreasury, freeSharesOf, holdingOf, pendingRedemptionsUsd, quoteDeposit, quoteNavPerShare, sharePriceOf, type TreasuryConfig, type TreasuryState } from '../../ledger/treasury.ts';
 import { CLAIMS_POSITION, RESERVE_POSITION, type BalanceUpdate, type CorrectionEvent, type InterestEvent, type LedgerEvent } from '../../ledger/types.ts';
@@ -59,7 +59,7 @@ import {
   X_SIZE,
   X_TRADE_FEES,
 } from '../../strategies/deltaNeutral/exact.ts';
-import { createYieldState, createYieldWorkspace, planYieldInto, YIELD_BOUND_BY, type YieldState, type YieldWorkspace } from '../../strategies/yieldManager.ts';
+import { createYieldState, createYieldWorkspace, NO_TRADE_REASONS, planYieldInto, yieldTradeAction, YIELD_BOUND_BY, type YieldState, type YieldWorkspace } from '../../strategies/yieldManager.ts';
 import { createFundRunSeries, type FundDecisionRow, type FundRunSeries } from './result.ts';
 import type { FundSetup } from './setup.ts';
 
@@ -73,7 +73,6 @@ export const SLEEVE_PNL_REASON = 'sleeve pnl';
 const USD_UNITS = 1e6;
 const SHARE_UNITS = 1e18;
 const SECONDS_PER_DAY = 86_400n;
-const WAD = 10n ** 18n;
 const OWNERS = 64;
 
 /** USD (float) → vault-asset base units, rounded toward zero. */
@@ -603,7 +602,7 @@ export class FundSim {
       v.yieldEarnedUsd[t] = toUsd(this.yieldUnits[i]);
       v.apy[t] = this.yieldState.apy[i];
       v.capUsd[t] = ws.capUsd[i];
-      (v.lockedUsd as Float64Array)[t] = ws.lockedUsd[i];
+      v.lockedUsd[t] = ws.lockedUsd[i];
       if (this.detail) r.decisions.push(this.decision(i));
     }
     const s = this.sleeveState;
@@ -619,9 +618,8 @@ export class FundSim {
 
   private decision(i: number): FundDecisionRow {
     const ws = this.ws;
-    const kind = this.setup.policy.venues[i].kind;
     const trade = ws.tradeUsd[i];
-    let action = trade === 0 ? 'none' : kind === 'vault' ? (trade > 0 ? 'deposit' : 'redeem') : trade > 0 ? 'supply' : 'withdraw';
+    let action: string = trade === 0 ? 'none' : yieldTradeAction(this.setup.policy.venues[i].kind, trade);
     if (ws.redeemRequestUsd[i] > 0) action = action === 'none' ? 'request redeem' : `${action} + request redeem`;
     return {
       day: this.day,
@@ -635,7 +633,7 @@ export class FundSim {
       capUsd: ws.capUsd[i],
       lockedUsd: ws.lockedUsd[i],
       redeemRequestUsd: ws.redeemRequestUsd[i],
-      noTradeReason: ws.noTrade[i] === 1 ? 'tolerance' : ws.noTrade[i] === 2 ? 'breakEven' : '',
+      noTradeReason: NO_TRADE_REASONS[ws.noTrade[i]] ?? '',
     };
   }
 

@@ -23,7 +23,7 @@ export interface FundVenueSeries {
   /** The largest position the rules allowed that day (min of the caps), USD. */
   capUsd: Float64Array;
   /** Money that could not leave the venue that day (beyond its instant liquidity, or queued), USD; the position may exceed capUsd by this much. */
-  lockedUsd?: Float64Array;
+  lockedUsd: Float64Array;
 }
 
 /** The delta-neutral sleeve's cumulative PnL split, USD, one value per day. */
@@ -57,20 +57,18 @@ export interface FundDecisionRow {
   /** supply / withdraw / deposit / redeem / request redeem / none. */
   action: string;
   /** The binding cap (asked, pool participation, maxUsd or remainder), USD. */
-  capUsd?: number;
+  capUsd: number;
   /** Money that could not leave the venue this day, USD. */
-  lockedUsd?: number;
+  lockedUsd: number;
   /** Redemption request sent to a delayed vault, USD (0 for none). */
-  redeemRequestUsd?: number;
+  redeemRequestUsd: number;
   /** Why there is no trade although deltaUsd ≠ 0: tolerance, breakEven, or ''. */
-  noTradeReason?: string;
+  noTradeReason: string;
 }
 
 /** Everything one run recorded, day by day. */
 export interface FundRunSeries {
   run: number;
-  /** The run's own seed stream index (its numbers come from Rng.stream(seed, run)). */
-  seed: number;
   /** ISO dates (YYYY-MM-DD), N + 1 of them. */
   dates: string[];
   navUsd: Float64Array;
@@ -154,7 +152,6 @@ export function createFundRunSeries(days: number, venues: readonly Pick<FundVenu
   const f = (): Float64Array => new Float64Array(n);
   return {
     run,
-    seed: run,
     dates,
     navUsd: f(),
     sharePrice: f(),

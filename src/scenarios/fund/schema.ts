@@ -9,8 +9,9 @@ import { UserError } from '../../core/errors.ts';
 import { USDC_RATE_STRATEGY, maxShortLeverage } from '../../protocols/aave.ts';
 import { checkFlowSpec } from '../../market/flows.ts';
 import type { RateProcess } from '../../market/processes.ts';
+import { EXACT_DEFAULTS } from '../../strategies/deltaNeutral/exact.ts';
 import { YieldRuleSchema, yieldRuleListIssues } from '../../strategies/yieldManager/snapshot.ts';
-import { RateProcessSchema } from '../cam.ts';
+import { RateProcessSchema } from '../schemas.ts';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const usd = finite.refine((x) => x >= 0, 'must be >= 0');
@@ -121,13 +122,14 @@ const SleeveSchema = z.strictObject({
   funding: RateProcessSchema.default({ kind: 'meanReverting', level: 0.06, speed: 12, vol: 0.3 }),
   makerFeePct: finite.refine((x) => x >= 0 && x < 1, 'must be in [0, 1)').default(0.0002),
   takerFeePct: finite.refine((x) => x >= 0 && x < 1, 'must be in [0, 1)').default(0.0005),
+  /** Deliberately 5, not EXACT_DEFAULTS' 0. */
   fixedCostUsd: usd.default(5),
   rebalanceEvery: z.number().int().min(0).default(1),
   band: positive.optional(),
-  shortLeverage: positive.default(2),
-  liquidationThreshold: finite.refine((x) => x > 0 && x < 1, 'must be in (0, 1)').default(0.85),
-  liquidationPenaltyPct: finite.refine((x) => x >= 0 && x < 1, 'must be in [0, 1)').default(0.05),
-  reinvestFees: z.boolean().default(false),
+  shortLeverage: positive.default(EXACT_DEFAULTS.shortLeverage),
+  liquidationThreshold: finite.refine((x) => x > 0 && x < 1, 'must be in (0, 1)').default(EXACT_DEFAULTS.liquidationThreshold),
+  liquidationPenaltyPct: finite.refine((x) => x >= 0 && x < 1, 'must be in [0, 1)').default(EXACT_DEFAULTS.liquidationPenaltyPct),
+  reinvestFees: z.boolean().default(EXACT_DEFAULTS.reinvestFees),
 });
 
 /**

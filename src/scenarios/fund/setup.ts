@@ -3,7 +3,8 @@
  * the flow source (seeded process or a JSON-lines feed grouped by day), the sleeve's exact
  * parameters, dates. Built once per parameter set (in each worker), shared by every run.
  */
-import { relocateError, UserError } from '../../core/errors.ts';
+import { relocateError } from '../../core/errors.ts';
+import { checkNumber } from '../../core/validate.ts';
 import { readFeedFile } from '../../ledger/feed.ts';
 import type { FlowSpec } from '../../market/flows.ts';
 import { EXACT_DEFAULTS, type ExactParams } from '../../strategies/deltaNeutral/exact.ts';
@@ -113,7 +114,7 @@ function sleeveParams(s: FundSleeveParams): ExactParams {
  * @example const setup = compileFund(params, 365);
  */
 export function compileFund(params: FundParams, days: number): FundSetup {
-  if (!Number.isInteger(days) || days < 1) throw new UserError({ field: 'timesteps', value: days, message: `must be an integer >= 1, got ${days}` });
+  checkNumber('timesteps', days, { integer: true, min: 1 });
   const venues = params.rules.weights.map((w) => params.venues[w.venue]);
   const rules = params.rules.weights.map((w, i) => yieldVenueRule(w, venues[i]));
   const policy: YieldPolicy = {

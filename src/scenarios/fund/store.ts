@@ -108,7 +108,7 @@ async function writeFundTables(tempPath: string, path: string, study: FundStudy,
       { name: 'day', type: 'INTEGER', value: (r) => r % n },
       { name: 'venue', type: 'VARCHAR', value: (r) => venues[Math.floor(r / n)].name },
       { name: 'kind', type: 'VARCHAR', value: (r) => venues[Math.floor(r / n)].kind },
-      ...VENUE_KEYS.map((k): Column => ({ name: snake(k), type: 'DOUBLE', value: (r) => venues[Math.floor(r / n)][k]?.[r % n] ?? NaN })),
+      ...VENUE_KEYS.map((k): Column => ({ name: snake(k), type: 'DOUBLE', value: (r) => venues[Math.floor(r / n)][k][r % n] })),
     ]);
     await writeTable(conn, 'fund_sleeve', n, [
       { name: 'run', type: 'INTEGER', value: () => detail.run },
@@ -122,8 +122,8 @@ async function writeFundTables(tempPath: string, path: string, study: FundStudy,
       { name: 'venue', type: 'VARCHAR', value: (r) => decisions[r].venue },
       { name: 'action', type: 'VARCHAR', value: (r) => decisions[r].action },
       { name: 'bound_by', type: 'VARCHAR', value: (r) => decisions[r].boundBy },
-      { name: 'no_trade_reason', type: 'VARCHAR', value: (r) => decisions[r].noTradeReason ?? '' },
-      ...DECISION_NUMBERS.map((k): Column => ({ name: snake(k), type: 'DOUBLE', value: (r) => decisions[r][k] ?? NaN })),
+      { name: 'no_trade_reason', type: 'VARCHAR', value: (r) => decisions[r].noTradeReason },
+      ...DECISION_NUMBERS.map((k): Column => ({ name: snake(k), type: 'DOUBLE', value: (r) => decisions[r][k] })),
     ]);
     const lines = study.ledgerLines;
     const parsed = lines.map((line) => JSON.parse(line) as { kind: string; blockNumber: number });
@@ -183,14 +183,14 @@ export async function loadFundResult(path: string, field = '<results.duckdb>'): 
     const byName = new Map(detail.venues.map((v) => [v.name, v]));
     for (const r of await rows(conn, `SELECT venue, day, ${VENUE_KEYS.map(snake).join(', ')} FROM fund_venues ORDER BY venue, day`)) {
       const v = byName.get(String(r[0])) as FundVenueSeries;
-      VENUE_KEYS.forEach((k, j) => fill(v[k] as Float64Array, r[1], r[j + 2]));
+      VENUE_KEYS.forEach((k, j) => fill(v[k], r[1], r[j + 2]));
     }
     for (const r of await rows(conn, `SELECT day, ${SLEEVE_KEYS.map(snake).join(', ')} FROM fund_sleeve ORDER BY day`)) {
       SLEEVE_KEYS.forEach((k, j) => fill(detail.sleeve[k], r[0], r[j + 1]));
     }
     const decisionSql = `SELECT day, venue, action, bound_by, no_trade_reason, ${DECISION_NUMBERS.map(snake).join(', ')} FROM fund_decisions ORDER BY rowid`;
     for (const r of await rows(conn, decisionSql)) {
-      const row: FundDecisionRow = { day: num(r[0]), venue: String(r[1]), action: String(r[2]), boundBy: String(r[3]), noTradeReason: String(r[4]), askedUsd: 0, acceptedUsd: 0, existingUsd: 0, deltaUsd: 0 };
+      const row: FundDecisionRow = { day: num(r[0]), venue: String(r[1]), action: String(r[2]), boundBy: String(r[3]), noTradeReason: String(r[4]), askedUsd: 0, capUsd: 0, acceptedUsd: 0, existingUsd: 0, deltaUsd: 0, lockedUsd: 0, redeemRequestUsd: 0 };
       DECISION_NUMBERS.forEach((k, j) => (row[k] = num(r[j + 5])));
       detail.decisions.push(row);
     }

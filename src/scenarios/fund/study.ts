@@ -6,7 +6,7 @@
  * the worker count.
  */
 import { formatFeedLine } from '../../ledger/feed.ts';
-import { quantileSorted } from '../../market/stats.ts';
+import { maxDrawdown, quantileSorted } from '../../market/stats.ts';
 import { mapRunsParallel, type ChunkTask } from '../../sim/parallel.ts';
 import { simulateFundRun } from './model.ts';
 import { createFundBands, type FundBands, type FundResult, type FundRunSeries, type FundRunSummaries } from './result.ts';
@@ -64,17 +64,9 @@ export interface FundStudy {
  */
 export function summarizeRun(r: Pick<FundRunSeries, 'navUsd' | 'sharePrice' | 'shortfallUsd'>): Record<(typeof FUND_SUMMARY_COLUMNS)[number], number> {
   const n = r.sharePrice.length;
-  let peak = r.sharePrice[0];
-  let maxDrawdown = 0;
   let shortfallDays = 0;
-  for (let t = 0; t < n; t++) {
-    const price = r.sharePrice[t];
-    if (price > peak) peak = price;
-    const drawdown = price / peak - 1;
-    if (drawdown < maxDrawdown) maxDrawdown = drawdown;
-    if (r.shortfallUsd[t] > 0) shortfallDays++;
-  }
-  return { finalNavUsd: r.navUsd[n - 1], totalReturn: r.sharePrice[n - 1] / r.sharePrice[0] - 1, maxDrawdown, shortfallDays };
+  for (let t = 0; t < n; t++) if (r.shortfallUsd[t] > 0) shortfallDays++;
+  return { finalNavUsd: r.navUsd[n - 1], totalReturn: r.sharePrice[n - 1] / r.sharePrice[0] - 1, maxDrawdown: maxDrawdown(r.sharePrice), shortfallDays };
 }
 
 let cachedKey = '';

@@ -1,8 +1,8 @@
 /**
  * A progress bar for long studies, on stderr, only when stderr is a terminal (never when
- * piped or redirected, so machine output stays clean).
+ * piped or redirected, so machine output stays clean). The bar's module (cli-progress) is
+ * loaded only when a bar can show.
  */
-import cliProgress from 'cli-progress';
 
 /** Reports progress; a no-op when no bar is shown. */
 export interface Progress {
@@ -10,13 +10,16 @@ export interface Progress {
   stop(): void;
 }
 
+const SILENT: Progress = { update: () => undefined, stop: () => undefined };
+
 /**
  * A bar titled `label` when `stream` is a TTY, otherwise a silent reporter.
  *
- * @example const p = createProgress('runs'); p.update(3, 8); p.stop();
+ * @example const p = await createProgress('runs'); p.update(3, 8); p.stop();
  */
-export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
-  if (!stream.isTTY) return { update: () => undefined, stop: () => undefined };
+export async function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Promise<Progress> {
+  if (!stream.isTTY) return SILENT;
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     { stream, format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted}`, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
@@ -43,7 +46,7 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
  * @example const result = await withProgress('cam runs', (onProgress) => runScenario(scenario, { onProgress }));
  */
 export async function withProgress<T>(label: string, work: (onProgress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
-  const progress = createProgress(label);
+  const progress = await createProgress(label);
   try {
     return await work((done, total) => progress.update(done, total));
   } finally {
