@@ -53,6 +53,7 @@ const SCHEMAS = {
     .strictObject({ kind: z.literal('settle'), ...base, owner: address, shares: amount, navPerShare: amount.optional(), assets: amount.optional() })
     .refine((e) => (e.navPerShare === undefined) !== (e.assets === undefined), { message: 'give exactly one of navPerShare and assets', path: ['navPerShare'] }),
   interest: z.strictObject({ kind: z.literal('interest'), ...base, asset: symbol, balance: amount, force: z.boolean().optional() }),
+  fee: z.strictObject({ kind: z.literal('fee'), ...base, owner: address, shares: amount, reason: z.enum(['management', 'performance']) }),
   correction: z.strictObject({
     kind: z.literal('correction'),
     ...base,

@@ -485,6 +485,10 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
       case 'interest':
         applyInterest(state, event, out);
         break;
+      case 'fee':
+        requirePositive(event.kind, 'shares', event.shares);
+        state.totalShares += event.shares; // minted without assets: dilutes every holder
+        break;
       case 'correction': {
         const position = event.position ?? RESERVE_POSITION;
         if (position === PENDING_POSITION || position === CLAIMS_POSITION) refuse('position', `"${position}" is kept by the ledger itself`, 'correct the reserve or a position id');

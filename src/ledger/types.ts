@@ -5,12 +5,13 @@
  */
 
 /** Every event kind a feed may carry, in documentation order. */
-export const EVENT_KINDS = ['deposit', 'redeem', 'redeem_request', 'settle', 'interest', 'correction'] as const;
+export const EVENT_KINDS = ['deposit', 'redeem', 'redeem_request', 'settle', 'interest', 'correction', 'fee'] as const;
 
 /**
  * What an event is: `deposit`/`redeem` (ERC-4626 Deposit/Withdraw), `redeem_request`
  * (ERC-7540 request, locks shares), `settle` (locked shares priced and burned), `interest`
- * (new on-chain balance of a rebasing token), `correction` (manual accounting fix).
+ * (new on-chain balance of a rebasing token), `correction` (manual accounting fix), `fee`
+ * (shares minted to the fee receiver: a management or performance fee).
  *
  * @example const kind: EventKind = 'deposit';
  */
@@ -121,11 +122,31 @@ export interface CorrectionEvent extends EventBase {
 }
 
 /**
+ * A fund fee taken as vault curators take it: `shares` minted to the fee receiver `owner`
+ * without assets, so every holder is diluted (`reason`: `management` or `performance`).
+ *
+ * @example const e: FeeEvent = { ...base, kind: 'fee', owner: '0x…', shares: 10n ** 18n, reason: 'management' };
+ */
+export interface FeeEvent extends EventBase {
+  kind: 'fee';
+  owner: string;
+  shares: bigint;
+  reason: FeeReason;
+}
+
+/**
+ * Why fee shares were minted.
+ *
+ * @example const r: FeeReason = 'performance';
+ */
+export type FeeReason = 'management' | 'performance';
+
+/**
  * One event of the feed.
  *
  * @example if (event.kind === 'deposit') console.log(event.assets);
  */
-export type LedgerEvent = DepositEvent | RedeemEvent | RedeemRequestEvent | SettleEvent | InterestEvent | CorrectionEvent;
+export type LedgerEvent = DepositEvent | RedeemEvent | RedeemRequestEvent | SettleEvent | InterestEvent | CorrectionEvent | FeeEvent;
 
 /**
  * The vault the ledger keeps the books of.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { JsonlEventSource, LedgerStore, SCHEMA_VERSION, formatFeedLine, parseFeed, syncLedger, withLedgerStore, type LedgerEvent } from '../../src/index.ts';
+import { JsonlEventSource, LedgerStore, SCHEMA_VERSION, formatFeedLine, parseFeed, syncLedger, verifyLedger, withLedgerStore, type LedgerEvent } from '../../src/index.ts';
 import { DEPLOYMENT, OWNER_A, ev } from './helpers.ts';
 
 
@@ -77,5 +77,21 @@ describe('LedgerStore', () => {
       expect(after.lastBlockScanned).toBe(1);
       expect(await store.counts()).toMatchObject({ deposit: 1 });
     }, { create: true });
+  });
+});
+
+describe('fee events', () => {
+  it('are stored and replayed with their reason', async () => {
+    const path = tempDb();
+    const fee = ev(2, { kind: 'fee', owner: OWNER_A, shares: 5n * 10n ** 18n, reason: 'performance' });
+    await withLedgerStore(path, async (store) => {
+      await store.init(DEPLOYMENT);
+      await syncLedger(store, feedOf([ev(1, { kind: 'deposit', owner: OWNER_A, assets: 10n ** 9n, shares: 10n ** 21n }), fee]));
+    }, { create: true });
+    await withLedgerStore(path, async (store) => {
+      expect((await store.loadState()).totalShares).toBe(10n ** 21n + 5n * 10n ** 18n);
+      expect((await store.eventsInOrder())[1]).toEqual(fee);
+      expect((await verifyLedger(store)).problems).toEqual([]);
+    });
   });
 });

@@ -270,7 +270,7 @@ describe('corrections and valuation', () => {
     const summary = treasurySummary(funded());
     expect(summary).toMatchObject({ totalAssets: '1000000000', totalShares: '1000000000000000000000', pendingRedemptionShares: '0', lastBlockScanned: -1 });
     expect(summary.sharePrice).toBeCloseTo(1, 9);
-    expect(summary.counts).toEqual({ deposit: 1, redeem: 0, redeem_request: 0, settle: 0, interest: 0, correction: 0 });
+    expect(summary.counts).toEqual({ deposit: 1, redeem: 0, redeem_request: 0, settle: 0, interest: 0, correction: 0, fee: 0 });
   });
 });
 
@@ -393,5 +393,25 @@ describe('properties', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('fee shares', () => {
+  it('mints shares to the fee receiver without assets, diluting the share price', () => {
+    const s = funded();
+    const before = sharePriceOf(s);
+    const out = apply(s, [ev(2, { kind: 'fee', owner: OWNER_B, shares: 10n * SHARE, reason: 'management' })]);
+    expect(out).toEqual([]);
+    expect(s.totalAssets).toBe(1000n * USDC);
+    expect(s.totalShares).toBe(1010n * SHARE);
+    expect(sharePriceOf(s)).toBeCloseTo((before * 1000) / 1010, 9);
+    expect(s.counts.fee).toBe(1);
+  });
+
+  it('refuses a fee of zero shares and leaves the books unchanged', () => {
+    const s = funded();
+    const copy = cloneTreasury(s);
+    expect(() => apply(s, [ev(2, { kind: 'fee', owner: OWNER_B, shares: 0n, reason: 'performance' })])).toThrow(UserError);
+    expect(s).toEqual(copy);
   });
 });
