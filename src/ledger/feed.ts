@@ -45,6 +45,9 @@ const base = {
   notes: z.string().max(1000).optional(),
 };
 
+/** A ledger position id (a venue name, `reserve`, …). */
+const positionId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"').optional();
+
 const SCHEMAS = {
   deposit: z.strictObject({ kind: z.literal('deposit'), ...base, owner: address, assets: amount, shares: amount }),
   redeem: z.strictObject({ kind: z.literal('redeem'), ...base, owner: address, assets: amount, shares: amount }),
@@ -53,6 +56,14 @@ const SCHEMAS = {
     .strictObject({ kind: z.literal('settle'), ...base, owner: address, shares: amount, navPerShare: amount.optional(), assets: amount.optional() })
     .refine((e) => (e.navPerShare === undefined) !== (e.assets === undefined), { message: 'give exactly one of navPerShare and assets', path: ['navPerShare'] }),
   interest: z.strictObject({ kind: z.literal('interest'), ...base, asset: symbol, balance: amount, force: z.boolean().optional() }),
+  cost: z.strictObject({
+    kind: z.literal('cost'),
+    ...base,
+    asset: symbol,
+    quantity: amount,
+    reason: z.string().min(1).max(1000),
+    position: positionId,
+  }),
   fee: z.strictObject({ kind: z.literal('fee'), ...base, owner: address, shares: amount, reason: z.enum(['management', 'performance']) }),
   correction: z.strictObject({
     kind: z.literal('correction'),
@@ -60,7 +71,7 @@ const SCHEMAS = {
     asset: symbol,
     quantity: signedAmount,
     reason: z.string().min(1).max(1000),
-    position: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"').optional(),
+    position: positionId,
   }),
 } satisfies Record<EventKind, z.ZodType>;
 

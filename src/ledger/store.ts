@@ -430,7 +430,7 @@ const EVENT_COLUMNS =
   'kind, chain_id, block_number, tx_hash, log_index, epoch_ms(timestamp), owner, assets, shares, nav_per_share, asset, balance, force, quantity, reason, position, cycle, price_usd, notes';
 
 /** Every optional field of any event kind. */
-type EventFields = Partial<Omit<DepositEvent, 'kind'> & Omit<SettleEvent, 'kind'> & Omit<InterestEvent, 'kind'> & Omit<CorrectionEvent, 'kind'>>;
+type EventFields = Partial<Omit<DepositEvent, 'kind'> & Omit<SettleEvent, 'kind'> & Omit<InterestEvent, 'kind'> & Omit<CorrectionEvent, 'kind' | 'reason'>> & { reason?: string };
 
 function appendVarcharOrNull(a: DuckDBAppender, value: string | undefined): void {
   if (value === undefined) a.appendNull();

@@ -356,7 +356,7 @@ function move(state: TreasuryState, event: LedgerEvent, position: string, asset:
     owner: 'owner' in event ? event.owner : null,
     timestamp: event.timestamp,
     cycle: event.cycle ?? null,
-    notes: event.kind === 'correction' ? event.reason : (event.notes ?? null),
+    notes: event.kind === 'correction' || event.kind === 'cost' ? event.reason : (event.notes ?? null),
   });
 }
 
@@ -489,6 +489,14 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
         requirePositive(event.kind, 'shares', event.shares);
         state.totalShares += event.shares; // minted without assets: dilutes every holder
         break;
+      case 'cost': {
+        requirePositive(event.kind, 'quantity', event.quantity);
+        const position = event.position ?? RESERVE_POSITION;
+        if (position === PENDING_POSITION || position === CLAIMS_POSITION) refuse('position', `"${position}" is kept by the ledger itself`, 'pay costs from the reserve or a position id');
+        if (holdingOf(state, position, event.asset) < event.quantity) refuse('quantity', `pays ${event.quantity} but ${position} holds ${holdingOf(state, position, event.asset)} ${event.asset} base units`);
+        move(state, event, position, event.asset, -event.quantity, out);
+        break;
+      }
       case 'correction': {
         const position = event.position ?? RESERVE_POSITION;
         if (position === PENDING_POSITION || position === CLAIMS_POSITION) refuse('position', `"${position}" is kept by the ledger itself`, 'correct the reserve or a position id');
@@ -501,7 +509,7 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
         break;
       }
     }
-    if (state.totalAssets < 0n) refuse(event.kind === 'correction' ? 'quantity' : event.kind === 'interest' ? 'balance' : 'assets', `would make total assets negative (${state.totalAssets})`);
+    if (state.totalAssets < 0n) refuse(event.kind === 'correction' || event.kind === 'cost' ? 'quantity' : event.kind === 'interest' ? 'balance' : 'assets', `would make total assets negative (${state.totalAssets})`);
   } catch (e) {
     rollback(state, before, out, mark);
     throw e;

@@ -5,13 +5,14 @@
  */
 
 /** Every event kind a feed may carry, in documentation order. */
-export const EVENT_KINDS = ['deposit', 'redeem', 'redeem_request', 'settle', 'interest', 'correction', 'fee'] as const;
+export const EVENT_KINDS = ['deposit', 'redeem', 'redeem_request', 'settle', 'interest', 'correction', 'fee', 'cost'] as const;
 
 /**
  * What an event is: `deposit`/`redeem` (ERC-4626 Deposit/Withdraw), `redeem_request`
  * (ERC-7540 request, locks shares), `settle` (locked shares priced and burned), `interest`
  * (new on-chain balance of a rebasing token), `correction` (manual accounting fix), `fee`
- * (shares minted to the fee receiver: a management or performance fee).
+ * (shares minted to the fee receiver: a management or performance fee), `cost` (money paid
+ * out of the fund: gas, entry and exit costs of its trades).
  *
  * @example const kind: EventKind = 'deposit';
  */
@@ -135,6 +136,20 @@ export interface FeeEvent extends EventBase {
 }
 
 /**
+ * Money that leaves the fund to pay for its own trades (gas, a venue's entry or exit cost):
+ * `quantity` (> 0) of `asset` taken out of `position` (default `reserve`). Lowers NAV.
+ *
+ * @example const e: CostEvent = { ...base, kind: 'cost', asset: 'USDC', quantity: 5_000_000n, reason: 'gas: deposit into aave' };
+ */
+export interface CostEvent extends EventBase {
+  kind: 'cost';
+  asset: string;
+  quantity: bigint;
+  reason: string;
+  position?: string;
+}
+
+/**
  * Why fee shares were minted.
  *
  * @example const r: FeeReason = 'performance';
@@ -146,7 +161,7 @@ export type FeeReason = 'management' | 'performance';
  *
  * @example if (event.kind === 'deposit') console.log(event.assets);
  */
-export type LedgerEvent = DepositEvent | RedeemEvent | RedeemRequestEvent | SettleEvent | InterestEvent | CorrectionEvent | FeeEvent;
+export type LedgerEvent = DepositEvent | RedeemEvent | RedeemRequestEvent | SettleEvent | InterestEvent | CorrectionEvent | FeeEvent | CostEvent;
 
 /**
  * The vault the ledger keeps the books of.

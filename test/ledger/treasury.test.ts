@@ -270,7 +270,7 @@ describe('corrections and valuation', () => {
     const summary = treasurySummary(funded());
     expect(summary).toMatchObject({ totalAssets: '1000000000', totalShares: '1000000000000000000000', pendingRedemptionShares: '0', lastBlockScanned: -1 });
     expect(summary.sharePrice).toBeCloseTo(1, 9);
-    expect(summary.counts).toEqual({ deposit: 1, redeem: 0, redeem_request: 0, settle: 0, interest: 0, correction: 0, fee: 0 });
+    expect(summary.counts).toEqual({ deposit: 1, redeem: 0, redeem_request: 0, settle: 0, interest: 0, correction: 0, fee: 0, cost: 0 });
   });
 });
 
@@ -412,6 +412,24 @@ describe('fee shares', () => {
     const s = funded();
     const copy = cloneTreasury(s);
     expect(() => apply(s, [ev(2, { kind: 'fee', owner: OWNER_B, shares: 0n, reason: 'performance' })])).toThrow(UserError);
+    expect(s).toEqual(copy);
+  });
+});
+
+describe('costs', () => {
+  it('take money out of the reserve and lower NAV, recorded with cause cost', () => {
+    const s = funded();
+    const out = apply(s, [ev(2, { kind: 'cost', asset: 'USDC', quantity: 5n * USDC, reason: 'gas: deposit into aave' })]);
+    expect(out.map((u) => [u.cause, u.position, u.quantity, u.notes])).toEqual([['cost', 'reserve', -5n * USDC, 'gas: deposit into aave']]);
+    expect(s.totalAssets).toBe(995n * USDC);
+    expect(s.totalShares).toBe(1000n * SHARE);
+  });
+
+  it('refuses a cost above the holding, or of zero, leaving the books unchanged', () => {
+    const s = funded();
+    const copy = cloneTreasury(s);
+    expect(() => apply(s, [ev(2, { kind: 'cost', asset: 'USDC', quantity: 1001n * USDC, reason: 'gas' })])).toThrow(/reserve holds/);
+    expect(() => apply(s, [ev(2, { kind: 'cost', asset: 'USDC', quantity: 0n, reason: 'gas' })])).toThrow(UserError);
     expect(s).toEqual(copy);
   });
 });
