@@ -7,13 +7,14 @@
  * All USD series are float64, one value per day from day 0 (inception, before any flow) to
  * day N inclusive, so arrays have N + 1 entries.
  */
+import type { VenueKind } from '../../venues/types.ts';
 
 /** One yield venue's daily series in one run. */
 export interface FundVenueSeries {
   /** Venue name as in the scenario file. */
   name: string;
   /** `credit_supply` (Aave-like reserve) or `vault` (ERC-4626). */
-  kind: 'credit_supply' | 'vault';
+  kind: VenueKind;
   /** Value of the fund's position at the end of each day, USD. */
   valueUsd: Float64Array;
   /** Interest / yield earned since inception (cumulative), USD. */
@@ -88,6 +89,14 @@ export interface FundRunSeries {
   redemptionsPaidUsd: Float64Array;
   /** Redemptions due that day that cash and withdrawable positions could not cover, USD. */
   shortfallUsd: Float64Array;
+  /** Share price before fund fees: the net price with each day's fee dilution added back (chain-linked). */
+  grossSharePrice: Float64Array;
+  /** Costs the fund paid that day (venue entry/exit costs, gas, the sleeve's fixed costs), USD. */
+  costsUsd: Float64Array;
+  /** Management fee taken that day (value of the shares minted to the fee receiver), USD. */
+  managementFeesUsd: Float64Array;
+  /** Performance fee crystallised that day, USD. */
+  performanceFeesUsd: Float64Array;
   venues: FundVenueSeries[];
   sleeve: FundSleeveSeries;
   decisions: FundDecisionRow[];
@@ -162,7 +171,11 @@ export function createFundRunSeries(days: number, venues: readonly Pick<FundVenu
     depositsUsd: f(),
     redemptionsPaidUsd: f(),
     shortfallUsd: f(),
-    venues: venues.map((v) => ({ name: v.name, kind: v.kind, valueUsd: f(), yieldEarnedUsd: f(), apy: f(), capUsd: f(), lockedUsd: f() })),
+    grossSharePrice: f(),
+    costsUsd: f(),
+    managementFeesUsd: f(),
+    performanceFeesUsd: f(),
+    venues: venues.map((v) => ({ name: v.name, kind: v.kind, valueUsd: f(), yieldEarnedUsd: f(), apy: f(), capUsd: f(), lockedUsd: f(), tvlUsd: f(), flowUsd: f(), costUsd: f() })),
     sleeve: { valueUsd: f(), poolPnlUsd: f(), shortPnlUsd: f(), feesUsd: f(), fundingUsd: f(), costsUsd: f(), lvrUsd: f() },
     decisions: [],
   };
