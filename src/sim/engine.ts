@@ -217,7 +217,7 @@ function checkTimesteps(timesteps: number): void {
 function simulateInto<P, S extends State>(model: Model<P, S>, params: P, spec: RunSpec, sink: (layout: RecordLayout, rows: number) => { data: Float64Array; offset: number }): number {
   checkTimesteps(spec.timesteps);
   const rng = Rng.stream(spec.seed, spec.run);
-  const init: InitContext<P> = { params, run: spec.run, subset: spec.subset, timesteps: spec.timesteps, rng };
+  const init: InitContext<P> = { params, seed: spec.seed, run: spec.run, subset: spec.subset, timesteps: spec.timesteps, rng };
   const state = { ...model.initialState(init) } as State;
   const m = model as unknown as Model<unknown, State>;
   const blocks = m.blocks.map((b) => compileBlock(b as Block<unknown, State, Signals>, state));

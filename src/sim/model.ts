@@ -16,7 +16,7 @@
  * buffer of two substeps ago, not a copy of the previous value). Models may keep scratch
  * arrays in closures: the engine runs one run at a time per model instance.
  */
-import type { Rng } from '../core/rng.ts';
+import type { Rng, Seed } from '../core/rng.ts';
 
 /** A state variable's value: a scalar or a fixed-length vector. */
 export type StateValue = number | Float64Array;
@@ -106,6 +106,8 @@ export interface RecordSpec<S extends State> {
 /** Context of the initial state. */
 export interface InitContext<P> {
   readonly params: P;
+  /** The study's master seed (named processes draw from `Rng.named(seed, run, name)`). */
+  readonly seed: Seed;
   readonly run: number;
   readonly subset: number;
   readonly timesteps: number;

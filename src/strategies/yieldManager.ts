@@ -49,8 +49,10 @@
  * not change (the available amount, the other holders' part of the TVL, locked money).
  */
 
-/** How a venue holds money: a lending reserve's credit supply, or an ERC-4626 vault. */
-export type YieldVenueKind = 'credit_supply' | 'vault';
+import type { VenueKind } from '../venues/types.ts';
+
+/** How a venue holds money: a lending reserve's credit supply, an ERC-4626 vault, or an ERC-7540 (asynchronous) vault. */
+export type YieldVenueKind = Extract<VenueKind, 'credit_supply' | 'vault' | 'async_vault'>;
 
 /**
  * What limited a venue's accepted amount.
@@ -563,11 +565,11 @@ export interface YieldPlan {
  */
 export function yieldTradeAction(kind: YieldVenueKind, deltaUsd: number): YieldTrade['action'] {
   const out = deltaUsd > 0;
-  return kind === 'vault' ? (out ? 'deposit' : 'redeem') : out ? 'supply' : 'withdraw';
+  return kind === 'credit_supply' ? (out ? 'supply' : 'withdraw') : out ? 'deposit' : 'redeem';
 }
 
 function makeTrade(v: YieldVenueRule, deltaUsd: number, sharePrice: number, settlesInDays: number): YieldTrade {
-  return { venue: v.venue, kind: v.kind, action: yieldTradeAction(v.kind, deltaUsd), deltaUsd, deltaShares: v.kind === 'vault' ? deltaUsd / sharePrice : null, settlesInDays };
+  return { venue: v.venue, kind: v.kind, action: yieldTradeAction(v.kind, deltaUsd), deltaUsd, deltaShares: v.kind === 'credit_supply' ? null : deltaUsd / sharePrice, settlesInDays };
 }
 
 /**

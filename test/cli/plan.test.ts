@@ -79,6 +79,7 @@ describe('capflow plan', () => {
 
   it('requests the locked money a shortfall needs from a delayed venue, and says so', () => {
     const snap = twoVenueSnapshot({ positionsUsd: { ipor: 3000, aave: 4000 }, cashUsd: 500, directionalTrades: [{ side: 'buy', reserveUsd: 5000 }] });
+    snap.venues.ipor.kind = 'async_vault';
     snap.venues.ipor.withdrawDelayDays = 3;
     snap.venues.aave.availableLiquidityUsd = 1000;
     const r = runCliJson(['plan', '--input', write('short-delayed.json', snap)]);

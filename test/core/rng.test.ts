@@ -186,3 +186,23 @@ describe('Rng', () => {
     expect(() => Rng.fromSeed(1).poisson(-1)).toThrow(RangeError);
   });
 });
+
+describe('Rng.named', () => {
+  it('gives each named process its own reproducible stream', () => {
+    expect(draws(Rng.named(42, 3, 'venue:aave'), 8)).toEqual(draws(Rng.named(42, 3, 'venue:aave'), 8));
+    const names = ['venue:aave', 'venue:morpho', 'flows', 'sleeve:price', 'venue:a', 'venue:b', ''];
+    const firsts = names.map((n) => draws(Rng.named(42, 3, n), 4).join(','));
+    expect(new Set(firsts).size).toBe(names.length);
+    expect(draws(Rng.named(42, 3, 'flows'), 4)).not.toEqual(draws(Rng.named(42, 4, 'flows'), 4));
+    expect(draws(Rng.named(42, 3, 'flows'), 4)).not.toEqual(draws(Rng.named(43, 3, 'flows'), 4));
+  });
+
+  it('draws uncorrelated numbers for names that differ in one character', () => {
+    const a = Rng.named(7, 0, 'venue:vault1');
+    const b = Rng.named(7, 0, 'venue:vault2');
+    const n = 20_000;
+    let sab = 0;
+    for (let i = 0; i < n; i++) sab += a.normal() * b.normal();
+    expect(Math.abs(sab / n)).toBeLessThan(0.03);
+  });
+});

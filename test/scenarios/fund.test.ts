@@ -7,16 +7,17 @@ import { z } from 'zod';
 import { loadConfigFile } from '../../src/core/config.ts';
 import { isUserError } from '../../src/core/errors.ts';
 import { RAY, rayMul } from '../../src/core/fixedPoint.ts';
-import { Rng } from '../../src/core/rng.ts';
 import { formatFeedLine, parseFeed } from '../../src/ledger/feed.ts';
 import { applyEvent, createTreasury, holdingOf } from '../../src/ledger/treasury.ts';
-import { RESERVE_POSITION, type BalanceUpdate, type LedgerEvent } from '../../src/ledger/types.ts';
+import { CLAIMS_POSITION, RESERVE_POSITION, type BalanceUpdate, type LedgerEvent } from '../../src/ledger/types.ts';
 import { linearInterestRay } from '../../src/protocols/aave.ts';
 import { parseScenario } from '../../src/scenarios/index.ts';
-import { FUND_TREASURY_CONFIG, FundSim, SLEEVE_PNL_REASON, SLEEVE_POSITION, simulateFundRun } from '../../src/scenarios/fund/model.ts';
+import { FUND_TREASURY_CONFIG, MARK_REASON, createFundRun, runFundDay, simulateFundRun, type FundRun, type FundVenue } from '../../src/scenarios/fund/model.ts';
+import type { CreditSupplyState } from '../../src/venues/creditSupply.ts';
+import type { ReservePath } from '../../src/market/venues.ts';
 import type { FundParams } from '../../src/scenarios/fund/schema.ts';
 import type { YieldState } from '../../src/strategies/yieldManager.ts';
-import { compileFund, type FundSetup } from '../../src/scenarios/fund/setup.ts';
+import { compileFund, SLEEVE_POSITION, type FundSetup } from '../../src/scenarios/fund/setup.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 type Doc = Record<string, any>;
@@ -36,28 +37,31 @@ function setupOf(doc: Doc): FundSetup {
 const USDC = FUND_TREASURY_CONFIG.assetSymbol;
 const units = (usd: number): bigint => BigInt(Math.round(usd * 1e6));
 
+function valueOf(v: FundVenue, t: number): bigint {
+  return v.mod.value(v.terms, v.market, v.state, t);
+}
+
+function claimsOwedUnits(sim: FundRun): bigint {
+  return -holdingOf(sim.books.ledger, CLAIMS_POSITION, USDC);
+}
+
 /** The day's books: the ledger's NAV is what the fund holds, to the base unit. */
-function checkBooks(sim: FundSim, t: number): void {
-  const ledger = sim.ledger;
+function checkBooks(sim: FundRun, t: number): void {
+  const ledger = sim.books.ledger;
   const cash = holdingOf(ledger, RESERVE_POSITION, USDC);
   let positions = 0n;
-  sim.setup.policy.venues.forEach((v, i) => {
-    const held = holdingOf(ledger, v.venue, v.venue);
-    expect(held, `${v.venue} on day ${t}`).toBe(sim.positionValueUnits(i));
+  sim.venues.forEach((v) => {
+    const held = holdingOf(ledger, v.terms.name, v.terms.name);
+    expect(held, `${v.terms.name} on day ${t}`).toBe(valueOf(v, t));
     positions += held;
   });
   const sleeve = holdingOf(ledger, SLEEVE_POSITION, SLEEVE_POSITION);
-  expect(sleeve).toBe(sim.sleeveValueUnits());
+  expect(sleeve).toBe(sim.sleeve === null ? 0n : valueOf(sim.sleeve, t));
   // NAV = cash + positions − debts (settled redemptions not yet paid)
-  expect(ledger.totalAssets, `NAV on day ${t}`).toBe(cash + positions + sleeve - sim.claimsOwedUnits());
+  expect(ledger.totalAssets, `NAV on day ${t}`).toBe(cash + positions + sleeve - claimsOwedUnits(sim));
   expect(sim.series.navUsd[t]).toBe(Number(ledger.totalAssets) / 1e6);
   expect(sim.series.cashUsd[t]).toBe(Number(cash) / 1e6);
   checkCaps(sim, t);
-}
-
-/** The yield manager's inputs of the day just run (the sim fills them before it plans). */
-function planInputs(sim: FundSim): YieldState {
-  return (sim as unknown as { yieldState: YieldState }).yieldState;
 }
 
 /**
@@ -69,15 +73,15 @@ function planInputs(sim: FundSim): YieldState {
  * (max(queued, held − withdrawable)), and by the trade tolerance (smaller moves are not made).
  * Together the venues hold at most max(available, Σ locked) plus a tolerance each.
  */
-function checkCaps(sim: FundSim, t: number): void {
+function checkCaps(sim: FundRun, t: number): void {
   const p = sim.setup.params;
-  const s = planInputs(sim);
+  const s: YieldState = sim.yieldState;
   const venues = sim.series.venues;
   const tolerance = p.rules.cashChangeToleranceUsd;
   const dust = 1e-6; // one base unit
   const sleeveCost = p.sleeve?.fixedCostUsd ?? 0;
-  // the inputs are today's: NAV moves after planning only by a sleeve resize's fixed cost and rounding
-  expect(Math.abs(s.totalEquityUsd - sim.series.navUsd[t]), `NAV planned on day ${t}`).toBeLessThanOrEqual(sleeveCost + 1e-4);
+  // the inputs are today's: NAV moves after planning only by the day's costs (the sleeve's fixed cost among them) and rounding
+  expect(Math.abs(s.totalEquityUsd - sim.series.navUsd[t]), `NAV planned on day ${t}`).toBeLessThanOrEqual(sim.series.costsUsd[t] + sleeveCost + 1e-4);
   const positionsUsd = s.existingUsd.reduce((a, b) => a + b, 0);
   const directionalUsd = s.directionalBuyUsd - s.directionalSellUsd * (1 - p.rules.sellHaircutPct);
   const available = s.cashUsd + positionsUsd - directionalUsd - p.rules.cashBufferPct * s.totalEquityUsd - s.pendingRedemptionsUsd;
@@ -86,11 +90,11 @@ function checkCaps(sim: FundSim, t: number): void {
   venues.forEach((v, i) => {
     const rule = p.rules.weights.find((w) => w.venue === v.name)!;
     const terms = p.venues[v.name];
-    const reserve = sim.market.reserves[i];
-    const tvl = (reserve ?? sim.market.vaults[i])!.tvlUsd[t];
+    const market = sim.venues[i].market as { tvlUsd: Float64Array; availableLiquidityUsd?: Float64Array };
+    const tvl = market.tvlUsd[t];
     let withdrawable = Infinity;
-    if (reserve !== null) withdrawable = reserve.availableLiquidityUsd[t];
-    else if (terms.kind === 'vault' && terms.withdrawDelayDays > 0) withdrawable = terms.instantLiquidityPct * tvl;
+    if (terms.kind === 'credit_supply') withdrawable = (market as ReservePath).availableLiquidityUsd[t];
+    else if (terms.kind === 'async_vault') withdrawable = terms.instantLiquidityPct * tvl;
     const locked = Math.max(s.redeemQueuedUsd[i], s.existingUsd[i] - Math.max(withdrawable, 0));
     const caps = [rule.maxConcentration * Math.max(available, 0)];
     // The path is the other depositors' money; holding at most a share p of (others + ours) means ours ≤ p·others/(1 − p).
@@ -104,10 +108,10 @@ function checkCaps(sim: FundSim, t: number): void {
   expect(heldTotal, `all venues on day ${t}`).toBeLessThanOrEqual(Math.max(available, lockedTotal) + venues.length * (tolerance + dust));
 }
 
-function runChecked(setup: FundSetup, seed: number): FundSim {
-  const sim = new FundSim(setup, Rng.stream(seed, 0), 0, { detail: true });
+function runChecked(setup: FundSetup, seed: number): FundRun {
+  const sim = createFundRun(setup, seed, 0, { detail: true });
   for (let t = 0; t <= setup.days; t++) {
-    sim.runDay(t);
+    runFundDay(sim, t);
     checkBooks(sim, t);
   }
   return sim;
@@ -130,11 +134,11 @@ const short = fundDoc((d) => (d.timesteps = 60));
 describe('fund scenario: the books', () => {
   const setup = setupOf(short);
   const sim = runChecked(setup, 42);
-  const events = sim.events as LedgerEvent[];
-  const updates = sim.updates as BalanceUpdate[];
-  const ledger = sim.ledger;
+  const events = sim.books.events as LedgerEvent[];
+  const updates = sim.books.updates as BalanceUpdate[];
+  const ledger = sim.books.ledger;
 
-  it('records flows, interest and sleeve PnL that reconcile with the ledger totals', () => {
+  it('records flows, marks and costs that reconcile with the ledger totals', () => {
     const deposits = events.filter((e) => e.kind === 'deposit');
     const paid = events.filter((e) => e.kind === 'redeem');
     const depositedUnits = deposits.reduce((s, e) => s + (e.kind === 'deposit' ? e.assets : 0n), 0n);
@@ -142,18 +146,21 @@ describe('fund scenario: the books', () => {
     expect(depositedUnits).toBe(sumSeries(sim.series.depositsUsd));
     expect(paidUnits).toBe(sumSeries(sim.series.redemptionsPaidUsd));
     const settledUnits = -sumBy(updates, (u) => u.cause === 'settle' && u.position === 'claims');
-    const interest = sumBy(updates, (u) => u.cause === 'interest' || (u.cause === 'correction' && u.notes === 'rounding'));
-    const sleevePnl = sumBy(updates, (u) => u.cause === 'correction' && u.notes === SLEEVE_PNL_REASON);
-    const transfers = sumBy(updates, (u) => u.cause === 'correction' && u.notes !== SLEEVE_PNL_REASON && u.notes !== 'rounding');
+    const marks = sumBy(updates, (u) => u.cause === 'interest' || (u.cause === 'correction' && u.notes === MARK_REASON));
+    const transfers = sumBy(updates, (u) => u.cause === 'correction' && u.notes !== MARK_REASON);
+    const costs = sumBy(updates, (u) => u.cause === 'cost');
     expect(transfers).toBe(0n); // moving money between the reserve and positions creates none
-    expect(settledUnits - paidUnits).toBe(sim.claimsOwedUnits());
-    // Σ deposits − Σ redemptions + interest + sleeve PnL = NAV
-    expect(depositedUnits - paidUnits - sim.claimsOwedUnits() + interest + sleevePnl).toBe(ledger.totalAssets);
-    expect(interest).toBeGreaterThan(0n);
+    expect(settledUnits - paidUnits).toBe(claimsOwedUnits(sim));
+    // Σ deposits − Σ redemptions + market value changes − costs = NAV
+    expect(depositedUnits - paidUnits - claimsOwedUnits(sim) + marks + costs).toBe(ledger.totalAssets);
+    expect(marks).toBeGreaterThan(0n);
+    // every cost is booked, and is the day's costs series
+    expect(costs).toBeLessThan(0n);
+    expect(-costs).toBe(sumSeries(sim.series.costsUsd));
     expect(paid.length).toBeGreaterThan(10);
     // interest per venue is the venue's yield series
     sim.series.venues.forEach((v) => {
-      const earned = sumBy(updates, (u) => u.position === v.name && (u.cause === 'interest' || u.notes === 'rounding'));
+      const earned = sumBy(updates, (u) => u.position === v.name && (u.cause === 'interest' || (u.cause === 'correction' && u.notes === MARK_REASON)));
       expect(Number(earned) / 1e6).toBe(v.yieldEarnedUsd[setup.days]);
       expect(earned).toBeGreaterThan(0n);
     });
@@ -180,18 +187,19 @@ describe('fund scenario: the books', () => {
   });
 
   it('accrues the Aave-like reserve by its liquidity index, exactly', () => {
-    const i = setup.venues.findIndex((v) => v.kind === 'credit_supply');
-    const path = sim.market.reserves[i];
+    const v = sim.venues[setup.venues.findIndex((p) => p.kind === 'credit_supply')];
+    const path = v.market as ReservePath;
     let index = RAY;
-    for (let t = 1; t <= setup.days; t++) index = rayMul(linearInterestRay(path!.liquidityRateRay[t - 1], 86_400n), index);
-    expect(sim.liquidityIndex[i]).toBe(index);
-    expect(sim.positionValueUnits(i)).toBe(rayMul(sim.scaled[i], index));
+    for (let t = 1; t <= setup.days; t++) index = rayMul(linearInterestRay(path.liquidityRateRay[t - 1], 86_400n), index);
+    const state = v.state as CreditSupplyState;
+    expect(state.liquidityIndexRay).toBe(index);
+    expect(valueOf(v, setup.days)).toBe(rayMul(state.scaledBalance, index));
   });
 
   it('splits the sleeve PnL into pool, short, fees, funding and costs', () => {
     const s = sim.series.sleeve;
     const n = setup.days;
-    const funded = sumBy(updates, (u) => u.position === SLEEVE_POSITION && u.cause === 'correction' && u.notes !== SLEEVE_PNL_REASON);
+    const funded = sumBy(updates, (u) => u.position === SLEEVE_POSITION && u.cause === 'correction' && u.notes !== MARK_REASON);
     const split = s.poolPnlUsd[n] + s.shortPnlUsd[n] + s.feesUsd[n] + s.fundingUsd[n] + s.costsUsd[n];
     expect(s.valueUsd[n]).toBeCloseTo(Number(funded) / 1e6 + split, 4);
     expect(s.feesUsd[n]).toBeGreaterThan(0);

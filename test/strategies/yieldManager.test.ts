@@ -179,7 +179,7 @@ describe('yield manager: trades', () => {
       { venue: 'ipor', maxConcentration: 0.33 },
       { venue: 'aave', maxConcentration: 1 },
     ];
-    snap.venues.slow = { kind: 'vault', sharePrice: 1, withdrawDelayDays: 7 };
+    snap.venues.slow = { kind: 'async_vault', sharePrice: 1, withdrawDelayDays: 7 };
     const plan = planOf(snap);
     expect(plan.trades.map((t) => `${t.action}:${t.venue}:${t.settlesInDays}`)).toEqual(['withdraw:aave:0', 'redeem:slow:7', 'deposit:ipor:0']);
   });
@@ -219,6 +219,7 @@ describe('yield manager: shortfall and delayed venues', () => {
     // ipor (3 d redemptions) 3,000; aave 4,000 of which only 1,000 is withdrawable; cash 500;
     // a 5,000 buy: available 7,500 − 5,000 − 500 = 2,000, locked 6,000 → shortfall 4,000
     const snap = twoVenueSnapshot({ positionsUsd: { ipor: 3000, aave: 4000 }, cashUsd: 500, directionalTrades: [{ side: 'buy', reserveUsd: 5000 }] });
+    snap.venues.ipor.kind = 'async_vault';
     snap.venues.ipor.withdrawDelayDays = 3;
     snap.venues.aave.availableLiquidityUsd = 1000;
     return snap;
@@ -270,6 +271,7 @@ describe('yield manager: withdrawable liquidity and delays', () => {
 
   it('locks money behind withdrawDelayDays, requests its redemption, and does not request it twice', () => {
     const snap = twoVenueSnapshot({ positionsUsd: { ipor: 5000, aave: 4500 }, cashUsd: 500 });
+    snap.venues.ipor.kind = 'async_vault';
     snap.venues.ipor.withdrawDelayDays = 3;
     const plan = planOf(snap);
     const ipor = decision(plan, 'ipor');
@@ -282,6 +284,7 @@ describe('yield manager: withdrawable liquidity and delays', () => {
 
   it('withdraws a delayed venue instant buffer now and requests the rest', () => {
     const snap = twoVenueSnapshot({ positionsUsd: { ipor: 5000, aave: 4500 }, cashUsd: 500 });
+    snap.venues.ipor.kind = 'async_vault';
     snap.venues.ipor.withdrawDelayDays = 3;
     snap.venues.ipor.availableLiquidityUsd = 1000;
     const ipor = decision(planOf(snap), 'ipor');
@@ -384,7 +387,7 @@ describe('yield manager: snapshot validation', () => {
     ['bad trade side', () => twoVenueSnapshot({ directionalTrades: [{ side: 'short', reserveUsd: 5 }] }), 'directionalTrades[0].side', /buy/],
     ['asynchronous buy', () => twoVenueSnapshot({ directionalTrades: [{ side: 'buy', reserveUsd: 5, async: true }] }), 'directionalTrades[0].async', /only a sell/],
     ['queued redemption on an instant venue', () => twoVenueSnapshot({ venues: { ipor: { kind: 'vault', sharePrice: 2, redeemQueuedUsd: 5 }, aave: { kind: 'credit_supply' } }, positionsUsd: { ipor: 10, aave: 0 } }), 'venues.ipor.redeemQueuedUsd', /withdrawDelayDays/],
-    ['queued redemption above the position', () => twoVenueSnapshot({ venues: { ipor: { kind: 'vault', sharePrice: 2, withdrawDelayDays: 2, redeemQueuedUsd: 50 }, aave: { kind: 'credit_supply' } }, positionsUsd: { ipor: 10, aave: 0 } }), 'venues.ipor.redeemQueuedUsd', /exceeds the position/],
+    ['queued redemption above the position', () => twoVenueSnapshot({ venues: { ipor: { kind: 'async_vault', sharePrice: 2, withdrawDelayDays: 2, redeemQueuedUsd: 50 }, aave: { kind: 'credit_supply' } }, positionsUsd: { ipor: 10, aave: 0 } }), 'venues.ipor.redeemQueuedUsd', /exceeds the position/],
     ['share price 0', () => twoVenueSnapshot({ venues: { ipor: { kind: 'vault', sharePrice: 0 }, aave: { kind: 'credit_supply' } } }), 'venues.ipor.sharePrice', /0/],
     ['horizon 0', () => twoVenueSnapshot({ rules: twoVenueRules({ horizonDays: 0 }) }), 'rules.horizonDays', /0/],
     ['a TVL below our own position', () => twoVenueSnapshot({ cashUsd: 7000, positionsUsd: { ipor: 3000, aave: 0 }, venues: { ipor: { kind: 'vault', sharePrice: 2, tvlUsd: 2000 }, aave: { kind: 'credit_supply' } } }), 'venues.ipor.tvlUsd', /must be at least the fund's own position positionsUsd\.ipor = 3000 \(the TVL includes it\) \(got 2000\)$/],

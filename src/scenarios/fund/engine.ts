@@ -1,13 +1,13 @@
 /**
  * The fund as a model of the generic engine (`sim/`): one block per day whose policy runs the
- * fund's day ({@link FundSim.runDay}) and whose updates record the daily fund columns. This is
+ * fund's day ({@link runFundDay}) and whose updates record the daily fund columns. This is
  * what the scenario registry's `build` returns, so sweeps and the generic `results` table work
  * for the fund like for any model; `capflow run` on a fund file uses the study runner
  * ({@link runFundStudy}) for the full result (venues, sleeve, decisions, bands). Both draw run
- * r from `Rng.stream(seed, r)` and give the same numbers.
+ * each process of run r from `Rng.named(seed, r, name)` and give the same numbers.
  */
 import type { Model } from '../../sim/model.ts';
-import { FundSim } from './model.ts';
+import { createFundRun, runFundDay, type FundRun } from './model.ts';
 import type { FundParams } from './schema.ts';
 import { compileFund, type FundSetup } from './setup.ts';
 import { FUND_DAILY_COLUMNS, type FundDailyColumn } from './study.ts';
@@ -23,8 +23,8 @@ export type FundEngineState = Record<FundDailyColumn, number>;
  */
 export function buildFundModel(params: FundParams): Model<FundParams, FundEngineState> {
   let setup: FundSetup | null = null;
-  let sim: FundSim | null = null;
-  const current = (): FundSim => sim as FundSim;
+  let sim: FundRun | null = null;
+  const current = (): FundRun => sim as FundRun;
   const updates = Object.fromEntries(FUND_DAILY_COLUMNS.map((c) => [c, (ctx: { timestep: number }) => current().series[c][ctx.timestep]])) as {
     [K in FundDailyColumn]: (ctx: { timestep: number }) => number;
   };
@@ -32,15 +32,15 @@ export function buildFundModel(params: FundParams): Model<FundParams, FundEngine
     name: 'fund',
     initialState(ctx) {
       if (setup === null || setup.days !== ctx.timesteps) setup = compileFund(params, ctx.timesteps);
-      sim = new FundSim(setup, ctx.rng, ctx.run, { detail: false });
-      sim.runDay(0);
+      sim = createFundRun(setup, ctx.seed, ctx.run, { detail: false });
+      runFundDay(sim, 0);
       const s = sim.series;
       return Object.fromEntries(FUND_DAILY_COLUMNS.map((c) => [c, s[c][0]])) as FundEngineState;
     },
     blocks: [
       {
         label: 'day',
-        policies: [{ name: 'fund day', emits: [], run: (ctx) => current().runDay(ctx.timestep) }],
+        policies: [{ name: 'fund day', emits: [], run: (ctx) => runFundDay(current(), ctx.timestep) }],
         updates,
       },
     ],

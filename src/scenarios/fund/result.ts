@@ -13,7 +13,7 @@ import type { VenueKind } from '../../venues/types.ts';
 export interface FundVenueSeries {
   /** Venue name as in the scenario file. */
   name: string;
-  /** `credit_supply` (Aave-like reserve) or `vault` (ERC-4626). */
+  /** `credit_supply` (Aave-like reserve), `vault` (ERC-4626) or `async_vault` (ERC-7540). */
   kind: VenueKind;
   /** Value of the fund's position at the end of each day, USD. */
   valueUsd: Float64Array;
@@ -25,6 +25,12 @@ export interface FundVenueSeries {
   capUsd: Float64Array;
   /** Money that could not leave the venue that day (beyond its instant liquidity, or queued), USD; the position may exceed capUsd by this much. */
   lockedUsd: Float64Array;
+  /** The venue's TVL including the fund's position, USD. */
+  tvlUsd: Float64Array;
+  /** Net money the fund moved into the venue that day, USD (+ in, − out). */
+  flowUsd: Float64Array;
+  /** Costs the fund paid that day for its trades in this venue (entry, exit, gas), USD. */
+  costUsd: Float64Array;
 }
 
 /** The delta-neutral sleeve's cumulative PnL split, USD, one value per day. */
@@ -100,6 +106,21 @@ export interface FundRunSeries {
   venues: FundVenueSeries[];
   sleeve: FundSleeveSeries;
   decisions: FundDecisionRow[];
+  /** The yield trades the fund executed, in execution order (detail runs only). */
+  trades: FundTradeRow[];
+}
+
+/**
+ * One yield trade the fund executed: `amountUsd` > 0, `action` as `capflow plan` names it
+ * (`supply`/`withdraw`, `deposit`/`redeem`, `request redeem`).
+ *
+ * @example const t: FundTradeRow = { day: 3, venue: 'aave-usdc', action: 'supply', amountUsd: 12_500 };
+ */
+export interface FundTradeRow {
+  day: number;
+  venue: string;
+  action: string;
+  amountUsd: number;
 }
 
 /** Per-run summary numbers of a Monte Carlo study, one entry per run. */
@@ -178,5 +199,6 @@ export function createFundRunSeries(days: number, venues: readonly Pick<FundVenu
     venues: venues.map((v) => ({ name: v.name, kind: v.kind, valueUsd: f(), yieldEarnedUsd: f(), apy: f(), capUsd: f(), lockedUsd: f(), tvlUsd: f(), flowUsd: f(), costUsd: f() })),
     sleeve: { valueUsd: f(), poolPnlUsd: f(), shortPnlUsd: f(), feesUsd: f(), fundingUsd: f(), costsUsd: f(), lvrUsd: f() },
     decisions: [],
+    trades: [],
   };
 }

@@ -35,9 +35,9 @@ const StrategySchema = z.strictObject({
 });
 
 const costs = {
-  /** Fixed USD cost of one deposit/supply (gas), for the break-even gate. */
+  /** Fixed USD cost of one deposit/supply (gas, fees): booked as a cost, and weighed by the break-even gate. */
   entryCostUsd: usd.default(0),
-  /** Cost of a withdrawal as a fraction of the amount, for the break-even gate. */
+  /** Cost of a withdrawal as a fraction of the amount: booked as a cost, and weighed by the break-even gate. */
   exitCostPct: fraction.default(0),
 };
 
@@ -54,14 +54,22 @@ const VaultSchema = z.strictObject({
   apy: RateProcessSchema,
   tvlUsd: RateProcessSchema,
   initialSharePrice: positive.default(1),
-  /** Days a redemption request takes to pay; 0 = instant withdrawals. */
-  withdrawDelayDays: days.default(0),
-  /** With a delay: the share of the vault's TVL that can be redeemed at once. */
+  ...costs,
+});
+
+const AsyncVaultSchema = z.strictObject({
+  kind: z.literal('async_vault'),
+  apy: RateProcessSchema,
+  tvlUsd: RateProcessSchema,
+  initialSharePrice: positive.default(1),
+  /** Days a redemption request takes to settle and pay (ERC-7540). */
+  withdrawDelayDays: z.number().int().min(1),
+  /** The share of the vault's TVL that can be redeemed at once. */
   instantLiquidityPct: fraction.default(0),
   ...costs,
 });
 
-const VenueSchema = z.discriminatedUnion('kind', [CreditSupplySchema, VaultSchema]);
+const VenueSchema = z.discriminatedUnion('kind', [CreditSupplySchema, VaultSchema, AsyncVaultSchema]);
 
 const RulesSchema = z.strictObject({
   /** Share of NAV always kept in cash (the yield manager's 1 − positionAllocation). */
@@ -132,6 +140,19 @@ const SleeveSchema = z.strictObject({
   reinvestFees: z.boolean().default(EXACT_DEFAULTS.reinvestFees),
 });
 
+const FEE_DEFAULTS = { managementPct: 0, performancePct: 0, crystallizeEveryDays: 365, receiver: '0x00000000000000000000000000000000000fee00' };
+
+/** Fund fees as vault curators charge them: shares minted to the fee receiver. */
+const FeesSchema = z.strictObject({
+  /** Yearly management fee on NAV (0..1), accrued daily. */
+  managementPct: fraction.default(FEE_DEFAULTS.managementPct),
+  /** Share (0..1) of the share price's gain above its high-water mark, crystallised every `crystallizeEveryDays`. */
+  performancePct: fraction.default(FEE_DEFAULTS.performancePct),
+  crystallizeEveryDays: z.number().int().min(1).default(FEE_DEFAULTS.crystallizeEveryDays),
+  /** The fee receiver's address (the owner of the minted shares). */
+  receiver: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be 0x + 40 hex digits').default(FEE_DEFAULTS.receiver),
+});
+
 /**
  * `params` of a `model: fund` scenario file (strict: unknown keys are errors).
  *
@@ -147,6 +168,9 @@ export const FundParamsSchema = z.strictObject({
   rules: RulesSchema,
   venues: z.record(venueName, VenueSchema).refine((v) => Object.keys(v).length > 0, 'declare at least one venue'),
   sleeve: SleeveSchema.optional(),
+  /** Gas paid per transaction the fund sends to a venue (deposit, withdrawal, redemption request, claim), USD. */
+  gasPerTxUsd: usd.default(0),
+  fees: FeesSchema.default(FEE_DEFAULTS),
 });
 
 /**
@@ -159,6 +183,8 @@ export type FundParams = z.output<typeof FundParamsSchema>;
 export type FundVenueParams = z.output<typeof VenueSchema>;
 /** The sleeve's validated terms. @example const s: FundSleeveParams | undefined = params.sleeve; */
 export type FundSleeveParams = z.output<typeof SleeveSchema>;
+/** The fees' validated terms. @example const f: FundFeeParams = params.fees; */
+export type FundFeeParams = z.output<typeof FeesSchema>;
 
 function fail(field: string, value: unknown, message: string, hint?: string): never {
   throw new UserError({ field: `params.${field}`, value, message, hint });
@@ -182,12 +208,8 @@ export function checkFundParams(p: FundParams, ctx: { timesteps: number }): void
   const [ruleIssue] = yieldRuleListIssues(p.rules.weights, Object.keys(p.venues));
   if (ruleIssue !== undefined) fail(formatPath(ruleIssue.path), ruleIssue.value, ruleIssue.message);
   for (const [name, v] of Object.entries(p.venues)) {
-    if (v.kind === 'credit_supply') {
-      checkSeries(`venues.${name}.utilisation`, v.utilisation, ctx.timesteps);
-    } else {
-      checkSeries(`venues.${name}.apy`, v.apy, ctx.timesteps);
-      if (v.instantLiquidityPct > 0 && v.withdrawDelayDays === 0) fail(`venues.${name}.instantLiquidityPct`, v.instantLiquidityPct, 'only a vault with withdrawDelayDays > 0 has a limited instant liquidity');
-    }
+    if (v.kind === 'credit_supply') checkSeries(`venues.${name}.utilisation`, v.utilisation, ctx.timesteps);
+    else checkSeries(`venues.${name}.apy`, v.apy, ctx.timesteps);
     checkSeries(`venues.${name}.tvlUsd`, v.tvlUsd, ctx.timesteps);
   }
   if (!('feed' in p.flows)) checkFlowSpec(p.flows, 'params.flows');

@@ -10,7 +10,10 @@ import type { FlowSpec } from '../../market/flows.ts';
 import { EXACT_DEFAULTS, type ExactParams } from '../../strategies/deltaNeutral/exact.ts';
 import type { YieldPolicy } from '../../strategies/yieldManager.ts';
 import { yieldVenueRule } from '../../strategies/yieldManager/snapshot.ts';
+import type { SleeveTerms } from '../../venues/deltaNeutralSleeve.ts';
+import type { VenueTerms } from '../../venues/types.ts';
 import type { FundParams, FundSleeveParams, FundVenueParams } from './schema.ts';
+import { fundVenueKind } from './venueKinds.ts';
 
 /** Investor flows of one day read from a feed (base units). */
 export interface FeedDay {
@@ -36,13 +39,15 @@ export interface FundSetup {
   days: number;
   /** The yield manager's static policy, venues in rule order. */
   policy: YieldPolicy;
-  /** Venue terms in rule order (index i is policy.venues[i]). */
+  /** Venue parameters in rule order (index i is policy.venues[i]). */
   venues: FundVenueParams[];
+  /** Venue terms (name, costs, delays) in rule order. */
+  venueTerms: VenueTerms[];
   /** Seeded flow process, or null when flows come from a feed. */
   flowSpec: FlowSpec | null;
   feed: FeedFlows | null;
-  /** The sleeve's exact-accounting parameters (capital set when it opens), or null without a sleeve. */
-  sleeve: ExactParams | null;
+  /** The sleeve's terms (its exact-accounting parameters; capital set when it opens), or null without a sleeve. */
+  sleeve: SleeveTerms | null;
   /** ISO dates of days 0…days. */
   dates: string[];
 }
@@ -90,7 +95,14 @@ export function readFeedFlows(path: string, startDate: string, days: number): Fe
   return { path, days: out, used, skipped };
 }
 
-function sleeveParams(s: FundSleeveParams): ExactParams {
+/** Ledger position (and token) of the delta-neutral sleeve. */
+export const SLEEVE_POSITION = 'sleeve';
+
+function sleeveTerms(s: FundSleeveParams): SleeveTerms {
+  return { name: SLEEVE_POSITION, entryCostUsd: 0, exitCostPct: 0, withdrawDelayDays: 0, exact: exactParams(s) };
+}
+
+function exactParams(s: FundSleeveParams): ExactParams {
   return {
     ...EXACT_DEFAULTS,
     capitalUsd: 1,
@@ -116,7 +128,8 @@ function sleeveParams(s: FundSleeveParams): ExactParams {
 export function compileFund(params: FundParams, days: number): FundSetup {
   checkNumber('timesteps', days, { integer: true, min: 1 });
   const venues = params.rules.weights.map((w) => params.venues[w.venue]);
-  const rules = params.rules.weights.map((w, i) => yieldVenueRule(w, venues[i]));
+  const venueTerms = params.rules.weights.map((w, i) => fundVenueKind(venues[i]).terms(w.venue, venues[i]));
+  const rules = params.rules.weights.map((w, i) => yieldVenueRule(w, { ...venueTerms[i], kind: venues[i].kind }));
   const policy: YieldPolicy = {
     rules: {
       positionAllocation: 1 - params.rules.cashBufferPct,
@@ -129,7 +142,7 @@ export function compileFund(params: FundParams, days: number): FundSetup {
   const flows = params.flows;
   const feed = 'feed' in flows ? readFeedFlows(flows.feed, params.startDate, days) : null;
   const flowSpec = 'feed' in flows ? null : flows;
-  const sleeve = params.sleeve !== undefined && params.sleeve.sharePct > 0 ? sleeveParams(params.sleeve) : null;
+  const sleeve = params.sleeve !== undefined && params.sleeve.sharePct > 0 ? sleeveTerms(params.sleeve) : null;
   const dates = Array.from({ length: days + 1 }, (_, d) => addDays(params.startDate, d));
-  return { params, days, policy, venues, flowSpec, feed, sleeve, dates };
+  return { params, days, policy, venues, venueTerms, flowSpec, feed, sleeve, dates };
 }

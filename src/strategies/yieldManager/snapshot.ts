@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { createYieldState, type YieldPolicy, type YieldState, type YieldVenueRule } from '../yieldManager.ts';
+import { observationFromSnapshot, yieldStateFromObservation } from './observation.ts';
 
 const usd = z.number().min(0);
 const fraction = z.number().min(0).max(1);
@@ -24,7 +25,7 @@ export const YieldRuleSchema = z.strictObject({
 
 /** A venue's terms and market state. */
 const VenueSchema = z.strictObject({
-  kind: z.enum(['credit_supply', 'vault']),
+  kind: z.enum(['credit_supply', 'vault', 'async_vault']),
   tvlUsd: usd.optional(),
   sharePrice: z.number().gt(0).optional(),
   availableLiquidityUsd: usd.optional(),
@@ -52,6 +53,8 @@ const RulesSchema = z.strictObject({
 type Snapshot = z.output<typeof BaseSnapshotSchema>;
 
 const BaseSnapshotSchema = z.strictObject({
+  /** When the state was observed (UTC ISO-8601), for the record. */
+  asOf: z.iso.datetime({ message: 'must be an ISO-8601 UTC time, e.g. 2025-03-01T00:00:00.000Z' }).optional(),
   rules: RulesSchema,
   venues: z.record(z.string().min(1), VenueSchema),
   cashUsd: usd,
@@ -121,7 +124,9 @@ function snapshotIssues(s: Snapshot): YieldRuleIssue[] {
     if (v.tvlUsd !== undefined && v.tvlUsd < positionUsd) {
       issues.push({ path: ['venues', name, 'tvlUsd'], value: v.tvlUsd, message: `must be at least the fund's own position positionsUsd.${name} = ${positionUsd} (the TVL includes it)` });
     }
-    if (v.kind === 'vault' && v.sharePrice === undefined) issues.push({ path: ['venues', name, 'sharePrice'], message: 'is required for a vault (USD per share)' });
+    if (v.kind !== 'credit_supply' && v.sharePrice === undefined) issues.push({ path: ['venues', name, 'sharePrice'], message: 'is required for a vault (USD per share)' });
+    if (v.kind === 'async_vault' && v.withdrawDelayDays < 1) issues.push({ path: ['venues', name, 'withdrawDelayDays'], value: v.withdrawDelayDays, message: 'must be at least 1 for an async_vault (its redemptions settle later)' });
+    if (v.kind !== 'async_vault' && v.withdrawDelayDays > 0) issues.push({ path: ['venues', name, 'withdrawDelayDays'], value: v.withdrawDelayDays, message: `a ${v.kind} pays withdrawals at once; a venue whose redemptions settle later is kind async_vault` });
     if (v.kind === 'credit_supply' && v.sharePrice !== undefined) issues.push({ path: ['venues', name, 'sharePrice'], message: 'only vaults have a share price; remove it' });
     if (v.redeemQueuedUsd > 0 && v.withdrawDelayDays === 0) issues.push({ path: ['venues', name, 'redeemQueuedUsd'], message: 'only a venue with withdrawDelayDays > 0 can have queued redemptions' });
     if (v.redeemQueuedUsd > (s.positionsUsd[name] ?? 0)) issues.push({ path: ['venues', name, 'redeemQueuedUsd'], message: `exceeds the position (positionsUsd.${name} = ${s.positionsUsd[name] ?? 0})` });
@@ -132,7 +137,7 @@ function snapshotIssues(s: Snapshot): YieldRuleIssue[] {
   for (const name of Object.keys(s.positionsUsd)) {
     if (s.venues[name] === undefined) issues.push({ path: ['positionsUsd', name], message: `unknown venue "${name}"; declare it under venues` });
   }
-  const equityIssue = totalEquityIssue(s.totalEquityUsd, s.cashUsd, Object.values(s.positionsUsd));
+  const equityIssue = totalEquityIssue(s.totalEquityUsd, s.cashUsd, Object.values(s.positionsUsd), s.pendingRedemptionsUsd);
   if (equityIssue !== undefined) issues.push(equityIssue);
   return issues;
 }
@@ -141,21 +146,22 @@ function snapshotIssues(s: Snapshot): YieldRuleIssue[] {
 const EQUITY_SLACK_PCT = 1e-9;
 
 /**
- * Total equity cannot be below the cash-like money (cash + yield positions): directional
- * positions can only add to it, and a snapshot has no way to express debts.
+ * Total equity cannot be below the cash-like money (cash + yield positions) less what is owed
+ * to investors (settled redemptions not yet paid are the only debts a snapshot can express;
+ * they are part of `pendingRedemptionsUsd`): directional positions can only add to it.
  *
- * @example totalEquityIssue(0, 10_000, [])?.message // 'must be at least cashUsd + Σ positionsUsd = 10000 …'
+ * @example totalEquityIssue(0, 10_000, [], 0)?.message // 'must be at least cashUsd + Σ positionsUsd − pendingRedemptionsUsd = 10000 …'
  */
-function totalEquityIssue(totalEquityUsd: number, cashUsd: number, positionsUsd: readonly number[]): YieldRuleIssue | undefined {
+function totalEquityIssue(totalEquityUsd: number, cashUsd: number, positionsUsd: readonly number[], pendingRedemptionsUsd: number): YieldRuleIssue | undefined {
   const positionsTotalUsd = positionsUsd.reduce((sum, x) => sum + x, 0);
-  const cashLikeUsd = cashUsd + positionsTotalUsd;
-  if (totalEquityUsd >= cashLikeUsd * (1 - EQUITY_SLACK_PCT)) return undefined;
+  const floorUsd = cashUsd + positionsTotalUsd - pendingRedemptionsUsd;
+  if (totalEquityUsd >= floorUsd - Math.abs(floorUsd) * EQUITY_SLACK_PCT) return undefined;
   return {
     path: ['totalEquityUsd'],
     value: totalEquityUsd,
     message:
-      `must be at least cashUsd + Σ positionsUsd = ${cashLikeUsd} (cash ${cashUsd} + yield positions ${positionsTotalUsd}): ` +
-      'equity holds the cash and the yield positions (directional positions only add to it) and a snapshot cannot express debts',
+      `must be at least cashUsd + Σ positionsUsd − pendingRedemptionsUsd = ${floorUsd} (cash ${cashUsd} + yield positions ${positionsTotalUsd} − owed ${pendingRedemptionsUsd}): ` +
+      'equity holds the cash and the yield positions (directional positions only add to it) and the only debts a snapshot can express are the redemptions owed',
   };
 }
 
@@ -209,36 +215,23 @@ export function yieldVenueRule(
  * const { policy, state } = yieldInputFromSnapshot(loadConfigFile('plan.yaml', YieldSnapshotSchema));
  */
 export function yieldInputFromSnapshot(s: YieldSnapshot): { policy: YieldPolicy; state: YieldState } {
-  const weights = s.rules.weights;
-  const venues = weights.map((w) => yieldVenueRule(w, s.venues[w.venue]));
-  const state = createYieldState(venues.length);
-  state.cashUsd = s.cashUsd;
-  state.totalEquityUsd = s.totalEquityUsd;
-  state.pendingRedemptionsUsd = s.pendingRedemptionsUsd;
-  for (const t of s.directionalTrades) {
-    if (t.side === 'buy') state.directionalBuyUsd += t.reserveUsd;
-    else if (t.async) state.directionalAsyncSellUsd += t.reserveUsd;
-    else state.directionalSellUsd += t.reserveUsd;
-  }
-  weights.forEach((w, i) => {
-    const v = s.venues[w.venue];
-    state.existingUsd[i] = s.positionsUsd[w.venue] ?? 0;
-    state.tvlUsd[i] = v.tvlUsd ?? NaN;
-    state.sharePrice[i] = v.sharePrice ?? NaN;
-    state.availableLiquidityUsd[i] = v.availableLiquidityUsd ?? (v.withdrawDelayDays > 0 ? 0 : Infinity);
-    state.redeemQueuedUsd[i] = v.redeemQueuedUsd;
-    state.apy[i] = v.apy;
-  });
+  const policy = yieldPolicyFromSnapshot(s);
+  return { policy, state: yieldStateFromObservation(policy, observationFromSnapshot(s), createYieldState(policy.venues.length)) };
+}
+
+/**
+ * The policy of a validated snapshot: its rules and venues in rule order.
+ *
+ * @example yieldPolicyFromSnapshot(snapshot).venues.map((v) => v.venue)
+ */
+export function yieldPolicyFromSnapshot(s: YieldSnapshot): YieldPolicy {
   return {
-    policy: {
-      rules: {
-        positionAllocation: s.rules.positionAllocation,
-        bufferPct: s.rules.bufferPct,
-        cashChangeToleranceUsd: s.rules.cashChangeToleranceUsd,
-        horizonDays: s.rules.horizonDays ?? null,
-      },
-      venues,
+    rules: {
+      positionAllocation: s.rules.positionAllocation,
+      bufferPct: s.rules.bufferPct,
+      cashChangeToleranceUsd: s.rules.cashChangeToleranceUsd,
+      horizonDays: s.rules.horizonDays ?? null,
     },
-    state,
+    venues: s.rules.weights.map((w) => yieldVenueRule(w, s.venues[w.venue])),
   };
 }

@@ -1,0 +1,85 @@
+/**
+ * Fund fees as vault curators take them (Lagoon, Yearn V3): shares minted to the fee receiver
+ * without assets, so every holder is diluted as on chain.
+ * - Management: `managementPct` a year of NAV, taken daily: the minted shares s are worth the
+ *   day's fee f = managementPct / 365 of NAV after the mint: s = S · f / (1 − f).
+ * - Performance: every `crystallizeEveryDays`, `performancePct` of the share price's gain
+ *   above its high-water mark: fee per share g = performancePct · (p − hwm), minted so the
+ *   price after the mint is p − g: s = S · g / (p − g). The mark then moves to p − g. The
+ *   mark starts at the share price of day 0 (after inception).
+ * Shares minted round down (in the holders' favour).
+ */
+import { WAD } from '../../core/fixedPoint.ts';
+import { sharePriceOf } from '../../ledger/treasury.ts';
+import { unitsToUsd } from '../../venues/units.ts';
+import { book, type FundBooks } from './books.ts';
+import type { FundFeeParams } from './schema.ts';
+
+const DAYS_PER_YEAR = 365;
+
+/**
+ * The fees' running state and today's figures.
+ *
+ * @example const fees = createFees();
+ */
+export interface FeeState {
+  /** Share price high-water mark (asset units per share unit); NaN before day 0 ends. */
+  highWaterMark: number;
+  /** Value of today's minted shares, USD. */
+  managementUsd: number;
+  performanceUsd: number;
+  /** Share price before and after today's mints. */
+  priceBeforeFees: number;
+  priceAfterFees: number;
+}
+
+/**
+ * Fees before day 0.
+ *
+ * @example createFees().highWaterMark // NaN
+ */
+export function createFees(): FeeState {
+  return { highWaterMark: NaN, managementUsd: 0, performanceUsd: 0, priceBeforeFees: NaN, priceAfterFees: NaN };
+}
+
+/** Mints shares worth `fraction` (0..1) of NAV after the mint; returns their value in USD. */
+function mintFraction(books: FundBooks, p: FundFeeParams, fraction: number, reason: 'management' | 'performance'): number {
+  const s = books.ledger.totalShares;
+  const fWad = BigInt(Math.floor(fraction * 1e18));
+  if (s === 0n || fWad <= 0n || fWad >= WAD) return 0;
+  const shares = (s * fWad) / (WAD - fWad);
+  if (shares === 0n) return 0;
+  book(books, { kind: 'fee', owner: p.receiver, shares, reason });
+  return (unitsToUsd(books.ledger.totalAssets) * Number(shares)) / Number(s + shares);
+}
+
+/**
+ * Takes day `day`'s fees (day 0 only sets the high-water mark).
+ *
+ * @example takeFees(books, params.fees, fees);
+ */
+export function takeFees(books: FundBooks, p: FundFeeParams, fees: FeeState): void {
+  const day = books.day;
+  fees.priceBeforeFees = sharePriceOf(books.ledger);
+  fees.managementUsd = 0;
+  fees.performanceUsd = 0;
+  if (day > 0 && p.managementPct > 0) fees.managementUsd = mintFraction(books, p, p.managementPct / DAYS_PER_YEAR, 'management');
+  if (day > 0 && p.performancePct > 0 && day % p.crystallizeEveryDays === 0) {
+    const price = sharePriceOf(books.ledger);
+    if (price > fees.highWaterMark) {
+      const feePerShare = p.performancePct * (price - fees.highWaterMark);
+      fees.performanceUsd = mintFraction(books, p, feePerShare / price, 'performance');
+      fees.highWaterMark = sharePriceOf(books.ledger);
+    }
+  }
+  fees.priceAfterFees = sharePriceOf(books.ledger);
+}
+
+/**
+ * Ends day `day` for the fees: day 0 sets the high-water mark to the share price.
+ *
+ * @example endFeeDay(books, fees);
+ */
+export function endFeeDay(books: FundBooks, fees: FeeState): void {
+  if (books.day === 0) fees.highWaterMark = sharePriceOf(books.ledger);
+}

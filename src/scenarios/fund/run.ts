@@ -1,0 +1,90 @@
+/**
+ * One fund run's state as plain data: its books, its venues (each a module with its own
+ * terms, market path and state), the investors, the fees, the policy's reusable workspace and
+ * the recorded series. Built by {@link createFundRun}; a day is run by `runFundDay`.
+ */
+import type { Seed } from '../../core/rng.ts';
+import { createYieldState, createYieldWorkspace, type YieldState, type YieldWorkspace } from '../../strategies/yieldManager.ts';
+import { deltaNeutralSleeve } from '../../venues/deltaNeutralSleeve.ts';
+import type { AnyVenueModule, VenueTerms } from '../../venues/types.ts';
+import { createBooks, type FundBooks } from './books.ts';
+import { createFees, type FeeState } from './fees.ts';
+import { createInvestors, type Investors } from './investors.ts';
+import { sampleFundMarket } from './market.ts';
+import { createFundRunSeries, type FundRunSeries } from './result.ts';
+import type { FundSetup } from './setup.ts';
+import { fundVenueKind } from './venueKinds.ts';
+
+/**
+ * A venue the fund holds: its module, terms, market path and the fund's state in it; and
+ * what moved through it today.
+ *
+ * @example run.venues[0].mod.value(v.terms, v.market, v.state, day)
+ */
+export interface FundVenue {
+  readonly mod: AnyVenueModule;
+  readonly terms: VenueTerms;
+  readonly market: unknown;
+  state: unknown;
+  /** Net money moved in today (base units, + in / − out). */
+  flowUnits: bigint;
+  /** Costs paid today for trades in this venue (base units). */
+  costUnits: bigint;
+  /** Market value changes booked since inception (base units). */
+  earnedUnits: bigint;
+}
+
+/**
+ * A fund run.
+ *
+ * @example const run = createFundRun(setup, 42, 0, { detail: true });
+ */
+export interface FundRun {
+  readonly setup: FundSetup;
+  readonly books: FundBooks;
+  /** Yield venues in rule order. */
+  readonly venues: FundVenue[];
+  /** The delta-neutral sleeve, or null without one. */
+  readonly sleeve: FundVenue | null;
+  readonly investors: Investors;
+  readonly fees: FeeState;
+  readonly yieldState: YieldState;
+  readonly ws: YieldWorkspace;
+  readonly series: FundRunSeries;
+  readonly detail: boolean;
+  /** Gas per transaction, base units. */
+  readonly gasUnits: bigint;
+  /** Costs paid today, base units. */
+  costsUnits: bigint;
+}
+
+function venueOf(mod: AnyVenueModule, terms: VenueTerms, market: unknown): FundVenue {
+  return { mod, terms, market, state: mod.empty(terms), flowUnits: 0n, costUnits: 0n, earnedUnits: 0n };
+}
+
+/**
+ * Run `run` of master seed `seed`, before day 0; `detail` keeps every event and decision.
+ *
+ * @example const run = createFundRun(setup, 42, 0, { detail: false });
+ */
+export function createFundRun(setup: FundSetup, seed: Seed, run: number, opts: { detail: boolean }): FundRun {
+  const market = sampleFundMarket(setup, seed, run);
+  const venues = setup.venues.map((p, i) => venueOf(fundVenueKind(p).module, setup.venueTerms[i], market.venues[i]));
+  const sleeve = setup.sleeve === null || market.sleeve === null ? null : venueOf(deltaNeutralSleeve, setup.sleeve, market.sleeve);
+  const n = venues.length;
+  const series = createFundRunSeries(setup.days, setup.policy.venues.map((v) => ({ name: v.venue, kind: v.kind })), run, setup.dates);
+  return {
+    setup,
+    books: createBooks(opts.detail),
+    venues,
+    sleeve,
+    investors: createInvestors(seed, run),
+    fees: createFees(),
+    yieldState: createYieldState(n),
+    ws: createYieldWorkspace(n),
+    series,
+    detail: opts.detail,
+    gasUnits: BigInt(Math.round(setup.params.gasPerTxUsd * 1e6)),
+    costsUnits: 0n,
+  };
+}
