@@ -50,7 +50,7 @@ describe('capflow plan', () => {
     const r = runCli(['plan', '--input', 'examples/plan.yaml']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/= available for yield\s+1,529,600\.00\s+USD/);
-    expect(r.stdout).toMatch(/lagoon-usdc\s+vault\s+229,440\.00\s+200,000\.00\s+liquidity\s+270,000\.00/);
+    expect(r.stdout).toMatch(/lagoon-usdc\s+async_vault\s+229,440\.00\s+200,000\.00\s+liquidity\s+270,000\.00/);
     expect(r.stdout).toContain('request redeem 70,000.00 (pays in 3 d)');
     expect(r.stdout).toMatch(/holds 120,000\.00 USD above its pool-participation cap/);
     expect(r.stdout).toMatch(/4\s+aave-usdc\s+supply\s+47,760\.00\s+now/);
@@ -96,7 +96,7 @@ describe('capflow plan', () => {
     const r = runCliJson(['plan', '--input', write('equity.json', twoVenueSnapshot({ totalEquityUsd: 0 }))]);
     expect(r.code).toBe(2);
     expect(r.json.error.field).toBe('totalEquityUsd');
-    expect(r.json.error.message).toMatch(/^totalEquityUsd: must be at least cashUsd \+ Σ positionsUsd = 10000 \(cash 10000 \+ yield positions 0\): .*\(got 0\)/);
+    expect(r.json.error.message).toMatch(/^totalEquityUsd: must be at least cashUsd \+ Σ positionsUsd − pendingRedemptionsUsd = 10000 \(cash 10000 \+ yield positions 0 − owed 0\): .*\(got 0\)/);
   });
 
   it('exits 2 naming the config path of a bad value', () => {

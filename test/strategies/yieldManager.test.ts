@@ -276,7 +276,7 @@ describe('yield manager: withdrawable liquidity and delays', () => {
     const plan = planOf(snap);
     const ipor = decision(plan, 'ipor');
     expect(ipor).toMatchObject({ amountUsd: 5000, lockedUsd: 5000, boundBy: 'liquidity', trade: null });
-    expect(ipor.redeemRequest).toEqual({ venue: 'ipor', kind: 'vault', action: 'redeem', deltaUsd: -1865, deltaShares: -932.5, settlesInDays: 3 });
+    expect(ipor.redeemRequest).toEqual({ venue: 'ipor', kind: 'async_vault', action: 'redeem', deltaUsd: -1865, deltaShares: -932.5, settlesInDays: 3 });
     expect(decision(plan, 'aave').amountUsd).toBe(4500);
     snap.venues.ipor.redeemQueuedUsd = 1865;
     expect(planOf(snap).trades).toEqual([]);
@@ -391,8 +391,8 @@ describe('yield manager: snapshot validation', () => {
     ['share price 0', () => twoVenueSnapshot({ venues: { ipor: { kind: 'vault', sharePrice: 0 }, aave: { kind: 'credit_supply' } } }), 'venues.ipor.sharePrice', /0/],
     ['horizon 0', () => twoVenueSnapshot({ rules: twoVenueRules({ horizonDays: 0 }) }), 'rules.horizonDays', /0/],
     ['a TVL below our own position', () => twoVenueSnapshot({ cashUsd: 7000, positionsUsd: { ipor: 3000, aave: 0 }, venues: { ipor: { kind: 'vault', sharePrice: 2, tvlUsd: 2000 }, aave: { kind: 'credit_supply' } } }), 'venues.ipor.tvlUsd', /must be at least the fund's own position positionsUsd\.ipor = 3000 \(the TVL includes it\) \(got 2000\)$/],
-    ['equity 0 with 10,000 of cash', () => twoVenueSnapshot({ totalEquityUsd: 0 }), 'totalEquityUsd', /^totalEquityUsd: must be at least cashUsd \+ Σ positionsUsd = 10000 \(cash 10000 \+ yield positions 0\): .*cannot express debts \(got 0\)$/],
-    ['equity below cash + yield positions', () => twoVenueSnapshot({ cashUsd: 500, positionsUsd: { ipor: 3000, aave: 6500 }, totalEquityUsd: 9999.5 }), 'totalEquityUsd', /= 10000 \(cash 500 \+ yield positions 9500\): .*\(got 9999\.5\)$/],
+    ['equity 0 with 10,000 of cash', () => twoVenueSnapshot({ totalEquityUsd: 0 }), 'totalEquityUsd', /^totalEquityUsd: must be at least cashUsd \+ Σ positionsUsd − pendingRedemptionsUsd = 10000 \(cash 10000 \+ yield positions 0 − owed 0\): .*redemptions owed \(got 0\)$/],
+    ['equity below cash + yield positions', () => twoVenueSnapshot({ cashUsd: 500, positionsUsd: { ipor: 3000, aave: 6500 }, totalEquityUsd: 9999.5 }), 'totalEquityUsd', /= 10000 \(cash 500 \+ yield positions 9500 − owed 0\): .*\(got 9999\.5\)$/],
   ];
   for (const [name, make, field, message] of cases) {
     it(`rejects ${name}`, () => {

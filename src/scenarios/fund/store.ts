@@ -8,7 +8,7 @@
  *   buffer_usd, pending_redemptions_usd, deposits_usd, redemptions_paid_usd, shortfall_usd.
  * - `fund_runs` — per run: final_nav_usd, total_return, max_drawdown, shortfall_days.
  * - `fund_bands` — per series (`navUsd`, `sharePrice`) and day: p5, p25, p50, p75, p95.
- * - `fund_venues`, `fund_sleeve`, `fund_decisions` — run 0 in detail.
+ * - `fund_venues`, `fund_sleeve`, `fund_decisions`, `fund_trades` (the yield trades executed) — run 0 in detail.
  * - `fund_ledger` — run 0's ledger events in the ledger's JSON-lines feed format (seq, day,
  *   kind, line): `capflow treasury sync` can replay them.
  */
@@ -51,7 +51,7 @@ async function writeTable(conn: DuckDBConnection, table: string, rows: number, c
 }
 
 const SLEEVE_KEYS = ['valueUsd', 'poolPnlUsd', 'shortPnlUsd', 'feesUsd', 'fundingUsd', 'costsUsd', 'lvrUsd'] as const satisfies readonly (keyof FundSleeveSeries)[];
-const VENUE_KEYS = ['valueUsd', 'yieldEarnedUsd', 'apy', 'capUsd', 'lockedUsd'] as const;
+const VENUE_KEYS = ['valueUsd', 'yieldEarnedUsd', 'apy', 'capUsd', 'lockedUsd', 'tvlUsd', 'flowUsd', 'costUsd'] as const;
 const DECISION_NUMBERS = ['askedUsd', 'capUsd', 'acceptedUsd', 'existingUsd', 'deltaUsd', 'lockedUsd', 'redeemRequestUsd'] as const;
 const BAND_KEYS = ['p5', 'p25', 'p50', 'p75', 'p95'] as const satisfies readonly (keyof FundBands)[];
 
@@ -125,6 +125,14 @@ async function writeFundTables(tempPath: string, path: string, study: FundStudy,
       { name: 'no_trade_reason', type: 'VARCHAR', value: (r) => decisions[r].noTradeReason },
       ...DECISION_NUMBERS.map((k): Column => ({ name: snake(k), type: 'DOUBLE', value: (r) => decisions[r][k] })),
     ]);
+    const trades = detail.trades;
+    await writeTable(conn, 'fund_trades', trades.length, [
+      { name: 'run', type: 'INTEGER', value: () => detail.run },
+      { name: 'day', type: 'INTEGER', value: (r) => trades[r].day },
+      { name: 'venue', type: 'VARCHAR', value: (r) => trades[r].venue },
+      { name: 'action', type: 'VARCHAR', value: (r) => trades[r].action },
+      { name: 'amount_usd', type: 'DOUBLE', value: (r) => trades[r].amountUsd },
+    ]);
     const lines = study.ledgerLines;
     const parsed = lines.map((line) => JSON.parse(line) as { kind: string; blockNumber: number });
     await writeTable(conn, 'fund_ledger', lines.length, [
@@ -193,6 +201,9 @@ export async function loadFundResult(path: string, field = '<results.duckdb>'): 
       const row: FundDecisionRow = { day: num(r[0]), venue: String(r[1]), action: String(r[2]), boundBy: String(r[3]), noTradeReason: String(r[4]), askedUsd: 0, capUsd: 0, acceptedUsd: 0, existingUsd: 0, deltaUsd: 0, lockedUsd: 0, redeemRequestUsd: 0 };
       DECISION_NUMBERS.forEach((k, j) => (row[k] = num(r[j + 5])));
       detail.decisions.push(row);
+    }
+    for (const r of await rows(conn, 'SELECT day, venue, action, amount_usd FROM fund_trades ORDER BY rowid')) {
+      detail.trades.push({ day: num(r[0]), venue: String(r[1]), action: String(r[2]), amountUsd: num(r[3]) });
     }
     const summaries = Object.fromEntries(FUND_SUMMARY_COLUMNS.map((c) => [c, new Float64Array(runs)])) as unknown as FundResult['summaries'];
     for (const r of await rows(conn, `SELECT run, ${FUND_SUMMARY_COLUMNS.map(snake).join(', ')} FROM fund_runs ORDER BY run`)) {

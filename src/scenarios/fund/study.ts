@@ -14,7 +14,7 @@ import type { FundParams } from './schema.ts';
 import { compileFund, type FundSetup } from './setup.ts';
 
 /** Daily fund columns kept for every run (keys of {@link FundRunSeries}), in row order. */
-export const FUND_DAILY_COLUMNS = ['navUsd', 'sharePrice', 'totalShares', 'cashUsd', 'bufferUsd', 'pendingRedemptionsUsd', 'depositsUsd', 'redemptionsPaidUsd', 'shortfallUsd'] as const;
+export const FUND_DAILY_COLUMNS = ['navUsd', 'sharePrice', 'grossSharePrice', 'totalShares', 'cashUsd', 'bufferUsd', 'pendingRedemptionsUsd', 'depositsUsd', 'redemptionsPaidUsd', 'shortfallUsd', 'costsUsd', 'managementFeesUsd', 'performanceFeesUsd'] as const;
 /** A daily column's name. @example const c: FundDailyColumn = 'navUsd'; */
 export type FundDailyColumn = (typeof FUND_DAILY_COLUMNS)[number];
 /** Per-run summary columns, in row order. */
