@@ -23,7 +23,7 @@ const reserve = sampleReservePath(
 const vaultPath = sampleVaultPath({ apy: { kind: 'meanReverting', level: 0.06, speed: 10, vol: 0.05 }, tvlUsd: { kind: 'constant', value: 2e7 }, initialSharePrice: 1.07 }, DAYS, rng());
 const terms: VenueTerms = { name: 'v', entryCostUsd: 0, exitCostPct: 0, withdrawDelayDays: 0 };
 const asyncTerms: AsyncVaultTerms = { ...terms, name: 'lagoon', withdrawDelayDays: 3, instantLiquidityPct: 0.01 };
-const sleeveTerms: SleeveTerms = { ...terms, name: 'sleeve', exact: { ...EXACT_DEFAULTS, dtYears: 1 / 365, poolApr: 0.2, fixedCostUsd: 5, rebalanceEvery: 1 } };
+const sleeveTerms: SleeveTerms = { ...terms, name: 'sleeve', exact: { ...EXACT_DEFAULTS, dtYears: 1 / 365, poolApr: 0.2, makerFeePct: 0.0002, takerFeePct: 0.0005, fixedCostUsd: 5, rebalanceEvery: 1 } };
 const sleeveMarket = { prices: Float64Array.from({ length: DAYS + 1 }, (_, t) => 3000 * (1 + 0.01 * Math.sin(t))), fundingApr: new Float64Array(DAYS + 1).fill(0.05) };
 
 /** Each instant venue with its terms and market. */

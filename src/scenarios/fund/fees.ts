@@ -7,7 +7,8 @@
  *   above its high-water mark: fee per share g = performancePct · (p − hwm), minted so the
  *   price after the mint is p − g: s = S · g / (p − g). The mark then moves to p − g. The
  *   mark starts at the share price of day 0 (after inception).
- * Shares minted round down (in the holders' favour).
+ * Shares minted round down (in the holders' favour). The gross share price (before fees) is
+ * the net price times the accumulated dilution.
  */
 import { WAD } from '../../core/fixedPoint.ts';
 import { sharePriceOf } from '../../ledger/treasury.ts';
@@ -28,9 +29,8 @@ export interface FeeState {
   /** Value of today's minted shares, USD. */
   managementUsd: number;
   performanceUsd: number;
-  /** Share price before and after today's mints. */
-  priceBeforeFees: number;
-  priceAfterFees: number;
+  /** Σ fee dilution since inception: the product of each day's price before / after its mints (1 without fees). */
+  dilution: number;
 }
 
 /**
@@ -39,7 +39,7 @@ export interface FeeState {
  * @example createFees().highWaterMark // NaN
  */
 export function createFees(): FeeState {
-  return { highWaterMark: NaN, managementUsd: 0, performanceUsd: 0, priceBeforeFees: NaN, priceAfterFees: NaN };
+  return { highWaterMark: NaN, managementUsd: 0, performanceUsd: 0, dilution: 1 };
 }
 
 /** Mints shares worth `fraction` (0..1) of NAV after the mint; returns their value in USD. */
@@ -60,7 +60,7 @@ function mintFraction(books: FundBooks, p: FundFeeParams, fraction: number, reas
  */
 export function takeFees(books: FundBooks, p: FundFeeParams, fees: FeeState): void {
   const day = books.day;
-  fees.priceBeforeFees = sharePriceOf(books.ledger);
+  const priceBefore = sharePriceOf(books.ledger);
   fees.managementUsd = 0;
   fees.performanceUsd = 0;
   if (day > 0 && p.managementPct > 0) fees.managementUsd = mintFraction(books, p, p.managementPct / DAYS_PER_YEAR, 'management');
@@ -72,7 +72,7 @@ export function takeFees(books: FundBooks, p: FundFeeParams, fees: FeeState): vo
       fees.highWaterMark = sharePriceOf(books.ledger);
     }
   }
-  fees.priceAfterFees = sharePriceOf(books.ledger);
+  if (fees.managementUsd > 0 || fees.performanceUsd > 0) fees.dilution *= priceBefore / sharePriceOf(books.ledger);
 }
 
 /**

@@ -146,7 +146,16 @@ function execute(run: FundRun, sleeveUsd: number): bigint {
  * @example for (let t = 0; t <= setup.days; t++) runFundDay(run, t);
  */
 export function runFundDay(run: FundRun, t: number): void {
-  const { observation, sleeveUsd } = prepareFundDay(run, t);
+  completeFundDay(run, prepareFundDay(run, t));
+}
+
+/**
+ * The rest of the day {@link prepareFundDay} began: plan, execute, mark and record.
+ *
+ * @example const day = prepareFundDay(run, t); completeFundDay(run, day);
+ */
+export function completeFundDay(run: FundRun, { observation, sleeveUsd }: { observation: FundObservation; sleeveUsd: number }): void {
+  const t = run.books.day;
   const { policy } = run.setup;
   yieldStateFromObservation(policy, observation, run.yieldState);
   if (run.detail) for (const d of planYield(policy, run.yieldState, run.ws).decisions) run.series.decisions.push(decisionRow(t, d));

@@ -60,8 +60,7 @@ export function recordFundDay(run: FundRun, unpaidUnits: bigint): void {
   r.costsUsd[t] = unitsToUsd(run.costsUnits);
   r.managementFeesUsd[t] = run.fees.managementUsd;
   r.performanceFeesUsd[t] = run.fees.performanceUsd;
-  const feeDilution = run.fees.priceBeforeFees / run.fees.priceAfterFees;
-  r.grossSharePrice[t] = t === 0 ? r.sharePrice[0] : r.grossSharePrice[t - 1] * (r.sharePrice[t] / r.sharePrice[t - 1]) * feeDilution;
+  r.grossSharePrice[t] = r.sharePrice[t] * run.fees.dilution;
   for (let i = 0; i < run.venues.length; i++) {
     const v = run.venues[i];
     const out = r.venues[i];
