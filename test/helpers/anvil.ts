@@ -45,7 +45,7 @@ export async function startAnvil(): Promise<Anvil> {
   const port = await freePort();
   const child: ChildProcess = spawn(anvilBinary(), ['--port', String(port), '--host', '127.0.0.1', '--silent'], { stdio: 'ignore' });
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const client = createPublicClient({ chain: foundry, transport: http(rpcUrl) }) as PublicClient;
+  const client = createPublicClient({ chain: foundry, transport: http(rpcUrl), cacheTime: 0, pollingInterval: 50 }) as PublicClient;
   for (let i = 0; ; i++) {
     try {
       await client.getChainId();
@@ -58,7 +58,7 @@ export async function startAnvil(): Promise<Anvil> {
   return {
     rpcUrl,
     client,
-    wallet: (index) => createWalletClient({ chain: foundry, transport: http(rpcUrl), account: privateKeyToAccount(ANVIL_KEYS[index]) }) as WalletClient & { account: { address: Address } },
+    wallet: (index) => createWalletClient({ chain: foundry, transport: http(rpcUrl), pollingInterval: 50, cacheTime: 0, account: privateKeyToAccount(ANVIL_KEYS[index]) }) as WalletClient & { account: { address: Address } },
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
