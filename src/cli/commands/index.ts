@@ -14,6 +14,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Regist
   ['run', async () => (await import('./run.ts')).registerRun],
   ['report', async () => (await import('./report.ts')).registerReport],
   ['plan', async () => (await import('./plan.ts')).registerPlan],
+  ['execute', async () => (await import('./execute.ts')).registerExecute],
   ['treasury', async () => (await import('./treasury.ts')).registerTreasury],
   ['delta-neutral', async () => (await import('./deltaNeutral.ts')).registerDeltaNeutral],
   ['cam', async () => (await import('./cam.ts')).registerCam],

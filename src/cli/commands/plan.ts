@@ -11,8 +11,9 @@ import { YieldSnapshotSchema, yieldInputFromSnapshot, type YieldSnapshot } from 
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { rightAlign } from '../columns.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
+import type { LivePlanOptions } from './planLive.ts';
 
-interface PlanOptions extends CommonOptions {
+interface PlanOptions extends CommonOptions, LivePlanOptions {
   input?: string;
 }
 
@@ -137,8 +138,16 @@ export function registerPlan(program: Command): void {
   const command = program
     .command('plan')
     .description("plan where the fund's idle cash goes this cycle (yield manager rules) and the trades that move it")
-    .option('--input <file>', 'snapshot file (.json, .yaml or .yml): rules, venues, cash, positions, directional trades');
-  withOutput<PlanOptions>(command, (opts) => {
+    .option('--input <file>', 'snapshot file (.json, .yaml or .yml): rules, venues, cash, positions, directional trades; with --rpc a live plan file (venues by address, a holder)')
+    .option('--rpc <url>', 'read the venues of the live plan file from this JSON-RPC node (at one block)')
+    .option('--block <n>', 'with --rpc: read at this block (default: the latest, read once)')
+    .option('--snapshot-out <file>', 'with --rpc: write what was read as a snapshot for `capflow plan --input`')
+    .option('--emit-txs <file>', 'with --rpc: write the transactions carrying out the plan (Safe Transaction Builder batch JSON)');
+  withOutput<PlanOptions>(command, async (opts) => {
+    if (opts.rpc !== undefined) return (await import('./planLive.ts')).planLive(opts, renderYieldPlan);
+    for (const [flag, value] of [['--block', opts.block], ['--snapshot-out', opts.snapshotOut], ['--emit-txs', opts.emitTxs]] as const) {
+      if (value !== undefined) throw new UserError({ field: flag, message: 'needs --rpc (it works on venues read from the chain)', hint: 'add --rpc <url> and a live plan file, or drop the flag' });
+    }
     if (opts.input === undefined) throw new UserError({ field: '--input', message: 'is required', hint: 'pass --input <snapshot.json|yaml>, e.g. examples/plan.yaml' });
     const snapshot = loadConfigFile(opts.input, YieldSnapshotSchema);
     const { policy, state } = yieldInputFromSnapshot(snapshot);

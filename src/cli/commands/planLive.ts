@@ -1,0 +1,126 @@
+/**
+ * `capflow plan --rpc <url> --input live.yaml`: the same plan as `capflow plan --input`, on
+ * venues read from the chain at one block. The chain read becomes an ordinary snapshot
+ * (written with `--snapshot-out`), so the offline plan of that file is this plan; `--emit-txs`
+ * writes the Safe Transaction Builder batch that carries it out.
+ */
+import { writeFileSync } from 'node:fs';
+import { createPublicClient, http, type PublicClient } from 'viem';
+import { stringify } from 'yaml';
+import { loadConfigFile, parseConfig } from '../../core/config.ts';
+import { UserError } from '../../core/errors.ts';
+import { checkOutputPath, writeAtomically } from '../../core/outputFile.ts';
+import { batchTransactions, safeBatch, type BatchTransaction } from '../../chain/batch.ts';
+import { readLiveFund, type LiveFundRead } from '../../venues/chainSource.ts';
+import { planYield, type YieldPlan } from '../../strategies/yieldManager.ts';
+import { LivePlanSchema, liveFundSpec, type LivePlan } from '../../strategies/yieldManager/liveInput.ts';
+import { liveTradeOrders } from '../../strategies/yieldManager/liveTrades.ts';
+import { snapshotDocument } from '../../strategies/yieldManager/observation.ts';
+import { YieldSnapshotSchema, yieldInputFromSnapshot, type YieldSnapshot } from '../../strategies/yieldManager/snapshot.ts';
+import { toJsonText, type CommandOutput } from '../io.ts';
+
+/**
+ * The flags of a live plan.
+ *
+ * @example const o: LivePlanOptions = { input: 'live.yaml', rpc: 'http://127.0.0.1:8545' };
+ */
+export interface LivePlanOptions {
+  input?: string;
+  rpc?: string;
+  block?: string;
+  snapshotOut?: string;
+  emitTxs?: string;
+}
+
+/**
+ * An RPC URL without credentials (user:password@ and the path and query, which may hold an API key).
+ *
+ * @example redactRpcUrl('https://eth.example/v2/SECRET') // 'https://eth.example/…'
+ */
+export function redactRpcUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' && u.search === '' ? '' : '/…'}`;
+  } catch {
+    return '<rpc>';
+  }
+}
+
+/**
+ * A viem public client for `--rpc` (no caching: every read asks the node).
+ *
+ * @example const client = rpcClient('http://127.0.0.1:8545');
+ */
+export function rpcClient(url: string | undefined, flag = '--rpc'): PublicClient {
+  if (url === undefined) throw new UserError({ field: flag, message: 'is required', hint: 'pass the JSON-RPC URL of the chain, e.g. http://127.0.0.1:8545' });
+  if (!/^https?:\/\//.test(url)) throw new UserError({ field: flag, value: redactRpcUrl(url), message: 'must be an http(s) URL', hint: 'e.g. http://127.0.0.1:8545' });
+  return createPublicClient({ transport: http(url, { retryCount: 0, timeout: 15_000 }), cacheTime: 0, pollingInterval: 250 }) as PublicClient;
+}
+
+function parseBlock(raw: string | undefined): bigint | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw.trim())) throw new UserError({ field: '--block', value: raw, message: 'must be a block number (a whole number ≥ 0)', hint: 'e.g. --block 19000000' });
+  return BigInt(raw.trim());
+}
+
+/**
+ * A live plan: the chain read, its snapshot, the plan and its transactions.
+ *
+ * @example const r: LivePlanResult = await livePlan(client, live); r.plan.trades
+ */
+export interface LivePlanResult {
+  read: LiveFundRead;
+  snapshot: YieldSnapshot;
+  snapshotDoc: Record<string, unknown>;
+  plan: YieldPlan;
+  transactions: BatchTransaction[];
+}
+
+/**
+ * Reads the venues of `live` at `block` (default latest) and plans on the snapshot of that read.
+ *
+ * @example const { plan } = await livePlan(rpcClient(url), loadConfigFile('live.yaml', LivePlanSchema));
+ */
+export async function livePlan(client: PublicClient, live: LivePlan, block?: bigint): Promise<LivePlanResult> {
+  const read = await readLiveFund(client, liveFundSpec(live), block);
+  if (live.chainId !== undefined && live.chainId !== read.chainId) {
+    throw new UserError({ field: 'chainId', value: live.chainId, message: `the RPC serves chain ${read.chainId}, the plan file names chain ${live.chainId}`, hint: 'point --rpc at the right chain' });
+  }
+  const snapshotDoc = snapshotDocument(read.observation, live.rules);
+  const snapshot = parseConfig(YieldSnapshotSchema, snapshotDoc, `the chain read at block ${read.blockNumber}`);
+  const { policy, state } = yieldInputFromSnapshot(snapshot);
+  const plan = planYield(policy, state);
+  const transactions = batchTransactions(liveTradeOrders(plan, read, live.assetPriceUsd), live.holder);
+  return { read, snapshot, snapshotDoc, plan, transactions };
+}
+
+/**
+ * Runs `capflow plan --rpc`; `render` is the plan command's human rendering.
+ *
+ * @example return planLive(opts, renderYieldPlan);
+ */
+export async function planLive(opts: LivePlanOptions, render: (plan: YieldPlan, s: YieldSnapshot) => string): Promise<CommandOutput> {
+  if (opts.input === undefined) throw new UserError({ field: '--input', message: 'is required with --rpc', hint: 'pass --input live.yaml (venues named by address, a holder)' });
+  const client = rpcClient(opts.rpc);
+  const block = parseBlock(opts.block);
+  if (opts.snapshotOut !== undefined) checkOutputPath(opts.snapshotOut, '--snapshot-out');
+  if (opts.emitTxs !== undefined) checkOutputPath(opts.emitTxs, '--emit-txs');
+  const live = loadConfigFile(opts.input, LivePlanSchema);
+  const r = await livePlan(client, live, block);
+  if (opts.snapshotOut !== undefined) {
+    const text = `# capflow plan snapshot read from chain ${r.read.chainId} at block ${r.read.blockNumber} (${r.read.asOf})\n${stringify(r.snapshotDoc)}`;
+    await writeAtomically(opts.snapshotOut, '--snapshot-out', async (temp) => writeFileSync(temp, text));
+  }
+  const batch = safeBatch({
+    chainId: r.read.chainId, holder: live.holder, transactions: r.transactions, createdAtMs: Date.now(),
+    description: `capflow plan of ${opts.input} at block ${r.read.blockNumber}`,
+    capflow: { blockNumber: String(r.read.blockNumber), input: live, trades: r.plan.trades.map((t) => ({ venue: t.venue, deltaUsd: t.deltaUsd })) },
+  });
+  if (opts.emitTxs !== undefined) await writeAtomically(opts.emitTxs, '--emit-txs', async (temp) => writeFileSync(temp, `${toJsonText(batch)}\n`));
+  const header = `Chain ${r.read.chainId} at block ${r.read.blockNumber} (${r.read.asOf}) via ${redactRpcUrl(opts.rpc as string)}; holder ${live.holder}`;
+  const written = [opts.snapshotOut && `Snapshot written to ${opts.snapshotOut}.`, opts.emitTxs && `${r.transactions.length} transactions written to ${opts.emitTxs}.`].filter(Boolean);
+  return {
+    json: { chainId: r.read.chainId, blockNumber: String(r.read.blockNumber), asOf: r.read.asOf, plan: r.plan, transactions: r.transactions },
+    human: () => [header, '', render(r.plan, r.snapshot), ...(written.length > 0 ? ['', ...written] : [])].join('\n'),
+  };
+}
