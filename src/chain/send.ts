@@ -64,6 +64,17 @@ export interface SentTx {
 }
 
 /**
+ * A gas limit with 50 % headroom over an estimate: a lending reserve that accrues interest in
+ * the block a transaction lands in needs more gas than an estimate made in the same second as
+ * its last update.
+ *
+ * @example gasWithHeadroom(100_000n) // 150_000n
+ */
+export function gasWithHeadroom(estimate: bigint): bigint {
+  return (estimate * 3n) / 2n;
+}
+
+/**
  * Sends `txs` in order from the wallet's account, each after the previous one's receipt has
  * `confirmations` confirmations; after the first failure the rest are reported `not sent`.
  *
@@ -80,7 +91,8 @@ export async function sendBatch(wallet: WalletClient & { account: Account }, cli
     }
     let hash: Hash | null = null;
     try {
-      hash = await wallet.sendTransaction({ account: wallet.account, chain: wallet.chain ?? null, to: t.to, data: t.data, value: t.value });
+      const gas = gasWithHeadroom(await client.estimateGas({ account: wallet.account, to: t.to, data: t.data, value: t.value }));
+      hash = await wallet.sendTransaction({ account: wallet.account, chain: wallet.chain ?? null, to: t.to, data: t.data, value: t.value, gas });
       const receipt = await client.waitForTransactionReceipt({ hash, confirmations });
       const ok = receipt.status === 'success';
       out.push({ ...base, status: ok ? 'success' : 'reverted', hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, error: ok ? null : 'reverted on chain' });

@@ -12,6 +12,8 @@ import { deployAaveMarket, mintTestToken, moveAaveUtilisation, type AaveMarket }
 import { erc20Abi } from '../../src/chain/venues/abis.ts';
 import { parseAbi } from 'viem';
 import { rayMul } from '../../src/core/fixedPoint.ts';
+import { readAaveV3Reserve } from '../../src/chain/venues/aaveV3.ts';
+import { liquidityRateApy } from '../../src/protocols/aaveV3Rates.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { ANVIL_KEYS, startAnvil, type Anvil } from '../helpers/anvil.ts';
 
@@ -101,6 +103,12 @@ describe('capflow plan --rpc on an Aave V3 market on anvil', () => {
     const plannedUnits = BigInt(Math.round(planned.json.plan.decisions[0].amountUsd * 1e6));
     expect(after - plannedUnits - interest).toBeGreaterThanOrEqual(-2n);
     expect(after - plannedUnits - interest).toBeLessThanOrEqual(2n);
+    // apyAfter of the deposit is the APY the pool reports once it is executed
+    const reserve = await readAaveV3Reserve({ client: anvil.client, blockNumber: supplyBlock, field: 'venues.aave-usdc' }, { pool: market.pool, asset: market.usdc.asset, holder });
+    const impact = planned.json.rateImpact[0];
+    expect(impact).toMatchObject({ venue: 'aave-usdc', model: 'aave-v3-rate-strategy', deltaUnits: String(deltaUnits) });
+    expect(impact.apyAfter).toBeLessThan(impact.apy);
+    expect(Math.abs(impact.apyAfter - liquidityRateApy(reserve.currentLiquidityRateRay))).toBeLessThan(1e-9);
     const again = runCliJson(['plan', '--rpc', anvil.rpcUrl, '--input', input]);
     expect(again.code).toBe(0);
     expect(again.json.plan.trades).toEqual([]);

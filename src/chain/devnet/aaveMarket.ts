@@ -13,6 +13,7 @@
 import type { Abi, Address, Hex, PublicClient, WalletClient } from 'viem';
 import { RAY } from '../../core/fixedPoint.ts';
 import { USDC_RATE_STRATEGY, rateStrategyToRay, type RateStrategy } from '../../protocols/aave.ts';
+import { gasWithHeadroom } from '../send.ts';
 import { linkBytecode, linkedLibraryNames, loadAaveArtifact, type AaveArtifact } from './aaveArtifacts.ts';
 
 const ARTIFACT = {
@@ -103,7 +104,8 @@ function makeDeployer(wallet: WalletClient, client: PublicClient): Deployer {
     },
     async call(address, abi, functionName, args) {
       const { request } = await client.simulateContract({ address, abi, functionName, args, account });
-      const hash = await wallet.writeContract(request);
+      const gas = gasWithHeadroom(await client.estimateContractGas({ address, abi, functionName, args, account }));
+      const hash = await wallet.writeContract({ ...request, gas });
       const receipt = await client.waitForTransactionReceipt({ hash });
       if (receipt.status !== 'success') throw new Error(`${functionName} on ${address} reverted (tx ${hash})`);
     },

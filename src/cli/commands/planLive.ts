@@ -10,13 +10,15 @@ import { stringify } from 'yaml';
 import { loadConfigFile, parseConfig } from '../../core/config.ts';
 import { UserError } from '../../core/errors.ts';
 import { checkOutputPath, writeAtomically } from '../../core/outputFile.ts';
-import { batchTransactions, safeBatch, type BatchTransaction } from '../../chain/batch.ts';
+import { batchTransactions, safeBatch, type BatchTransaction, type TradeOrder } from '../../chain/batch.ts';
+import { venueApyAfter, type VenueRateImpact } from '../../venues/chainRates.ts';
 import { readLiveFund, type LiveFundRead } from '../../venues/chainSource.ts';
 import { planYield, type YieldPlan } from '../../strategies/yieldManager.ts';
 import { LivePlanSchema, liveFundSpec, type LivePlan } from '../../strategies/yieldManager/liveInput.ts';
 import { liveTradeOrders } from '../../strategies/yieldManager/liveTrades.ts';
 import { snapshotDocument } from '../../strategies/yieldManager/observation.ts';
 import { YieldSnapshotSchema, yieldInputFromSnapshot, type YieldSnapshot } from '../../strategies/yieldManager/snapshot.ts';
+import { renderTable } from '../../report/table.ts';
 import { toJsonText, type CommandOutput } from '../io.ts';
 
 /**
@@ -74,6 +76,26 @@ export interface LivePlanResult {
   snapshotDoc: Record<string, unknown>;
   plan: YieldPlan;
   transactions: BatchTransaction[];
+  /** Per venue (rule order): APY now and after the planned trade. */
+  rateImpact: VenueRateImpact[];
+}
+
+/** Net base units each venue's orders move in now (requests move nothing yet; "all" is the position). */
+function netUnits(orders: readonly TradeOrder[], read: LiveFundRead, venue: string): bigint {
+  let net = 0n;
+  for (const o of orders) {
+    if (o.venue !== venue) continue;
+    if (o.op === 'aave-supply' || o.op === 'vault-deposit') net += o.assets;
+    else if (o.op === 'aave-withdraw') {
+      const v = read.venues.find((x) => x.spec.name === venue);
+      net -= v?.kind === 'aave-v3' && o.assets > v.reserve.holderBalance ? v.reserve.holderBalance : o.assets;
+    } else if (o.op === 'vault-withdraw') net -= o.assets;
+    else if (o.op === 'vault-redeem') {
+      const v = read.venues.find((x) => x.spec.name === venue);
+      if (v !== undefined && v.kind !== 'aave-v3') net -= v.vault.holderAssets;
+    }
+  }
+  return net;
 }
 
 /**
@@ -90,8 +112,17 @@ export async function livePlan(client: PublicClient, live: LivePlan, block?: big
   const snapshot = parseConfig(YieldSnapshotSchema, snapshotDoc, `the chain read at block ${read.blockNumber}`);
   const { policy, state } = yieldInputFromSnapshot(snapshot);
   const plan = planYield(policy, state);
-  const transactions = batchTransactions(liveTradeOrders(plan, read, live.assetPriceUsd), live.holder);
-  return { read, snapshot, snapshotDoc, plan, transactions };
+  const orders = liveTradeOrders(plan, read, live.assetPriceUsd);
+  const transactions = batchTransactions(orders, live.holder);
+  const rateImpact = read.venues.map((v, i) => venueApyAfter(v, read.observation.venues[i], netUnits(orders, read, v.spec.name)));
+  return { read, snapshot, snapshotDoc, plan, transactions, rateImpact };
+}
+
+const PCT = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 4, maximumFractionDigits: 4 });
+
+function rateTable(rows: readonly VenueRateImpact[]): string {
+  const model = { 'aave-v3-rate-strategy': "the reserve's rate strategy", 'tvl-dilution': 'TVL dilution (no rate curve known)' } as const;
+  return renderTable(['venue', 'APY now', 'APY after', 'modelled by'], rows.map((x) => [x.venue, PCT.format(x.apy), PCT.format(x.apyAfter), model[x.model]]));
 }
 
 /**
@@ -120,7 +151,7 @@ export async function planLive(opts: LivePlanOptions, render: (plan: YieldPlan, 
   const header = `Chain ${r.read.chainId} at block ${r.read.blockNumber} (${r.read.asOf}) via ${redactRpcUrl(opts.rpc as string)}; holder ${live.holder}`;
   const written = [opts.snapshotOut && `Snapshot written to ${opts.snapshotOut}.`, opts.emitTxs && `${r.transactions.length} transactions written to ${opts.emitTxs}.`].filter(Boolean);
   return {
-    json: { chainId: r.read.chainId, blockNumber: String(r.read.blockNumber), asOf: r.read.asOf, plan: r.plan, transactions: r.transactions },
-    human: () => [header, '', render(r.plan, r.snapshot), ...(written.length > 0 ? ['', ...written] : [])].join('\n'),
+    json: { chainId: r.read.chainId, blockNumber: String(r.read.blockNumber), asOf: r.read.asOf, plan: r.plan, rateImpact: r.rateImpact, transactions: r.transactions },
+    human: () => [header, '', render(r.plan, r.snapshot), '', 'Rate impact (APY now and after the planned trades)', rateTable(r.rateImpact), ...(written.length > 0 ? ['', ...written] : [])].join('\n'),
   };
 }
