@@ -82,6 +82,8 @@ export interface AaveMarketOptions {
   client: PublicClient;
   usdcRateStrategy?: RateStrategy;
   wethPriceUsd?: number;
+  /** List this existing 6-decimal stablecoin (e.g. another market's) instead of deploying one. */
+  stablecoin?: Address;
 }
 
 /** A deployer bound to one wallet: sends, waits, fails loudly on a revert. */
@@ -182,8 +184,8 @@ export async function deployAaveMarket(options: AaveMarketOptions): Promise<Aave
   const assets: Address[] = [];
   const feeds: Address[] = [];
   const strategies: Address[] = [];
-  for (const spec of specs) {
-    assets.push(await d.deploy(art.erc20, [spec.name, spec.symbol, spec.decimals]));
+  for (const [i, spec] of specs.entries()) {
+    assets.push(i === 0 && options.stablecoin !== undefined ? options.stablecoin : await d.deploy(art.erc20, [spec.name, spec.symbol, spec.decimals]));
     feeds.push(await d.deploy(art.aggregator, [feedAnswer(spec.priceUsd)]));
     strategies.push(await d.deploy(art.strategy, strategyArgs(provider, spec.strategy)));
   }

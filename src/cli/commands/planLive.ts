@@ -7,17 +7,17 @@
 import { writeFileSync } from 'node:fs';
 import { createPublicClient, http, type PublicClient } from 'viem';
 import { stringify } from 'yaml';
-import { loadConfigFile, parseConfig } from '../../core/config.ts';
+import { loadConfigFile } from '../../core/config.ts';
 import { UserError } from '../../core/errors.ts';
 import { checkOutputPath, writeAtomically } from '../../core/outputFile.ts';
 import { batchTransactions, safeBatch, type BatchTransaction, type TradeOrder } from '../../chain/batch.ts';
 import { venueApyAfter, type VenueRateImpact } from '../../venues/chainRates.ts';
 import { readLiveFund, type LiveFundRead } from '../../venues/chainSource.ts';
-import { planYield, type YieldPlan } from '../../strategies/yieldManager.ts';
+import type { YieldPlan } from '../../strategies/yieldManager.ts';
 import { LivePlanSchema, liveFundSpec, type LivePlan } from '../../strategies/yieldManager/liveInput.ts';
 import { liveTradeOrders } from '../../strategies/yieldManager/liveTrades.ts';
-import { snapshotDocument } from '../../strategies/yieldManager/observation.ts';
-import { YieldSnapshotSchema, yieldInputFromSnapshot, type YieldSnapshot } from '../../strategies/yieldManager/snapshot.ts';
+import { planLiveModes, type LiveModePlan } from '../../strategies/yieldManager/liveModes.ts';
+import type { YieldSnapshot } from '../../strategies/yieldManager/snapshot.ts';
 import { renderTable } from '../../report/table.ts';
 import { toJsonText, type CommandOutput } from '../io.ts';
 
@@ -78,6 +78,8 @@ export interface LivePlanResult {
   transactions: BatchTransaction[];
   /** Per venue (rule order): APY now and after the planned trade. */
   rateImpact: VenueRateImpact[];
+  /** Both allocation modes' targets and modelled yields, and the one planned. */
+  modes: LiveModePlan;
 }
 
 /** Net base units each venue's orders move in now (requests move nothing yet; "all" is the position). */
@@ -108,14 +110,12 @@ export async function livePlan(client: PublicClient, live: LivePlan, block?: big
   if (live.chainId !== undefined && live.chainId !== read.chainId) {
     throw new UserError({ field: 'chainId', value: live.chainId, message: `the RPC serves chain ${read.chainId}, the plan file names chain ${live.chainId}`, hint: 'point --rpc at the right chain' });
   }
-  const snapshotDoc = snapshotDocument(read.observation, live.rules);
-  const snapshot = parseConfig(YieldSnapshotSchema, snapshotDoc, `the chain read at block ${read.blockNumber}`);
-  const { policy, state } = yieldInputFromSnapshot(snapshot);
-  const plan = planYield(policy, state);
+  const modes = planLiveModes(live, read);
+  const { snapshotDoc, snapshot, plan } = modes;
   const orders = liveTradeOrders(plan, read, live.assetPriceUsd);
   const transactions = batchTransactions(orders, live.holder);
   const rateImpact = read.venues.map((v, i) => venueApyAfter(v, read.observation.venues[i], netUnits(orders, read, v.spec.name)));
-  return { read, snapshot, snapshotDoc, plan, transactions, rateImpact };
+  return { read, snapshot, snapshotDoc, plan, transactions, rateImpact, modes };
 }
 
 const PCT = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 4, maximumFractionDigits: 4 });
@@ -123,6 +123,24 @@ const PCT = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDi
 function rateTable(rows: readonly VenueRateImpact[]): string {
   const model = { 'aave-v3-rate-strategy': "the reserve's rate strategy", 'tvl-dilution': 'TVL dilution (no rate curve known)' } as const;
   return renderTable(['venue', 'APY now', 'APY after', 'modelled by'], rows.map((x) => [x.venue, PCT.format(x.apy), PCT.format(x.apyAfter), model[x.model]]));
+}
+
+const USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+function modesHeading(m: LiveModePlan): string {
+  return `Allocation modes (modelled yearly yield; planned: ${m.mode === 'rules' ? 'rule fill' : 'marginal'}): rule fill ${USD.format(m.rules.expectedYieldUsd)} USD, marginal ${USD.format(m.marginal.expectedYieldUsd)} USD`;
+}
+
+function modesTable(m: LiveModePlan): string {
+  return renderTable(
+    ['venue', 'rule fill (USD)', 'APY', 'marginal (USD)', 'APY'],
+    m.venues.map((v, i) => [v, USD.format(m.rules.amountsUsd[i]), PCT.format(m.rules.apys[i]), USD.format(m.marginal.amountsUsd[i]), PCT.format(m.marginal.apys[i])]),
+  );
+}
+
+function modesJson(m: LiveModePlan): Record<string, unknown> {
+  const one = (o: LiveModePlan['rules']) => ({ expectedYieldUsd: o.expectedYieldUsd, venues: m.venues.map((venue, i) => ({ venue, amountUsd: o.amountsUsd[i], apy: o.apys[i] })) });
+  return { planned: m.mode, rules: one(m.rules), marginal: one(m.marginal) };
 }
 
 /**
@@ -151,7 +169,7 @@ export async function planLive(opts: LivePlanOptions, render: (plan: YieldPlan, 
   const header = `Chain ${r.read.chainId} at block ${r.read.blockNumber} (${r.read.asOf}) via ${redactRpcUrl(opts.rpc as string)}; holder ${live.holder}`;
   const written = [opts.snapshotOut && `Snapshot written to ${opts.snapshotOut}.`, opts.emitTxs && `${r.transactions.length} transactions written to ${opts.emitTxs}.`].filter(Boolean);
   return {
-    json: { chainId: r.read.chainId, blockNumber: String(r.read.blockNumber), asOf: r.read.asOf, plan: r.plan, rateImpact: r.rateImpact, transactions: r.transactions },
-    human: () => [header, '', render(r.plan, r.snapshot), '', 'Rate impact (APY now and after the planned trades)', rateTable(r.rateImpact), ...(written.length > 0 ? ['', ...written] : [])].join('\n'),
+    json: { chainId: r.read.chainId, blockNumber: String(r.read.blockNumber), asOf: r.read.asOf, plan: r.plan, rateImpact: r.rateImpact, modes: modesJson(r.modes), transactions: r.transactions },
+    human: () => [header, '', render(r.plan, r.snapshot), '', 'Rate impact (APY now and after the planned trades)', rateTable(r.rateImpact), '', modesHeading(r.modes), modesTable(r.modes), ...(written.length > 0 ? ['', ...written] : [])].join('\n'),
   };
 }

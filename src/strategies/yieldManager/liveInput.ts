@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Address } from 'viem';
 import type { LiveFundSpec, LiveVenueSpec } from '../../venues/chainSource.ts';
-import { YieldSnapshotSchema, yieldRuleListIssues } from './snapshot.ts';
+import { YieldSnapshotSchema, yieldRuleListIssues, type YieldSnapshot } from './snapshot.ts';
 
 const address = z
   .string()
@@ -42,7 +42,10 @@ export const LivePlanSchema = z
     asset: address,
     assetPriceUsd: z.number().gt(0).default(1),
     apyLookbackBlocks: z.number().int().min(0).default(7200),
-    rules: shape.rules,
+    rules: shape.rules.extend({
+      /** `rules`: the ordered rule fill; `marginal`: the same money and caps, marginal APYs equalised. */
+      mode: z.enum(['rules', 'marginal']).default('rules'),
+    }),
     venues: z.record(z.string().min(1), LiveVenueSchema),
     totalEquityUsd: usd.optional(),
     pendingRedemptionsUsd: shape.pendingRedemptionsUsd,
@@ -58,6 +61,16 @@ export const LivePlanSchema = z
  * @example const live: LivePlan = loadConfigFile('live.yaml', LivePlanSchema);
  */
 export type LivePlan = z.output<typeof LivePlanSchema>;
+
+/**
+ * The rules as a snapshot has them (without `mode`).
+ *
+ * @example snapshotDocument(observation, snapshotRules(live.rules))
+ */
+export function snapshotRules(rules: LivePlan['rules']): YieldSnapshot['rules'] {
+  const { mode: _mode, ...rest } = rules;
+  return rest;
+}
 
 /**
  * The chain source's spec of a live plan: venues in rule order.
