@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadConfigFile } from '../../src/core/config.ts';
+import { openDuckDb } from '../../src/core/duckdb.ts';
 import { isUserError } from '../../src/core/errors.ts';
 import { runModel } from '../../src/sim/engine.ts';
 import { parseScenario } from '../../src/scenarios/index.ts';
@@ -80,6 +81,30 @@ describe('fund study', async () => {
     await writeFundResults(path, one, doc);
     const loaded = await loadFundResult(path);
     expectSameResult(one.result, loaded);
+  });
+
+  it('writes venue_days: the detail run, one row per day and venue, from its venue series', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capflow-fund-'));
+    const path = join(dir, 'fund.duckdb');
+    await writeFundResults(path, one, doc);
+    const instance = await openDuckDb(path, { access_mode: 'READ_ONLY' }, { field: 'x', action: 'open', hint: '' });
+    const conn = await instance.connect();
+    try {
+      const got = (await conn.runAndReadAll('SELECT run, day, date, venue, kind, apy, tvl_usd, value_usd, flow_usd, cost_usd FROM venue_days ORDER BY rowid')).getRows();
+      const venues = one.result.detail.venues;
+      expect(venues.length).toBeGreaterThan(1);
+      expect(got.length).toBe((DAYS + 1) * venues.length);
+      let r = 0;
+      for (let day = 0; day <= DAYS; day++) {
+        for (const v of venues) {
+          expect(got[r++]).toEqual([0, day, one.result.detail.dates[day], v.name, v.kind, v.apy[day], v.tvlUsd[day], v.valueUsd[day], v.flowUsd[day], v.costUsd[day]]);
+        }
+      }
+      expect(venues.some((v) => v.tvlUsd.some((x) => x > 0))).toBe(true);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
   });
 
   it('writes atomically: a failed write keeps the old file and leaves no temporary file', async () => {

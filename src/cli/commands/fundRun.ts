@@ -46,7 +46,7 @@ export async function runFundFromCli(scenario: Scenario, opts: { workers: number
     seed: result.seed,
     workers: opts.workers,
     seconds: Number(seconds.toFixed(3)),
-    output: opts.out === undefined ? null : { kind: 'duckdb', path: opts.out, tables: ['fund_meta', 'fund_daily', 'fund_runs', 'fund_bands', 'fund_venues', 'fund_sleeve', 'fund_decisions', 'fund_ledger'] },
+    output: opts.out === undefined ? null : { kind: 'duckdb', path: opts.out, tables: ['fund_meta', 'fund_daily', 'fund_runs', 'fund_bands', 'fund_venues', 'fund_sleeve', 'fund_decisions', 'fund_trades', 'venue_days', 'fund_ledger'] },
     report: report ?? null,
     summary,
   };

@@ -9,6 +9,9 @@
  * - `fund_runs` — per run: final_nav_usd, total_return, max_drawdown, shortfall_days.
  * - `fund_bands` — per series (`navUsd`, `sharePrice`) and day: p5, p25, p50, p75, p95.
  * - `fund_venues`, `fund_sleeve`, `fund_decisions`, `fund_trades` (the yield trades executed) — run 0 in detail.
+ * - `venue_days` — per detail run (run 0), day and venue: run, day, date, venue, kind, apy,
+ *   tvl_usd, value_usd, flow_usd (net money moved in that day, + in / − out), cost_usd (costs
+ *   paid that day in that venue).
  * - `fund_ledger` — run 0's ledger events in the ledger's JSON-lines feed format (seq, day,
  *   kind, line): `capflow treasury sync` can replay them.
  */
@@ -17,7 +20,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { openDuckDb } from '../../core/duckdb.ts';
 import { firstErrorLine, UserError } from '../../core/errors.ts';
 import { writeAtomically } from '../../core/outputFile.ts';
-import { createFundBands, createFundRunSeries, type FundBands, type FundDecisionRow, type FundResult, type FundSleeveSeries, type FundVenueSeries } from './result.ts';
+import { createFundBands, createFundRunSeries, type FundBands, type FundDecisionRow, type FundResult, type FundRunSeries, type FundSleeveSeries, type FundVenueSeries } from './result.ts';
 import { FUND_DAILY_COLUMNS, FUND_SUMMARY_COLUMNS, type FundStudy } from './study.ts';
 
 /** Version of the table layout written here. */
@@ -110,6 +113,7 @@ async function writeFundTables(tempPath: string, path: string, study: FundStudy,
       { name: 'kind', type: 'VARCHAR', value: (r) => venues[Math.floor(r / n)].kind },
       ...VENUE_KEYS.map((k): Column => ({ name: snake(k), type: 'DOUBLE', value: (r) => venues[Math.floor(r / n)][k][r % n] })),
     ]);
+    await writeVenueDays(conn, [detail]);
     await writeTable(conn, 'fund_sleeve', n, [
       { name: 'run', type: 'INTEGER', value: () => detail.run },
       { name: 'day', type: 'INTEGER', value: (r) => r },
@@ -149,6 +153,32 @@ async function writeFundTables(tempPath: string, path: string, study: FundStudy,
     conn.closeSync();
     instance.closeSync();
   }
+}
+
+/** Columns of `venue_days` after its keys, with the per-venue series they come from. */
+const VENUE_DAY_VALUES = [
+  ['apy', 'apy'],
+  ['tvl_usd', 'tvlUsd'],
+  ['value_usd', 'valueUsd'],
+  ['flow_usd', 'flowUsd'],
+  ['cost_usd', 'costUsd'],
+] as const satisfies readonly (readonly [string, keyof FundVenueSeries])[];
+
+/**
+ * The `venue_days` table: one row per (run, day, venue) of the given detail runs, in run, day
+ * and rule order of the venues.
+ */
+async function writeVenueDays(conn: DuckDBConnection, runs: readonly FundRunSeries[]): Promise<void> {
+  const keys: { series: FundRunSeries; day: number; venue: FundVenueSeries }[] = [];
+  for (const series of runs) for (let day = 0; day < series.navUsd.length; day++) for (const venue of series.venues) keys.push({ series, day, venue });
+  await writeTable(conn, 'venue_days', keys.length, [
+    { name: 'run', type: 'INTEGER', value: (r) => keys[r].series.run },
+    { name: 'day', type: 'INTEGER', value: (r) => keys[r].day },
+    { name: 'date', type: 'VARCHAR', value: (r) => keys[r].series.dates[keys[r].day] },
+    { name: 'venue', type: 'VARCHAR', value: (r) => keys[r].venue.name },
+    { name: 'kind', type: 'VARCHAR', value: (r) => keys[r].venue.kind },
+    ...VENUE_DAY_VALUES.map(([name, key]): Column => ({ name, type: 'DOUBLE', value: (r) => keys[r].venue[key][keys[r].day] })),
+  ]);
 }
 
 async function rows(conn: DuckDBConnection, sql: string): Promise<DuckDBValue[][]> {
