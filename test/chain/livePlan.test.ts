@@ -14,6 +14,8 @@ import { parseAbi } from 'viem';
 import { rayMul } from '../../src/core/fixedPoint.ts';
 import { readAaveV3Reserve } from '../../src/chain/venues/aaveV3.ts';
 import { liquidityRateApy } from '../../src/protocols/aaveV3Rates.ts';
+import { JsonlEventSource, formatFeedLine, parseFeed, syncLedger, withLedgerStore } from '../../src/index.ts';
+import { DEPLOYMENT, OWNER_A, ev } from '../ledger/helpers.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { ANVIL_KEYS, startAnvil, type Anvil } from '../helpers/anvil.ts';
 
@@ -77,6 +79,27 @@ describe('capflow plan --rpc on an Aave V3 market on anvil', () => {
     const amount = BigInt(doc.transactions[1].contractInputsValues.amount);
     expect(Number(amount) / 1e6).toBeCloseTo(live.json.plan.trades[0].deltaUsd, 5);
     expect(doc.transactions[0].contractInputsValues.amount).toBe(String(amount));
+  });
+
+  it('--db takes the pending investor redemptions from the treasury ledger', async () => {
+    const db = join(dir, 'ledger.duckdb');
+    const events = [
+      ev(1, { kind: 'deposit', owner: OWNER_A, assets: 300_000n * USDC, shares: 300_000n * 10n ** 18n }),
+      ev(2, { kind: 'redeem_request', owner: OWNER_A, shares: 12_345n * 10n ** 18n }),
+    ];
+    await withLedgerStore(db, async (store) => {
+      await store.init(DEPLOYMENT);
+      await syncLedger(store, new JsonlEventSource('test', parseFeed(events.map(formatFeedLine).join('\n'))));
+    }, { create: true });
+    const input = write('live-db.yaml', liveFile());
+    const snap = join(dir, 'snap-db.yaml');
+    const r = runCliJson(['plan', '--rpc', anvil.rpcUrl, '--input', input, '--db', db, '--snapshot-out', snap]);
+    expect(r.stderr).toBe('');
+    expect(r.json.plan.pendingRedemptionsUsd).toBeCloseTo(12_345, 6);
+    expect(readFileSync(snap, 'utf8')).toMatch(/pendingRedemptionsUsd: 12345/);
+    const missing = runCli(['plan', '--rpc', anvil.rpcUrl, '--input', input, '--db', join(dir, 'none.duckdb')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--db: no ledger at/);
   });
 
   it('execute carries the batch out; a second plan has no trade', async () => {

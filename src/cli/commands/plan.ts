@@ -142,10 +142,11 @@ export function registerPlan(program: Command): void {
     .option('--rpc <url>', 'read the venues of the live plan file from this JSON-RPC node (at one block)')
     .option('--block <n>', 'with --rpc: read at this block (default: the latest, read once)')
     .option('--snapshot-out <file>', 'with --rpc: write what was read as a snapshot for `capflow plan --input`')
-    .option('--emit-txs <file>', 'with --rpc: write the transactions carrying out the plan (Safe Transaction Builder batch JSON)');
+    .option('--emit-txs <file>', 'with --rpc: write the transactions carrying out the plan (Safe Transaction Builder batch JSON)')
+    .option('--db <path>', "with --rpc: take the pending investor redemptions from this treasury ledger (capflow treasury)");
   withOutput<PlanOptions>(command, async (opts) => {
     if (opts.rpc !== undefined) return (await import('./planLive.ts')).planLive(opts, renderYieldPlan);
-    for (const [flag, value] of [['--block', opts.block], ['--snapshot-out', opts.snapshotOut], ['--emit-txs', opts.emitTxs]] as const) {
+    for (const [flag, value] of [['--block', opts.block], ['--snapshot-out', opts.snapshotOut], ['--emit-txs', opts.emitTxs], ['--db', opts.db]] as const) {
       if (value !== undefined) throw new UserError({ field: flag, message: 'needs --rpc (it works on venues read from the chain)', hint: 'add --rpc <url> and a live plan file, or drop the flag' });
     }
     if (opts.input === undefined) throw new UserError({ field: '--input', message: 'is required', hint: 'pass --input <snapshot.json|yaml>, e.g. examples/plan.yaml' });

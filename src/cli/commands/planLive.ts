@@ -19,6 +19,8 @@ import { liveTradeOrders } from '../../strategies/yieldManager/liveTrades.ts';
 import { planLiveModes, type LiveModePlan } from '../../strategies/yieldManager/liveModes.ts';
 import type { YieldSnapshot } from '../../strategies/yieldManager/snapshot.ts';
 import { renderTable } from '../../report/table.ts';
+import { withLedgerStore } from '../../ledger/store.ts';
+import { pendingRedemptionsUsd } from '../../ledger/treasury.ts';
 import { toJsonText, type CommandOutput } from '../io.ts';
 
 /**
@@ -32,6 +34,7 @@ export interface LivePlanOptions {
   block?: string;
   snapshotOut?: string;
   emitTxs?: string;
+  db?: string;
 }
 
 /**
@@ -144,6 +147,16 @@ function modesJson(m: LiveModePlan): Record<string, unknown> {
 }
 
 /**
+ * Investor redemptions waiting in the treasury ledger at `path` (requested and settled, not
+ * yet paid), in USD.
+ *
+ * @example await ledgerPendingRedemptionsUsd('fund.duckdb', 1) // 1500.25
+ */
+async function ledgerPendingRedemptionsUsd(path: string, assetPriceUsd: number): Promise<number> {
+  return withLedgerStore(path, async (store) => pendingRedemptionsUsd(await store.loadState(), assetPriceUsd).totalUsd);
+}
+
+/**
  * Runs `capflow plan --rpc`; `render` is the plan command's human rendering.
  *
  * @example return planLive(opts, renderYieldPlan);
@@ -154,7 +167,8 @@ export async function planLive(opts: LivePlanOptions, render: (plan: YieldPlan, 
   const block = parseBlock(opts.block);
   if (opts.snapshotOut !== undefined) checkOutputPath(opts.snapshotOut, '--snapshot-out');
   if (opts.emitTxs !== undefined) checkOutputPath(opts.emitTxs, '--emit-txs');
-  const live = loadConfigFile(opts.input, LivePlanSchema);
+  const file = loadConfigFile(opts.input, LivePlanSchema);
+  const live = opts.db === undefined ? file : { ...file, pendingRedemptionsUsd: await ledgerPendingRedemptionsUsd(opts.db, file.assetPriceUsd) };
   const r = await livePlan(client, live, block);
   if (opts.snapshotOut !== undefined) {
     const text = `# capflow plan snapshot read from chain ${r.read.chainId} at block ${r.read.blockNumber} (${r.read.asOf})\n${stringify(r.snapshotDoc)}`;
