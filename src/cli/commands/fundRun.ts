@@ -3,7 +3,12 @@
  * study — run 0 in full detail, every run's daily rows and summary, percentile bands — and
  * `--out <file>.duckdb` writes the fund tables (see src/scenarios/fund/store.ts).
  */
+import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { stringify } from 'yaml';
+import { writeAtomically } from '../../core/outputFile.ts';
+import { compileFund } from '../../scenarios/fund/setup.ts';
+import { fundSnapshotOnDay } from '../../scenarios/fund/snapshot.ts';
 import { UserError } from '../../core/errors.ts';
 import { withProgress } from '../progress.ts';
 import { runFundStudy } from '../../scenarios/fund/study.ts';
@@ -13,6 +18,14 @@ import type { Scenario } from '../../scenarios/index.ts';
 import { fundReportFiles, fundSummary, fundSummaryRows } from '../../report/fundReport.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { reportLines, writeReportDir } from '../reportDir.ts';
+
+/** Writes run 0's state on `day` (before its plan) as a `capflow plan` input, atomically. */
+async function writeFundSnapshot(params: FundParams, spec: { days: number; seed: number }, req: { day: number; path: string }): Promise<{ day: number; path: string }> {
+  const doc = fundSnapshotOnDay(compileFund(params, spec.days), spec.seed, 0, req.day);
+  const text = extname(req.path).toLowerCase() === '.json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc);
+  await writeAtomically(req.path, '--snapshot-out', async (tempPath) => writeFileSync(tempPath, text));
+  return { day: req.day, path: req.path };
+}
 
 /** What the fund branch returns: the command's output, as `withOutput` takes it. */
 export interface FundRunOutput {
@@ -25,7 +38,7 @@ export interface FundRunOutput {
  *
  * @example const { json } = await runFundFromCli(parseScenario(doc, 'fund.yaml'), { workers: 2, out: 'fund.duckdb' });
  */
-export async function runFundFromCli(scenario: Scenario, opts: { workers: number; out?: string; report?: string }): Promise<FundRunOutput> {
+export async function runFundFromCli(scenario: Scenario, opts: { workers: number; out?: string; report?: string; snapshot?: { day: number; path: string } }): Promise<FundRunOutput> {
   if (opts.out !== undefined && !['.duckdb', '.db'].includes(extname(opts.out).toLowerCase())) {
     throw new UserError({ field: '--out', value: opts.out, message: 'fund results are written as DuckDB tables', hint: 'use a .duckdb file' });
   }
@@ -37,6 +50,7 @@ export async function runFundFromCli(scenario: Scenario, opts: { workers: number
   const { result } = study;
   const summary = fundSummary(result);
   const report = opts.report === undefined ? undefined : writeReportDir(opts.report, fundReportFiles(result, summary));
+  const snapshot = opts.snapshot === undefined ? null : await writeFundSnapshot(params, spec, opts.snapshot);
   const seconds = (performance.now() - started) / 1000;
   const json = {
     model: 'fund',
@@ -48,6 +62,7 @@ export async function runFundFromCli(scenario: Scenario, opts: { workers: number
     seconds: Number(seconds.toFixed(3)),
     output: opts.out === undefined ? null : { kind: 'duckdb', path: opts.out, tables: ['fund_meta', 'fund_daily', 'fund_runs', 'fund_bands', 'fund_venues', 'fund_sleeve', 'fund_decisions', 'fund_trades', 'venue_days', 'fund_ledger'] },
     report: report ?? null,
+    snapshot,
     summary,
   };
   const human = (): string =>
@@ -64,6 +79,7 @@ export async function runFundFromCli(scenario: Scenario, opts: { workers: number
       '',
       renderTable(['metric', 'value', 'unit'], fundSummaryRows(summary)),
       ...reportLines(report),
+      ...(snapshot === null ? [] : [`plan snapshot of day ${snapshot.day}: ${snapshot.path} (capflow plan --input ${snapshot.path})`]),
     ].join('\n');
   return { json, human };
 }

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../core/config.ts';
 import { UserError } from '../../core/errors.ts';
+import { checkOutputPath } from '../../core/outputFile.ts';
 import { defaultWorkers } from '../../sim/parallel.ts';
 import { withProgress } from '../progress.ts';
 import { sinkTargetForPath } from '../../sim/sinks.ts';
@@ -21,6 +22,19 @@ interface RunOptions extends CommonOptions {
   workers?: string;
   out?: string;
   report?: string;
+  snapshotDay?: string;
+  snapshotOut?: string;
+}
+
+/** The checked `--snapshot-day`/`--snapshot-out` pair (both or neither), for a fund of `days` days (null: not a fund). */
+function snapshotRequest(opts: RunOptions, days: number | null): { day: number; path: string } | undefined {
+  if (opts.snapshotDay === undefined && opts.snapshotOut === undefined) return undefined;
+  if (days === null) throw new UserError({ field: '--snapshot-out', message: 'only a fund scenario (model: fund, without a sweep) has a plan snapshot', hint: 'drop --snapshot-day and --snapshot-out' });
+  if (opts.snapshotOut === undefined) throw new UserError({ field: '--snapshot-out', message: 'is required with --snapshot-day', hint: 'pass --snapshot-out snap.yaml' });
+  if (opts.snapshotDay === undefined) throw new UserError({ field: '--snapshot-day', message: 'is required with --snapshot-out', hint: `pass a day from 0 to ${days}` });
+  const day = parseNumberFlag('--snapshot-day', opts.snapshotDay, { integer: true, min: 0, max: days });
+  checkOutputPath(opts.snapshotOut, '--snapshot-out');
+  return { day, path: opts.snapshotOut };
 }
 
 /** Registers `capflow run`. */
@@ -34,7 +48,9 @@ export function registerRun(program: Command): void {
       .option('--seed <s>', 'master seed (overrides the file)')
       .option('--workers <n>', 'worker threads (default: the cores)')
       .option('--out <file>', 'result table: .duckdb (table "results"), .parquet or .csv')
-      .option('--report <dir>', 'fund scenarios: write report.html, summary.json and nav.png into <dir>'),
+      .option('--report <dir>', 'fund scenarios: write report.html, summary.json and nav.png into <dir>')
+      .option('--snapshot-day <n>', "fund scenarios: the day whose state (before its plan) --snapshot-out writes")
+      .option('--snapshot-out <file>', "fund scenarios: write run 0's state on --snapshot-day as a `capflow plan` input (.yaml or .json)"),
     async (opts, args) => {
       const path = args[0];
       if (path === undefined) throw new UserError({ field: '<scenario>', message: 'is required' });
@@ -44,8 +60,9 @@ export function registerRun(program: Command): void {
       const workers = parseNumberFlag('--workers', opts.workers, { integer: true, min: 1 }, defaultWorkers());
       const out = opts.out === undefined ? undefined : sinkTargetForPath(opts.out);
       const scenario = parseScenario(doc, path);
+      const snapshot = snapshotRequest(opts, scenario.model === 'fund' && scenario.subsets.length === 1 ? scenario.timesteps : null);
       if (scenario.model === 'fund' && scenario.subsets.length === 1) {
-        return runFundFromCli(scenario, { workers, out: opts.out, report: opts.report });
+        return runFundFromCli(scenario, { workers, out: opts.out, report: opts.report, snapshot });
       }
       if (opts.report !== undefined) {
         throw new UserError({ field: '--report', value: opts.report, message: `model "${scenario.model}" has no report (fund scenarios without a sweep do)`, hint: 'drop --report and keep the result table with --out' });
