@@ -84,6 +84,7 @@ function requestRedeem(t: AsyncVaultTerms, m: VaultPath, s: AsyncVaultState, day
  */
 export const asyncVault: VenueModule<AsyncVaultTerms, VaultPath, AsyncVaultState> = {
   kind: 'async_vault',
+  valueChange: 'interest',
   empty: () => ({ shares: 0n, queue: [] }),
   accrue,
   value: (_t, m, s, day) => previewRedeem(s.shares, totalsAtPrice(m.sharePrice[day])),
@@ -95,6 +96,6 @@ export const asyncVault: VenueModule<AsyncVaultTerms, VaultPath, AsyncVaultState
     availableLiquidityUsd: t.instantLiquidityPct * m.tvlUsd[day],
     apy: m.apy[day],
     sharePrice: m.sharePrice[day],
-    redeemQueuedUsd: unitsToUsd(previewRedeem(queuedShares(s), totalsAtPrice(m.sharePrice[day]))),
+    redeemQueuedUsd: s.queue.length === 0 ? 0 : unitsToUsd(previewRedeem(queuedShares(s), totalsAtPrice(m.sharePrice[day]))),
   }),
 };

@@ -24,6 +24,7 @@ function move(s: CashState, transferUnits: bigint): VenueStep<CashState> {
  */
 export const cash: VenueModule<VenueTerms, null, CashState> = {
   kind: 'cash',
+  valueChange: 'interest',
   empty: () => ({ units: 0n }),
   accrue: (_t, _m, s) => ({ state: s, moved: { transferUnits: 0n, positionCostUnits: 0n } }),
   value: (_t, _m, s) => s.units,

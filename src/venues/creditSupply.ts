@@ -43,6 +43,7 @@ function withdraw(_t: CreditSupplyTerms, _m: ReservePath, s: CreditSupplyState, 
  */
 export const creditSupply: VenueModule<CreditSupplyTerms, ReservePath, CreditSupplyState> = {
   kind: 'credit_supply',
+  valueChange: 'interest',
   empty: () => ({ scaledBalance: 0n, liquidityIndexRay: RAY }),
   accrue: (_t, m, s, day) => step(s.scaledBalance, nextLiquidityIndexRay(s.liquidityIndexRay, m.liquidityRateRay[day - 1], SECONDS_PER_DAY), 0n),
   value: (_t, _m, s) => balanceFromScaled(s.scaledBalance, s.liquidityIndexRay),

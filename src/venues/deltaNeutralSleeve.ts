@@ -44,7 +44,7 @@ const SCALED_SLOTS = [X_POOL_VALUE, X_LIQUIDITY, X_SHORT_QTY, X_COLLATERAL, X_CA
 /** Resizes the sleeve (or opens it) to hold `deltaUnits` more (less when negative), in kind. */
 function resize(t: SleeveTerms, m: SleeveMarket, s: SleeveState, day: number, deltaUnits: bigint): VenueStep<SleeveState> {
   if (deltaUnits === 0n) return { state: s, moved: { transferUnits: 0n, positionCostUnits: 0n } };
-  const slots = Float64Array.from(s.slots);
+  const slots = s.slots.slice();
   const equity = s.open ? exactEquity(slots) : 0;
   const target = equity + unitsToUsd(deltaUnits);
   let step = s.step;
@@ -73,10 +73,11 @@ function resize(t: SleeveTerms, m: SleeveMarket, s: SleeveState, day: number, de
  */
 export const deltaNeutralSleeve: VenueModule<SleeveTerms, SleeveMarket, SleeveState> = {
   kind: 'delta_neutral_sleeve',
+  valueChange: 'pnl',
   empty: () => ({ slots: new Float64Array(X_SIZE), open: false, step: 0 }),
   accrue: (t, m, s, day) => {
     if (!s.open) return { state: s, moved: { transferUnits: 0n, positionCostUnits: 0n } };
-    const slots = Float64Array.from(s.slots);
+    const slots = s.slots.slice();
     exactStep(slots, s.step, m.prices[day], m.fundingApr[day - 1], t.exact);
     return { state: { slots, open: true, step: s.step + 1 }, moved: { transferUnits: 0n, positionCostUnits: 0n } };
   },

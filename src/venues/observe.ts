@@ -11,8 +11,8 @@ import { unitsToUsd } from './units.ts';
  *
  * @example observeVenue(creditSupply, terms, reservePath, state, 3, '2025-01-04T00:00:00.000Z').positionUsd
  */
-export function observeVenue<T extends VenueTerms, M, S>(mod: VenueModule<T, M, S>, terms: T, market: M, state: S, day: number, asOf: string): VenueObservation {
-  const positionUsd = unitsToUsd(mod.value(terms, market, state, day));
+export function observeVenue<T extends VenueTerms, M, S>(mod: VenueModule<T, M, S>, terms: T, market: M, state: S, day: number, asOf: string, valueUnits = mod.value(terms, market, state, day)): VenueObservation {
+  const positionUsd = unitsToUsd(valueUnits);
   const r = mod.read(terms, market, state, day);
   return {
     venue: terms.name,

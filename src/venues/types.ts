@@ -127,6 +127,12 @@ export interface VenueReading {
  */
 export interface VenueModule<T extends VenueTerms = VenueTerms, M = unknown, S = unknown> {
   readonly kind: VenueKind;
+  /**
+   * How the books record the position's market value changes: `interest` (a rebasing balance:
+   * aTokens, vault shares at the share price) or `pnl` (a marked-to-market position's profit
+   * and loss, a correction).
+   */
+  readonly valueChange: 'interest' | 'pnl';
   /** The holder's state before any deposit. */
   empty(terms: T): S;
   /** Day `day` begins: interest accrues from `day − 1`; redemptions falling due pay out (a negative transfer). */

@@ -58,6 +58,7 @@ function withdraw(_t: VaultTerms, m: VaultPath, s: VaultState, day: number, unit
  */
 export const vault: VenueModule<VaultTerms, VaultPath, VaultState> = {
   kind: 'vault',
+  valueChange: 'interest',
   empty: () => ({ shares: 0n }),
   accrue: (_t, _m, s) => ({ state: s, moved: { transferUnits: 0n, positionCostUnits: 0n } }),
   value: (_t, m, s, day) => previewRedeem(s.shares, totalsAtPrice(m.sharePrice[day])),

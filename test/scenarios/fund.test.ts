@@ -146,8 +146,9 @@ describe('fund scenario: the books', () => {
     expect(depositedUnits).toBe(sumSeries(sim.series.depositsUsd));
     expect(paidUnits).toBe(sumSeries(sim.series.redemptionsPaidUsd));
     const settledUnits = -sumBy(updates, (u) => u.cause === 'settle' && u.position === 'claims');
-    const marks = sumBy(updates, (u) => u.cause === 'interest' || (u.cause === 'correction' && u.notes === MARK_REASON));
-    const transfers = sumBy(updates, (u) => u.cause === 'correction' && u.notes !== MARK_REASON);
+    const isMark = (u: BalanceUpdate): boolean => u.cause === 'interest' || (u.cause === 'correction' && (u.notes === MARK_REASON || u.notes === `${SLEEVE_POSITION} pnl`));
+    const marks = sumBy(updates, isMark);
+    const transfers = sumBy(updates, (u) => u.cause === 'correction' && !isMark(u));
     const costs = sumBy(updates, (u) => u.cause === 'cost');
     expect(transfers).toBe(0n); // moving money between the reserve and positions creates none
     expect(settledUnits - paidUnits).toBe(claimsOwedUnits(sim));
@@ -199,7 +200,7 @@ describe('fund scenario: the books', () => {
   it('splits the sleeve PnL into pool, short, fees, funding and costs', () => {
     const s = sim.series.sleeve;
     const n = setup.days;
-    const funded = sumBy(updates, (u) => u.position === SLEEVE_POSITION && u.cause === 'correction' && u.notes !== MARK_REASON);
+    const funded = sumBy(updates, (u) => u.position === SLEEVE_POSITION && u.cause === 'correction' && u.notes !== MARK_REASON && u.notes !== `${SLEEVE_POSITION} pnl`);
     const split = s.poolPnlUsd[n] + s.shortPnlUsd[n] + s.feesUsd[n] + s.fundingUsd[n] + s.costsUsd[n];
     expect(s.valueUsd[n]).toBeCloseTo(Number(funded) / 1e6 + split, 4);
     expect(s.feesUsd[n]).toBeGreaterThan(0);

@@ -29,7 +29,11 @@ export interface FundBooks {
   txPrefix: string;
 }
 
+/** Log indexes as the 8 hex digits ending a fund event's tx hash (the common ones, precomputed). */
+const LOG_INDEX_HEX = Array.from({ length: 1024 }, (_, i) => i.toString(16).padStart(8, '0'));
+
 type EventFields<E> = E extends LedgerEvent ? Omit<E, keyof EventBase> : never;
+type Mutable<E> = { -readonly [K in keyof E]: E[K] };
 
 /**
  * Empty books; `detail` keeps every event and balance update.
@@ -59,8 +63,13 @@ export function beginBooksDay(books: FundBooks, day: number, date: string): void
  */
 export function book(books: FundBooks, fields: EventFields<LedgerEvent>): void {
   const logIndex = books.logIndex++;
-  const txHash = books.txPrefix + logIndex.toString(16).padStart(8, '0');
-  const event = { chainId: 1, blockNumber: books.day + 1, txHash, logIndex, timestamp: books.timestamp, ...fields } as LedgerEvent;
+  // the caller's fresh literal becomes the event (no copy: this runs for every event of every run)
+  const event = fields as Mutable<LedgerEvent>;
+  event.chainId = 1;
+  event.blockNumber = books.day + 1;
+  event.txHash = books.txPrefix + (logIndex < LOG_INDEX_HEX.length ? LOG_INDEX_HEX[logIndex] : logIndex.toString(16).padStart(8, '0'));
+  event.logIndex = logIndex;
+  event.timestamp = books.timestamp;
   applyEvent(books.ledger, event, books.updates ?? books.sink);
   books.sink.length = 0;
   books.events?.push(event);
@@ -116,20 +125,23 @@ export function payCost(books: FundBooks, units: bigint, reason: string, positio
 }
 
 /**
- * Records a position's true value as interest (a jump above the ledger's 5% guard is forced:
- * the value is the venue's own), or, when the books held nothing of it, the remainder as a
- * mark-to-market correction. Returns the change booked.
+ * Records a position's true value: as interest for a rebasing balance (a jump above the
+ * ledger's 5% guard is forced: the value is the venue's own), as a `<position> pnl` correction
+ * for a marked-to-market position; a position the books held nothing of (or worth less than
+ * nothing) gets a mark-to-market correction. Returns the change booked.
  *
- * @example markPosition(books, 'aave', 1_000_137_000n) // 137_000n
+ * @example markPosition(books, 'aave', 1_000_137_000n, 'interest') // 137_000n
  */
-export function markPosition(books: FundBooks, position: string, valueUnits: bigint): bigint {
+export function markPosition(books: FundBooks, position: string, valueUnits: bigint, valueChange: 'interest' | 'pnl'): bigint {
   const held = positionUnits(books, position);
   const change = valueUnits - held;
   if (change === 0n) return 0n;
-  if (held <= 0n || valueUnits < 0n) {
+  if (valueChange === 'pnl') {
+    book(books, { kind: 'correction', asset: position, quantity: change, reason: `${position} pnl`, position });
+  } else if (held <= 0n || valueUnits < 0n) {
     book(books, { kind: 'correction', asset: position, quantity: change, reason: MARK_REASON, position });
   } else {
-    const force = (change < 0n ? -change : change) * 20n > held; // a real jump above 5% (a vault loss, the sleeve's PnL)
+    const force = (change < 0n ? -change : change) * 20n > held; // a real jump above 5% (e.g. a vault loss)
     book(books, force ? { kind: 'interest', asset: position, balance: valueUnits, force } : { kind: 'interest', asset: position, balance: valueUnits });
   }
   return change;

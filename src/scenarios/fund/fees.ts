@@ -60,11 +60,12 @@ function mintFraction(books: FundBooks, p: FundFeeParams, fraction: number, reas
  */
 export function takeFees(books: FundBooks, p: FundFeeParams, fees: FeeState): void {
   const day = books.day;
-  const priceBefore = sharePriceOf(books.ledger);
   fees.managementUsd = 0;
   fees.performanceUsd = 0;
-  if (day > 0 && p.managementPct > 0) fees.managementUsd = mintFraction(books, p, p.managementPct / DAYS_PER_YEAR, 'management');
-  if (day > 0 && p.performancePct > 0 && day % p.crystallizeEveryDays === 0) {
+  if (day === 0 || (p.managementPct === 0 && p.performancePct === 0)) return;
+  const priceBefore = sharePriceOf(books.ledger);
+  if (p.managementPct > 0) fees.managementUsd = mintFraction(books, p, p.managementPct / DAYS_PER_YEAR, 'management');
+  if (p.performancePct > 0 && day % p.crystallizeEveryDays === 0) {
     const price = sharePriceOf(books.ledger);
     if (price > fees.highWaterMark) {
       const feePerShare = p.performancePct * (price - fees.highWaterMark);
@@ -76,10 +77,10 @@ export function takeFees(books: FundBooks, p: FundFeeParams, fees: FeeState): vo
 }
 
 /**
- * Ends day `day` for the fees: day 0 sets the high-water mark to the share price.
+ * Ends the day for the fees: day 0 sets the performance fee's high-water mark to the share price.
  *
- * @example endFeeDay(books, fees);
+ * @example endFeeDay(books, params.fees, fees);
  */
-export function endFeeDay(books: FundBooks, fees: FeeState): void {
-  if (books.day === 0) fees.highWaterMark = sharePriceOf(books.ledger);
+export function endFeeDay(books: FundBooks, p: FundFeeParams, fees: FeeState): void {
+  if (books.day === 0 && p.performancePct > 0) fees.highWaterMark = sharePriceOf(books.ledger);
 }

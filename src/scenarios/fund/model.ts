@@ -26,7 +26,7 @@ import { visitYieldTrades } from '../../strategies/yieldManager/order.ts';
 import { observeVenue } from '../../venues/observe.ts';
 import type { DirectionalTrade, FundObservation, VenueObservation } from '../../venues/types.ts';
 import { unitsToUsd, usdToUnits } from '../../venues/units.ts';
-import { beginBooksDay, cashUnits, markPosition } from './books.ts';
+import { beginBooksDay, cashUnits, markPosition, positionUnits } from './books.ts';
 import { endFeeDay, takeFees } from './fees.ts';
 import { investorFlows, payClaims, settleDueRequests } from './investors.ts';
 import { decisionRow, recordFundDay } from './record.ts';
@@ -37,12 +37,14 @@ import type { FundSetup } from './setup.ts';
 export { FUND_TREASURY_CONFIG, MARK_REASON } from './books.ts';
 export { createFundRun, type FundRun, type FundVenue } from './run.ts';
 
+/** A venue's observation; its position is the marked value the books hold (the venue's own value, to the unit). */
 function observe(run: FundRun, v: FundVenue): VenueObservation {
-  return observeVenue(v.mod, v.terms, v.market, v.state, run.books.day, run.books.timestamp);
+  return observeVenue(v.mod, v.terms, v.market, v.state, run.books.day, run.books.timestamp, positionUnits(run.books, v.terms.name));
 }
 
 function mark(run: FundRun, v: FundVenue): void {
-  v.earnedUnits += markPosition(run.books, v.terms.name, v.mod.value(v.terms, v.market, v.state, run.books.day));
+  v.earnedUnits += markPosition(run.books, v.terms.name, v.mod.value(v.terms, v.market, v.state, run.books.day), v.mod.valueChange);
+  v.markedState = v.state;
 }
 
 function eachVenue(run: FundRun, visit: (v: FundVenue) => void): void {
@@ -69,10 +71,9 @@ export function observeFund(run: FundRun, directionalTrades: DirectionalTrade[])
 
 /** The sleeve's resize today (USD, > 0 buys), from its rule and its observed value. */
 function sleeveDecisionUsd(run: FundRun): number {
-  const s = run.setup.params.sleeve;
-  if (run.sleeve === null || s === undefined) return 0;
-  const rule = { ...s, minTradeUsd: run.setup.policy.rules.cashChangeToleranceUsd };
-  return sleeveResizeUsd(rule, run.books.day, unitsToUsd(run.books.ledger.totalAssets), observe(run, run.sleeve).positionUsd);
+  const rule = run.setup.sleeveRule;
+  if (run.sleeve === null || rule === null) return 0;
+  return sleeveResizeUsd(rule, run.books.day, unitsToUsd(run.books.ledger.totalAssets), unitsToUsd(positionUnits(run.books, run.sleeve.terms.name)));
 }
 
 /**
@@ -161,8 +162,8 @@ export function completeFundDay(run: FundRun, { observation, sleeveUsd }: { obse
   if (run.detail) for (const d of planYield(policy, run.yieldState, run.ws).decisions) run.series.decisions.push(decisionRow(t, d));
   else planYieldInto(policy, run.yieldState, run.ws);
   const unpaid = execute(run, sleeveUsd);
-  eachVenue(run, (v) => mark(run, v));
-  endFeeDay(run.books, run.fees);
+  eachVenue(run, (v) => v.state !== v.markedState && mark(run, v)); // a venue no trade touched today is marked already
+  endFeeDay(run.books, run.setup.params.fees, run.fees);
   recordFundDay(run, unpaid);
 }
 

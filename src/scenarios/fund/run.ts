@@ -26,6 +26,8 @@ export interface FundVenue {
   readonly terms: VenueTerms;
   readonly market: unknown;
   state: unknown;
+  /** The state the books were last marked at (a venue whose state is still this one needs no new mark). */
+  markedState: unknown;
   /** Net money moved in today (base units, + in / − out). */
   flowUnits: bigint;
   /** Costs paid today for trades in this venue (base units). */
@@ -59,7 +61,8 @@ export interface FundRun {
 }
 
 function venueOf(mod: AnyVenueModule, terms: VenueTerms, market: unknown): FundVenue {
-  return { mod, terms, market, state: mod.empty(terms), flowUnits: 0n, costUnits: 0n, earnedUnits: 0n };
+  const state = mod.empty(terms);
+  return { mod, terms, market, state, markedState: state, flowUnits: 0n, costUnits: 0n, earnedUnits: 0n };
 }
 
 /**

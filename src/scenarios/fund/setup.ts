@@ -10,6 +10,7 @@ import type { FlowSpec } from '../../market/flows.ts';
 import { EXACT_DEFAULTS, type ExactParams } from '../../strategies/deltaNeutral/exact.ts';
 import type { YieldPolicy } from '../../strategies/yieldManager.ts';
 import { yieldVenueRule } from '../../strategies/yieldManager/snapshot.ts';
+import type { SleeveResizeRule } from '../../strategies/sleeveResize.ts';
 import type { SleeveTerms } from '../../venues/deltaNeutralSleeve.ts';
 import type { VenueTerms } from '../../venues/types.ts';
 import type { FundParams, FundSleeveParams, FundVenueParams } from './schema.ts';
@@ -48,6 +49,8 @@ export interface FundSetup {
   feed: FeedFlows | null;
   /** The sleeve's terms (its exact-accounting parameters; capital set when it opens), or null without a sleeve. */
   sleeve: SleeveTerms | null;
+  /** The sleeve's sizing rule, or null without a sleeve. */
+  sleeveRule: SleeveResizeRule | null;
   /** ISO dates of days 0…days. */
   dates: string[];
 }
@@ -144,5 +147,6 @@ export function compileFund(params: FundParams, days: number): FundSetup {
   const flowSpec = 'feed' in flows ? null : flows;
   const sleeve = params.sleeve !== undefined && params.sleeve.sharePct > 0 ? sleeveTerms(params.sleeve) : null;
   const dates = Array.from({ length: days + 1 }, (_, d) => addDays(params.startDate, d));
-  return { params, days, policy, venues, venueTerms, flowSpec, feed, sleeve, dates };
+  const sleeveRule = sleeve === null || params.sleeve === undefined ? null : { ...params.sleeve, minTradeUsd: params.rules.cashChangeToleranceUsd };
+  return { params, days, policy, venues, venueTerms, flowSpec, feed, sleeve, sleeveRule, dates };
 }
