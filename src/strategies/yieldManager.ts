@@ -50,6 +50,7 @@
  */
 
 import type { VenueKind } from '../venues/types.ts';
+import { visitYieldTrades } from './yieldManager/order.ts';
 
 /** How a venue holds money: a lending reserve's credit supply, an ERC-4626 vault, or an ERC-7540 (asynchronous) vault. */
 export type YieldVenueKind = Extract<VenueKind, 'credit_supply' | 'vault' | 'async_vault'>;
@@ -612,14 +613,13 @@ export function planYield(policy: YieldPolicy, state: YieldState, ws: YieldWorks
       noTradeReason: NO_TRADE_REASONS[ws.noTrade[i]],
     };
   });
-  const withdrawals = decisions.filter((d) => d.trade !== null && d.trade.deltaUsd < 0).reverse();
-  const requests = decisions.filter((d) => d.redeemRequest !== null);
-  const deposits = decisions.filter((d) => d.trade !== null && d.trade.deltaUsd > 0);
-  const trades = [
-    ...withdrawals.map((d) => d.trade as YieldTrade),
-    ...requests.map((d) => d.redeemRequest as YieldTrade),
-    ...deposits.map((d) => d.trade as YieldTrade),
-  ];
+  const trades: YieldTrade[] = [];
+  visitYieldTrades(ws, policy.venues.length, {
+    withdraw: (i) => trades.push(decisions[i].trade as YieldTrade),
+    requestRedeem: (i) => trades.push(decisions[i].redeemRequest as YieldTrade),
+    beforeDeposits: () => undefined,
+    deposit: (i) => trades.push(decisions[i].trade as YieldTrade),
+  });
   return {
     cashUsd: state.cashUsd,
     positionsUsd: ws.cashLikeUsd - state.cashUsd,
