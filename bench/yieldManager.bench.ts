@@ -25,7 +25,7 @@ function fund(venueCount: number): { policy: YieldPolicy; state: ReturnType<type
     state.availableLiquidityUsd[i] = i % 5 === 0 ? 1_000 : Infinity;
     state.apy[i] = 0.03 + (i % 10) / 200;
   }
-  return { policy: { rules: { positionAllocation: 0.95, bufferPct: 0.01, cashChangeToleranceUsd: 5, horizonDays: 30 }, venues }, state };
+  return { policy: { rules: { cashBufferPct: 0.05, sellHaircutPct: 0.01, cashChangeToleranceUsd: 5, horizonDays: 30 }, venues }, state };
 }
 
 function measure(venueCount: number): { plansPerSecond: number; microsecondsPerPlan: number; nanosecondsPerVenue: number } {

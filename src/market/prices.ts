@@ -11,6 +11,7 @@
 import { UserError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
 import { checkNumber } from '../core/validate.ts';
+import { DAYS_PER_YEAR } from '../core/time.ts';
 
 /** A price path with its dates when it came from history (prices in USD per token). */
 export interface PriceSeries {
@@ -157,7 +158,7 @@ export interface SyntheticSpec {
 }
 
 /** Default jump parameters: about 10 jumps a year on daily steps, each −2% ± 5% in log. */
-export const DEFAULT_JUMP_PER_DAY: JumpSpec = { intensityPerStep: 10 / 365, meanLog: -0.02, volLog: 0.05 };
+export const DEFAULT_JUMP_PER_DAY: JumpSpec = { intensityPerStep: 10 / DAYS_PER_YEAR, meanLog: -0.02, volLog: 0.05 };
 
 /** Lowest simple return the arithmetic normal process takes (keeps prices > 0). */
 export const MIN_SIMPLE_RETURN = -0.99;

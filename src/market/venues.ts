@@ -16,6 +16,7 @@ import { RAY } from '../core/fixedPoint.ts';
 import type { Rng } from '../core/rng.ts';
 import { aprToApy, liquidityRateRay, rateStrategyToRay, rayToNumber, type RateStrategy } from '../protocols/aave.ts';
 import { fillRateProcess, type RateProcess } from './processes.ts';
+import { DAYS_PER_YEAR } from '../core/time.ts';
 
 /** Lowest vault APY a path takes (a vault cannot lose more than everything in a year). */
 export const MIN_VAULT_APY = -0.99;
@@ -69,7 +70,7 @@ export interface ReservePath {
 export interface VaultPath {
   apy: Float64Array;
   tvlUsd: Float64Array;
-  /** USD per share: sharePrice[t] = sharePrice[t − 1] · (1 + apy[t − 1])^(1/365). */
+  /** USD per share: sharePrice[t] = sharePrice[t − 1] · (1 + apy[t − 1])^(1/DAYS_PER_YEAR). */
   sharePrice: Float64Array;
 }
 
@@ -113,7 +114,7 @@ export function supplyRateRayAt(strategyRay: ReturnType<typeof rateStrategyToRay
  */
 export function sampleReservePath(spec: ReservePathSpec, days: number, rng: Rng, field = 'reserve'): ReservePath {
   const n = days + 1;
-  const dtYears = 1 / 365;
+  const dtYears = 1 / DAYS_PER_YEAR;
   const utilisation = fillUtilisationPath(new Float64Array(n), spec.utilisation, dtYears, rng, `${field}.utilisation`);
   const tvlUsd = fillFlooredPath(new Float64Array(n), spec.tvlUsd, 0, dtYears, rng, `${field}.tvlUsd`);
   const strategyRay = rateStrategyToRay(spec.strategy);
@@ -138,7 +139,7 @@ export function sampleReservePath(spec: ReservePathSpec, days: number, rng: Rng,
  */
 export function sampleVaultPath(spec: VaultPathSpec, days: number, rng: Rng, field = 'vault'): VaultPath {
   const n = days + 1;
-  const dtYears = 1 / 365;
+  const dtYears = 1 / DAYS_PER_YEAR;
   const apy = fillFlooredPath(new Float64Array(n), spec.apy, MIN_VAULT_APY, dtYears, rng, `${field}.apy`);
   const tvlUsd = fillFlooredPath(new Float64Array(n), spec.tvlUsd, 0, dtYears, rng, `${field}.tvlUsd`);
   const sharePrice = new Float64Array(n);

@@ -12,9 +12,10 @@
  */
 import { RAY, mulDiv, numberToBaseUnits, rayDiv, rayMul, rayToWad } from '../core/fixedPoint.ts';
 import { UserError } from '../core/errors.ts';
+import { DAYS_PER_YEAR, SECONDS_PER_DAY } from '../core/time.ts';
 
 /** Seconds in Aave's year (365 days, no leap years). @example linearInterestFactor(0.1, SECONDS_PER_YEAR) // 1.1 */
-export const SECONDS_PER_YEAR = 31_536_000;
+export const SECONDS_PER_YEAR = DAYS_PER_YEAR * SECONDS_PER_DAY;
 /** {@link SECONDS_PER_YEAR} as a bigint. @example linearInterestRay(RAY / 10n, SECONDS_PER_YEAR_BIG) // 1.1 · RAY */
 export const SECONDS_PER_YEAR_BIG = BigInt(SECONDS_PER_YEAR);
 /** Aave's PERCENTAGE_FACTOR: 100 % = 10,000 basis points. @example rateStrategyToRay(USDC_RATE_STRATEGY).reserveFactorBps * 100n / PERCENTAGE_FACTOR_BPS // 10n (%) */

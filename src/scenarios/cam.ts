@@ -30,6 +30,7 @@ import {
   type TransferMethod,
 } from '../strategies/capitalAllocation.ts';
 import { RateProcessSchema } from './schemas.ts';
+import { DAYS_PER_YEAR } from '../core/time.ts';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
@@ -129,7 +130,7 @@ export function buildCamModel(params: CamParams): Model<CamParams, CamState> {
   const names = params.deposits.map((d) => d.name);
   const window = params.movingAverageWindow;
   const rate = rebalanceRate(params.dtDays, params.rebalanceDurationDays);
-  const dtYears = params.dtDays / 365;
+  const dtYears = params.dtDays / DAYS_PER_YEAR;
   const compat: TargetCompat = params.compat;
   const alpha = Float64Array.from(params.concentration ?? names.map(() => 1));
   const volatile = params.deposits.map((d) => d.volatile);

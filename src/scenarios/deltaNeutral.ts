@@ -28,6 +28,7 @@ import { outputKeys, poolAprFromVolume } from '../strategies/deltaNeutral.ts';
 import { fillJobFunding, type DeltaNeutralJob, type PriceSource } from './deltaNeutral/kernel.ts';
 import { buildDeltaNeutralJob, listSource, loadPriceCsvFile, syntheticSource, type DeltaNeutralSettings } from './deltaNeutral/study.ts';
 import { RateProcessSchema } from './schemas.ts';
+import { DAYS_PER_YEAR } from '../core/time.ts';
 
 export * from './deltaNeutral/kernel.ts';
 export * from './deltaNeutral/study.ts';
@@ -61,7 +62,7 @@ const PricesSchema = z.union([
 export const DeltaNeutralParamsSchema = z.strictObject({
   prices: PricesSchema,
   accounting: z.enum(['exact', 'reference']).default('exact'),
-  stepsPerYear: z.number().int().positive().default(365),
+  stepsPerYear: z.number().int().positive().default(DAYS_PER_YEAR),
   capitalUsd: z.number().positive().default(EXACT_DEFAULTS.capitalUsd),
   pool: z
     .union([

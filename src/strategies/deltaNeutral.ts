@@ -15,6 +15,7 @@
 import type { RateProcess } from '../market/processes.ts';
 import { EXACT_OUTPUT_KEYS, X_SIZE, runExactPath, type ExactParams } from './deltaNeutral/exact.ts';
 import { REFERENCE_OUTPUT_KEYS, R_SIZE, runReferencePath, type ReferenceParams, type ReferenceSeries } from './deltaNeutral/reference.ts';
+import { DAYS_PER_YEAR } from '../core/time.ts';
 
 export * from './deltaNeutral/exact.ts';
 export * from './deltaNeutral/reference.ts';
@@ -38,7 +39,7 @@ export type FundingSpec = RateProcess;
  * @example poolAprFromVolume({ volumeUsdPerDay: 1e6, feeTier: 0.003, tvlUsd: 5e6 }) // 0.219
  */
 export function poolAprFromVolume(v: { volumeUsdPerDay: number; feeTier: number; tvlUsd: number }): number {
-  return (v.volumeUsdPerDay * v.feeTier * 365) / v.tvlUsd;
+  return (v.volumeUsdPerDay * v.feeTier * DAYS_PER_YEAR) / v.tvlUsd;
 }
 
 /** Outputs of one path: each key of the accounting's output list → its value. */

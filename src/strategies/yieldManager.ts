@@ -11,8 +11,8 @@
  *
  * Semantics (ported from trade-executor's cash yield manager, faults fixed):
  * 1. Cash waterfall. cashLike = cash + Σ yield positions; tradeCashDiff = Σ directional buys −
- *    Σ synchronous directional sells × (1 − bufferPct) (asynchronous sells release nothing this
- *    cycle); alwaysInCash = totalEquity × (1 − positionAllocation);
+ *    Σ synchronous directional sells × (1 − sellHaircutPct) (asynchronous sells release nothing
+ *    this cycle); alwaysInCash = totalEquity × cashBufferPct;
  *    available = cashLike − tradeCashDiff − alwaysInCash − pendingRedemptions.
  * 2. Rule fill, in rule order. asked = max(available, 0) × maxConcentration, capped by the
  *    pool-participation cap (see {@link poolParticipationCapUsd}: our share of the venue's TVL
@@ -36,7 +36,7 @@
  *    no trade when |delta| ≤ cashChangeToleranceUsd. Credit supply is resized in place
  *    (`supply`/`withdraw`); vault trades (`deposit`/`redeem`) carry shares = deltaUsd / sharePrice.
  * 6. Break-even gate (only with `horizonDays`): a deposit of d into venue i is skipped when
- *    gain = d × ((1+apy_i)^(h/365) − (1+apy_alt)^(h/365)) < cost = entryCostUsd_i + d × exitCostPct_i.
+ *    gain = d × ((1+apy_i)^(h/DAYS_PER_YEAR) − (1+apy_alt)^(h/DAYS_PER_YEAR)) < cost = entryCostUsd_i + d × exitCostPct_i.
  *    The alternative is where the money goes if the deposit is skipped: the remainder venue
  *    (last rule) for every other rule, cash (apy 0) for the last rule itself. The cost is the
  *    round trip (the money will leave again some day). Skipped money flows on to the next
@@ -51,6 +51,7 @@
 
 import type { VenueKind } from '../venues/types.ts';
 import { visitYieldTrades } from './yieldManager/order.ts';
+import { DAYS_PER_YEAR } from '../core/time.ts';
 
 /** How a venue holds money: a lending reserve's credit supply, an ERC-4626 vault, or an ERC-7540 (asynchronous) vault. */
 export type YieldVenueKind = Extract<VenueKind, 'credit_supply' | 'vault' | 'async_vault'>;
@@ -102,18 +103,17 @@ const NO_TRADE_BREAK_EVEN = 2;
  */
 export const YIELD_DUST_USD = 1;
 
-const DAYS_PER_YEAR = 365;
 
 /**
  * The fund-wide rules.
  *
- * @example const rules: YieldRules = { positionAllocation: 0.95, bufferPct: 0.01, cashChangeToleranceUsd: 5, horizonDays: null };
+ * @example const rules: YieldRules = { cashBufferPct: 0.05, sellHaircutPct: 0.01, cashChangeToleranceUsd: 5, horizonDays: null };
  */
 export interface YieldRules {
-  /** Share (0..1] of total equity that may be in directional + yield positions; the rest stays in cash. */
-  positionAllocation: number;
-  /** Haircut (0..1] on cash expected from synchronous directional sells (slippage margin). */
-  bufferPct: number;
+  /** Share [0, 1] of total equity always kept in cash (never put in yield venues). */
+  cashBufferPct: number;
+  /** Haircut (0, 1] on cash expected from synchronous directional sells (slippage margin). */
+  sellHaircutPct: number;
   /** No trade when a venue's |delta| is at or below this many USD (> 0). */
   cashChangeToleranceUsd: number;
   /** Break-even horizon in days for the deposit gate; `null` turns the gate off. */
@@ -357,8 +357,8 @@ export function planYieldInto(policy: YieldPolicy, state: YieldState, ws: YieldW
     lockedTotalUsd += locked;
   }
   const cashLikeUsd = state.cashUsd + positionsUsd;
-  const tradeCashDiffUsd = state.directionalBuyUsd - state.directionalSellUsd * (1 - rules.bufferPct);
-  const alwaysInCashUsd = state.totalEquityUsd * (1 - rules.positionAllocation);
+  const tradeCashDiffUsd = state.directionalBuyUsd - state.directionalSellUsd * (1 - rules.sellHaircutPct);
+  const alwaysInCashUsd = state.totalEquityUsd * rules.cashBufferPct;
   const available = availableForYield(cashLikeUsd, tradeCashDiffUsd, alwaysInCashUsd, state.pendingRedemptionsUsd);
   const base = Math.max(available, 0);
 

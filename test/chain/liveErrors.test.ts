@@ -32,8 +32,8 @@ function liveFile(venues?: Record<string, unknown>, weights?: unknown[]): Record
     holder,
     asset: market.usdc.asset,
     rules: {
-      positionAllocation: 0.95,
-      bufferPct: 0.01,
+      cashBufferPct: 0.05,
+      sellHaircutPct: 0.01,
       cashChangeToleranceUsd: 10,
       weights: weights ?? [{ venue: 'aave-usdc', maxConcentration: 1, maxPoolParticipation: 0.02 }],
     },

@@ -38,8 +38,8 @@ function liveFile(over: Record<string, unknown> = {}): Record<string, unknown> {
     holder,
     asset: market.usdc.asset,
     rules: {
-      positionAllocation: 0.9,
-      bufferPct: 0.01,
+      cashBufferPct: 0.1,
+      sellHaircutPct: 0.01,
       cashChangeToleranceUsd: 10,
       weights: [{ venue: 'aave-usdc', maxConcentration: 1, maxPoolParticipation: 0.2 }],
     },

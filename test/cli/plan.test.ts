@@ -111,7 +111,7 @@ describe('capflow plan', () => {
   });
 
   it('exits 2 for an unknown venue, a missing file and a missing --input', () => {
-    const unknown = runCli(['plan', '--input', write('unknown.yaml', 'rules:\n  positionAllocation: 0.9\n  bufferPct: 0.01\n  cashChangeToleranceUsd: 5\n  weights: [{ venue: nope, maxConcentration: 1 }]\nvenues: {}\ncashUsd: 1\ntotalEquityUsd: 1\n')]);
+    const unknown = runCli(['plan', '--input', write('unknown.yaml', 'rules:\n  cashBufferPct: 0.1\n  sellHaircutPct: 0.01\n  cashChangeToleranceUsd: 5\n  weights: [{ venue: nope, maxConcentration: 1 }]\nvenues: {}\ncashUsd: 1\ntotalEquityUsd: 1\n')]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/rules\.weights\[0\]\.venue: unknown venue "nope"/);
     expect(runCli(['plan', '--input', join(dir, 'missing.yaml')]).stderr).toMatch(/file not found/);

@@ -8,8 +8,8 @@
 export function twoVenueSnapshot(over: Record<string, unknown> = {}): Record<string, any> {
   return {
     rules: {
-      positionAllocation: 0.95,
-      bufferPct: 0.01,
+      cashBufferPct: 0.05,
+      sellHaircutPct: 0.01,
       cashChangeToleranceUsd: 5,
       weights: [
         { venue: 'ipor', maxConcentration: 0.33 },
@@ -27,7 +27,7 @@ export function twoVenueSnapshot(over: Record<string, unknown> = {}): Record<str
 /**
  * The rules of {@link twoVenueSnapshot} with some fields replaced.
  *
- * @example twoVenueSnapshot({ rules: twoVenueRules({ bufferPct: 0 }) })
+ * @example twoVenueSnapshot({ rules: twoVenueRules({ sellHaircutPct: 0 }) })
  */
 export function twoVenueRules(over: Record<string, unknown>): Record<string, unknown> {
   return { ...twoVenueSnapshot().rules, ...over };

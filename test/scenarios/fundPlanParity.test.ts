@@ -67,7 +67,7 @@ describe('plan/fund parity: capflow plan on the fund\'s snapshot of a day gives 
           seed: fc.integer({ min: 0, max: 1e9 }),
           day: fc.integer({ min: 0, max: 40 }),
           // a cash buffer of at least 0.1% of NAV pays the trades' costs (entry costs, gas); with none, a deposit is cut by its own costs
-          bufferPct: fc.double({ min: 0.001, max: 0.3, noNaN: true }),
+          cashBufferPct: fc.double({ min: 0.001, max: 0.3, noNaN: true }),
           tolerance: fc.double({ min: 1, max: 5000, noNaN: true }),
           concentration: fc.double({ min: 0, max: 1, noNaN: true }),
           participation: fc.double({ min: 0.001, max: 0.5, noNaN: true }),
@@ -79,7 +79,7 @@ describe('plan/fund parity: capflow plan on the fund\'s snapshot of a day gives 
         (c) => {
           const setup = setupOf((d) => {
             d.timesteps = c.day + 1;
-            d.params.rules.cashBufferPct = c.bufferPct;
+            d.params.rules.cashBufferPct = c.cashBufferPct;
             d.params.rules.cashChangeToleranceUsd = c.tolerance;
             d.params.rules.weights[0].maxConcentration = c.concentration;
             d.params.rules.weights[1].maxPoolParticipation = c.participation;
@@ -88,7 +88,7 @@ describe('plan/fund parity: capflow plan on the fund\'s snapshot of a day gives 
             d.params.flows.redemptionsPerDay = c.redemptionsPerDay;
             d.params.redemptions.settlementDays = c.settlementDays;
             d.params.venues['lagoon-usdc'].withdrawDelayDays = c.delay;
-            d.params.sleeve.sharePct = Math.min(d.params.sleeve.sharePct, 1 - c.bufferPct);
+            d.params.sleeve.sharePct = Math.min(d.params.sleeve.sharePct, 1 - c.cashBufferPct);
           });
           compared += checkParity(setup, c.seed, c.day, c.day);
         },

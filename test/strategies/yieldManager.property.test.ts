@@ -67,8 +67,8 @@ function caseArb(withLocks: boolean): fc.Arbitrary<{ policy: YieldPolicy; state:
   return fc.integer({ min: 1, max: 6 }).chain((n) =>
     fc.record({
       venues: fc.tuple(...Array.from({ length: n }, (_, i) => venueArb(i, i === n - 1, withLocks))),
-      positionAllocation: num(0.5, 1),
-      bufferPct: num(0.001, 1),
+      cashBufferPct: num(0, 0.5),
+      sellHaircutPct: num(0.001, 1),
       toleranceUsd: num(0.01, 100),
       horizonDays: fc.option(num(1, 365), { nil: null }),
       cashUsd: usd(1e6),
@@ -94,7 +94,7 @@ function caseArb(withLocks: boolean): fc.Arbitrary<{ policy: YieldPolicy; state:
       state.directionalSellUsd = c.sellUsd;
       state.directionalAsyncSellUsd = c.asyncSellUsd;
       const policy: YieldPolicy = {
-        rules: { positionAllocation: c.positionAllocation, bufferPct: c.bufferPct, cashChangeToleranceUsd: c.toleranceUsd, horizonDays: c.horizonDays },
+        rules: { cashBufferPct: c.cashBufferPct, sellHaircutPct: c.sellHaircutPct, cashChangeToleranceUsd: c.toleranceUsd, horizonDays: c.horizonDays },
         venues: c.venues.map((v) => v.rule),
       };
       return { policy, state };
@@ -123,7 +123,7 @@ function shortfallCaseArb(): fc.Arbitrary<{ policy: YieldPolicy; state: YieldSta
     let lockedTotalUsd = 0;
     for (let i = 0; i < state.existingUsd.length; i++) lockedTotalUsd += lockedUsd(state.existingUsd[i], state.availableLiquidityUsd[i], state.redeemQueuedUsd[i]);
     const cashLikeUsd = state.cashUsd + sum(Array.from(state.existingUsd));
-    const withoutBuyUsd = cashLikeUsd + state.directionalSellUsd * (1 - policy.rules.bufferPct) - state.totalEquityUsd * (1 - policy.rules.positionAllocation) - state.pendingRedemptionsUsd;
+    const withoutBuyUsd = cashLikeUsd + state.directionalSellUsd * (1 - policy.rules.sellHaircutPct) - state.totalEquityUsd * policy.rules.cashBufferPct - state.pendingRedemptionsUsd;
     state.directionalBuyUsd = Math.max(withoutBuyUsd - frac * lockedTotalUsd, 0);
     return { policy, state };
   });

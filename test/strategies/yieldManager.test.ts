@@ -70,7 +70,7 @@ describe('yield manager: reference vectors', () => {
 });
 
 describe('yield manager: cash waterfall', () => {
-  it('haircuts synchronous sells by bufferPct, ignores asynchronous sells, subtracts redemptions', () => {
+  it('haircuts synchronous sells by sellHaircutPct, ignores asynchronous sells, subtracts redemptions', () => {
     const plan = planOf(
       twoVenueSnapshot({
         pendingRedemptionsUsd: 700,
@@ -364,10 +364,10 @@ function validationError(snapshot: unknown): UserError {
 
 describe('yield manager: snapshot validation', () => {
   const cases: [string, () => unknown, string, RegExp][] = [
-    ['bufferPct 0', () => twoVenueSnapshot({ rules: twoVenueRules({ bufferPct: 0 }) }), 'rules.bufferPct', /0/],
+    ['sellHaircutPct 0', () => twoVenueSnapshot({ rules: twoVenueRules({ sellHaircutPct: 0 }) }), 'rules.sellHaircutPct', /0/],
     ['cashChangeToleranceUsd 0', () => twoVenueSnapshot({ rules: twoVenueRules({ cashChangeToleranceUsd: 0 }) }), 'rules.cashChangeToleranceUsd', /0/],
-    ['positionAllocation 0', () => twoVenueSnapshot({ rules: twoVenueRules({ positionAllocation: 0 }) }), 'rules.positionAllocation', /0/],
-    ['positionAllocation above 1', () => twoVenueSnapshot({ rules: twoVenueRules({ positionAllocation: 1.2 }) }), 'rules.positionAllocation', /1\.2/],
+    ['cashBufferPct below 0', () => twoVenueSnapshot({ rules: twoVenueRules({ cashBufferPct: -0.1 }) }), 'rules.cashBufferPct', /-0\.1/],
+    ['cashBufferPct above 1', () => twoVenueSnapshot({ rules: twoVenueRules({ cashBufferPct: 1.2 }) }), 'rules.cashBufferPct', /1\.2/],
     ['no rules', () => twoVenueSnapshot({ rules: twoVenueRules({ weights: [] }) }), 'rules.weights', /at least one rule/],
     ['last rule below 1', () => twoVenueSnapshot({ rules: twoVenueRules({ weights: [{ venue: 'ipor', maxConcentration: 0.33 }, { venue: 'aave', maxConcentration: 0.9 }] }) }), 'rules.weights[1].maxConcentration', /last rule must have maxConcentration 1/],
     ['unknown venue', () => twoVenueSnapshot({ rules: twoVenueRules({ weights: [{ venue: 'ipor', maxConcentration: 0.33 }, { venue: 'aave', maxConcentration: 1 }, { venue: 'euler', maxConcentration: 1 }] }) }), 'rules.weights[2].venue', /unknown venue "euler"/],

@@ -13,6 +13,7 @@ import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { parseChoiceFlag, parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
 import { withProgress } from '../progress.ts';
+import { DAYS_PER_YEAR } from '../../core/time.ts';
 
 interface DeltaNeutralOptions extends CommonOptions {
   prices?: string;
@@ -79,7 +80,7 @@ function priceSource(opts: DeltaNeutralOptions): PriceSource {
     return listSource('--prices-json', parsed);
   }
   const kind = parseChoiceFlag<SyntheticKind>('--synthetic', opts.synthetic, ['normal', 'gbm', 'jump']);
-  const stepsPerYear = parseNumberFlag('--steps-per-year', opts.stepsPerYear, { integer: true, min: 1 }, 365);
+  const stepsPerYear = parseNumberFlag('--steps-per-year', opts.stepsPerYear, { integer: true, min: 1 }, DAYS_PER_YEAR);
   return syntheticSource({
     kind,
     volPerStep: parseNumberFlag('--daily-vol', opts.dailyVol, { min: 0 }),
@@ -88,7 +89,7 @@ function priceSource(opts: DeltaNeutralOptions): PriceSource {
     jump:
       kind === 'jump'
         ? {
-            intensityPerStep: parseNumberFlag('--jump-intensity', opts.jumpIntensity, { min: 0 }, DEFAULT_JUMP_PER_DAY.intensityPerStep * 365) / stepsPerYear,
+            intensityPerStep: parseNumberFlag('--jump-intensity', opts.jumpIntensity, { min: 0 }, DEFAULT_JUMP_PER_DAY.intensityPerStep * DAYS_PER_YEAR) / stepsPerYear,
             meanLog: parseNumberFlag('--jump-mean', opts.jumpMean, {}, DEFAULT_JUMP_PER_DAY.meanLog),
             volLog: parseNumberFlag('--jump-vol', opts.jumpVol, { min: 0 }, DEFAULT_JUMP_PER_DAY.volLog),
           }
@@ -101,7 +102,7 @@ function settingsFrom(opts: DeltaNeutralOptions): DeltaNeutralSettings {
   return {
     ...DELTA_NEUTRAL_DEFAULTS,
     accounting,
-    stepsPerYear: parseNumberFlag('--steps-per-year', opts.stepsPerYear, { integer: true, min: 1 }, 365),
+    stepsPerYear: parseNumberFlag('--steps-per-year', opts.stepsPerYear, { integer: true, min: 1 }, DAYS_PER_YEAR),
     poolApr: parseNumberFlag('--pool-apr', opts.poolApr, { min: 0 }),
     funding: { kind: 'constant', value: parseNumberFlag('--funding-apr', opts.fundingApr) },
     makerFeePct: parseNumberFlag('--maker-fee', opts.makerFee, { min: 0, lt: 1 }),
@@ -161,7 +162,7 @@ export function registerDeltaNeutral(program: Command): void {
       .option('--fixed-cost <usd>', 'exact: fixed cost per rebalance, USD (default 0)')
       .option('--rebalance-every <k>', 'rebalance the short every k steps (0 = band only, exact)')
       .option('--band <frac>', 'exact: also rebalance when |hedge ratio - 1| > band')
-      .option('--steps-per-year <n>', 'steps per year (default 365)')
+      .option('--steps-per-year <n>', `steps per year (default ${DAYS_PER_YEAR})`)
       .option('--accounting <mode>', 'exact (default) or reference (the original, step for step)')
       .option('--capital <usd>', 'exact: capital committed, pool value + short margin (default 100000)')
       .option('--short-leverage <x>', 'exact: short notional / margin (default 2)')

@@ -15,6 +15,7 @@ import { checkExactParams, EXACT_DEFAULTS, type ExactParams } from '../../strate
 import type { ReferenceParams } from '../../strategies/deltaNeutral/reference.ts';
 import { outputKeys, rowToRecord, type Accounting, type DeltaNeutralOutputs, type FundingSpec } from '../../strategies/deltaNeutral.ts';
 import { jobSteps, runDeltaNeutralPaths, type DeltaNeutralJob, type DeltaNeutralShare, type PriceSource } from './kernel.ts';
+import { DAYS_PER_YEAR } from '../../core/time.ts';
 
 /**
  * Strategy settings shared by the CLI and the scenario file (rates annual, fees as fractions).
@@ -49,7 +50,7 @@ export interface DeltaNeutralSettings {
 /** Defaults of the settings that need not be given. */
 export const DELTA_NEUTRAL_DEFAULTS = {
   accounting: 'exact',
-  stepsPerYear: 365,
+  stepsPerYear: DAYS_PER_YEAR,
   capitalUsd: EXACT_DEFAULTS.capitalUsd,
   fixedCostUsd: EXACT_DEFAULTS.fixedCostUsd,
   shortLeverage: EXACT_DEFAULTS.shortLeverage,

@@ -2,7 +2,7 @@
  * Fund fees as vault curators take them (Lagoon, Yearn V3): shares minted to the fee receiver
  * without assets, so every holder is diluted as on chain.
  * - Management: `managementPct` a year of NAV, taken daily: the minted shares s are worth the
- *   day's fee f = managementPct / 365 of NAV after the mint: s = S · f / (1 − f).
+ *   day's fee f = managementPct / DAYS_PER_YEAR of NAV after the mint: s = S · f / (1 − f).
  * - Performance: every `crystallizeEveryDays`, `performancePct` of the share price's gain
  *   above its high-water mark: fee per share g = performancePct · (p − hwm), minted so the
  *   price after the mint is p − g: s = S · g / (p − g). The mark then moves to p − g. The
@@ -15,8 +15,8 @@ import { sharePriceOf } from '../../ledger/treasury.ts';
 import { unitsToUsd } from '../../venues/units.ts';
 import { book, type FundBooks } from './books.ts';
 import type { FundFeeParams } from './schema.ts';
+import { DAYS_PER_YEAR } from '../../core/time.ts';
 
-const DAYS_PER_YEAR = 365;
 
 /**
  * The fees' running state and today's figures.

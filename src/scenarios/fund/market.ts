@@ -9,6 +9,7 @@ import { gbmStep } from '../../market/prices.ts';
 import type { SleeveMarket } from '../../venues/deltaNeutralSleeve.ts';
 import type { FundSetup } from './setup.ts';
 import { fundVenueKind } from './venueKinds.ts';
+import { DAYS_PER_YEAR } from '../../core/time.ts';
 
 /**
  * The market of one run: venue paths in rule order, and the sleeve's (null without one).
@@ -46,6 +47,6 @@ export function sampleFundMarket(setup: FundSetup, seed: Seed, run: number): Fun
   const priceRng = Rng.named(seed, run, 'sleeve:price');
   prices[0] = s.price.initialPrice;
   for (let t = 1; t <= days; t++) prices[t] = gbmStep(prices[t - 1], s.price.dailyVol, s.price.dailyDrift, priceRng.normal());
-  const fundingApr = fillRateProcess(new Float64Array(days + 1), s.funding, 1 / 365, Rng.named(seed, run, 'sleeve:funding'), 'params.sleeve.funding');
+  const fundingApr = fillRateProcess(new Float64Array(days + 1), s.funding, 1 / DAYS_PER_YEAR, Rng.named(seed, run, 'sleeve:funding'), 'params.sleeve.funding');
   return { venues, sleeve: { prices, fundingApr } };
 }

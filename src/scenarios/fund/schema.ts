@@ -72,9 +72,9 @@ const AsyncVaultSchema = z.strictObject({
 const VenueSchema = z.discriminatedUnion('kind', [CreditSupplySchema, VaultSchema, AsyncVaultSchema]);
 
 const RulesSchema = z.strictObject({
-  /** Share of NAV always kept in cash (the yield manager's 1 − positionAllocation). */
+  /** Share of NAV always kept in cash (the yield manager's cashBufferPct, as in `capflow plan`). */
   cashBufferPct: fraction.default(0.03),
-  /** Haircut on cash expected from the sleeve's sells (the yield manager's bufferPct). */
+  /** Haircut on cash expected from the sleeve's sells (the yield manager's sellHaircutPct). */
   sellHaircutPct: finite.refine((x) => x > 0 && x <= 1, 'must be in (0, 1]').default(0.01),
   cashChangeToleranceUsd: positive.default(500),
   horizonDays: positive.optional(),

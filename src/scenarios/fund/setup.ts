@@ -15,6 +15,7 @@ import type { SleeveTerms } from '../../venues/deltaNeutralSleeve.ts';
 import type { VenueTerms } from '../../venues/types.ts';
 import type { FundParams, FundSleeveParams, FundVenueParams } from './schema.ts';
 import { fundVenueKind } from './venueKinds.ts';
+import { DAYS_PER_YEAR } from '../../core/time.ts';
 
 /** Investor flows of one day read from a feed (base units). */
 export interface FeedDay {
@@ -109,7 +110,7 @@ function exactParams(s: FundSleeveParams): ExactParams {
   return {
     ...EXACT_DEFAULTS,
     capitalUsd: 1,
-    dtYears: 1 / 365,
+    dtYears: 1 / DAYS_PER_YEAR,
     poolApr: s.poolApr,
     reinvestFees: s.reinvestFees,
     makerFeePct: s.makerFeePct,
@@ -135,8 +136,8 @@ export function compileFund(params: FundParams, days: number): FundSetup {
   const rules = params.rules.weights.map((w, i) => yieldVenueRule(w, { ...venueTerms[i], kind: venues[i].kind }));
   const policy: YieldPolicy = {
     rules: {
-      positionAllocation: 1 - params.rules.cashBufferPct,
-      bufferPct: params.rules.sellHaircutPct,
+      cashBufferPct: params.rules.cashBufferPct,
+      sellHaircutPct: params.rules.sellHaircutPct,
       cashChangeToleranceUsd: params.rules.cashChangeToleranceUsd,
       horizonDays: params.rules.horizonDays ?? null,
     },

@@ -29,8 +29,8 @@ export function fundObservationOnDay(setup: FundSetup, seed: Seed, run: number, 
 export function fundPlanRules(setup: FundSetup): YieldSnapshot['rules'] {
   const { rules } = setup.policy;
   return {
-    positionAllocation: rules.positionAllocation,
-    bufferPct: rules.bufferPct,
+    cashBufferPct: rules.cashBufferPct,
+    sellHaircutPct: rules.sellHaircutPct,
     cashChangeToleranceUsd: rules.cashChangeToleranceUsd,
     ...(rules.horizonDays === null ? {} : { horizonDays: rules.horizonDays }),
     weights: setup.params.rules.weights.map((w) => ({ ...w })),

@@ -43,8 +43,10 @@ const DirectionalTradeSchema = z.strictObject({
 });
 
 const RulesSchema = z.strictObject({
-  positionAllocation: z.number().gt(0).max(1),
-  bufferPct: z.number().gt(0).max(1),
+  /** Share [0, 1] of total equity always kept in cash. */
+  cashBufferPct: fraction,
+  /** Haircut (0, 1] on cash expected from synchronous directional sells. */
+  sellHaircutPct: z.number().gt(0).max(1),
   cashChangeToleranceUsd: z.number().gt(0),
   horizonDays: z.number().gt(0).optional(),
   weights: z.array(YieldRuleSchema).min(1, 'at least one rule is needed'),
@@ -227,8 +229,8 @@ export function yieldInputFromSnapshot(s: YieldSnapshot): { policy: YieldPolicy;
 export function yieldPolicyFromSnapshot(s: YieldSnapshot): YieldPolicy {
   return {
     rules: {
-      positionAllocation: s.rules.positionAllocation,
-      bufferPct: s.rules.bufferPct,
+      cashBufferPct: s.rules.cashBufferPct,
+      sellHaircutPct: s.rules.sellHaircutPct,
       cashChangeToleranceUsd: s.rules.cashChangeToleranceUsd,
       horizonDays: s.rules.horizonDays ?? null,
     },
