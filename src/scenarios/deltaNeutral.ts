@@ -27,7 +27,7 @@ import { referenceAdvance, referenceInit, referenceOutputs, referenceRecord, ref
 import { outputKeys, poolAprFromVolume } from '../strategies/deltaNeutral.ts';
 import { fillJobFunding, type DeltaNeutralJob, type PriceSource } from './deltaNeutral/kernel.ts';
 import { buildDeltaNeutralJob, listSource, loadPriceCsvFile, syntheticSource, type DeltaNeutralSettings } from './deltaNeutral/study.ts';
-import { RateProcessSchema } from './schemas.ts';
+import { flagsToPaths, RateProcessSchema } from './schemas.ts';
 import { DAYS_PER_YEAR } from '../core/time.ts';
 
 export * from './deltaNeutral/kernel.ts';
@@ -88,13 +88,78 @@ export const DeltaNeutralParamsSchema = z.strictObject({
 export type DeltaNeutralParams = z.output<typeof DeltaNeutralParamsSchema>;
 
 /**
- * The job of scenario parameters over `steps` steps (a CSV or list must have steps + 1 prices
- * and is cut to them). Without `steps` lists are kept whole and a synthetic spec gets 1 step:
- * the engine's timesteps then decide the length.
+ * What a delta-neutral scenario reads outside its file, once in the parent: the prices of its
+ * CSV (null without one).
+ *
+ * @example const inputs: DeltaNeutralInputs = { csvPrices: [35000, 35100] };
+ */
+export interface DeltaNeutralInputs {
+  csvPrices: number[] | null;
+}
+
+/** The scenario path of each CLI flag that shared checks name in their errors. */
+const SCENARIO_PATHS: Readonly<Record<string, string>> = {
+  '--capital': 'params.capitalUsd',
+  '--steps-per-year': 'params.stepsPerYear',
+  '--pool-apr': 'params.pool.apr',
+  '--maker-fee': 'params.fees.maker',
+  '--taker-fee': 'params.fees.taker',
+  '--fixed-cost': 'params.fees.fixedUsd',
+  '--rebalance-every': 'params.rebalance.every',
+  '--band': 'params.rebalance.band',
+  '--liquidation-threshold': 'params.short.liquidationThreshold',
+  '--short-leverage': 'params.short.leverage',
+  '--liquidation-penalty': 'params.short.liquidationPenalty',
+  '--margin-band': 'params.short.marginBand',
+  '--funding-apr': 'params.funding',
+  '--accounting': 'params.accounting',
+  'funding.values': 'params.funding.values',
+  initialQuantity: 'params.initialQuantity',
+  '--from/--to': 'params.prices.csv',
+  '--from': 'params.prices.csv.from',
+  '--to': 'params.prices.csv.to',
+  '--column': 'params.prices.csv.column',
+  '--initial-price': 'params.prices.synthetic.initialPrice',
+  '--daily-vol': 'params.prices.synthetic.dailyVol',
+  '--steps': 'timesteps',
+  '--jump-intensity': 'params.prices.synthetic.jump.intensityPerStep',
+  '--jump-mean': 'params.prices.synthetic.jump.meanLog',
+  '--jump-vol': 'params.prices.synthetic.jump.volLog',
+};
+
+/** Runs `fn`, renaming the flags its errors name to scenario paths. */
+function inScenario<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw flagsToPaths(e, SCENARIO_PATHS);
+  }
+}
+
+/**
+ * Reads what the parameters point to (the registry's `inputs`): a price CSV's prices. Errors
+ * name scenario paths (`params.prices.csv.file`, `params.prices.csv.from`).
+ *
+ * @example loadDeltaNeutralInputs(params).csvPrices?.length
+ */
+export function loadDeltaNeutralInputs(params: DeltaNeutralParams): DeltaNeutralInputs {
+  const prices = params.prices;
+  if (!('csv' in prices)) return { csvPrices: null };
+  return inScenario(() => ({ csvPrices: (loadPriceCsvFile(prices.csv.file, prices.csv, 'params.prices.csv.file') as { prices: number[] }).prices }));
+}
+
+/**
+ * The job of scenario parameters and their inputs over `steps` steps (a CSV or list must have
+ * steps + 1 prices and is cut to them). Without `steps` lists are kept whole and a synthetic
+ * spec gets 1 step: the engine's timesteps then decide the length. Errors name scenario paths.
  *
  * @example paramsToJob(params, 365, 42)
  */
-export function paramsToJob(params: DeltaNeutralParams, steps: number | undefined, seed: number): DeltaNeutralJob {
+export function paramsToJob(params: DeltaNeutralParams, steps: number | undefined, seed: number, inputs: DeltaNeutralInputs = { csvPrices: null }): DeltaNeutralJob {
+  return inScenario(() => scenarioJob(params, steps, seed, inputs));
+}
+
+function scenarioJob(params: DeltaNeutralParams, steps: number | undefined, seed: number, inputs: DeltaNeutralInputs): DeltaNeutralJob {
   const pool = params.pool;
   const settings: DeltaNeutralSettings = {
     accounting: params.accounting,
@@ -114,17 +179,20 @@ export function paramsToJob(params: DeltaNeutralParams, steps: number | undefine
     marginBand: params.short.marginBand === 'off' ? Infinity : params.short.marginBand,
     initialQuantity: params.initialQuantity,
   };
-  return buildDeltaNeutralJob(settings, paramsSource(params.prices, steps), seed);
+  return buildDeltaNeutralJob(settings, paramsSource(params.prices, steps, inputs), seed);
 }
 
-function paramsSource(prices: DeltaNeutralParams['prices'], steps: number | undefined): PriceSource {
+function paramsSource(prices: DeltaNeutralParams['prices'], steps: number | undefined, inputs: DeltaNeutralInputs): PriceSource {
   const cut = (source: PriceSource, field: string): PriceSource => {
     const list = (source as { prices: number[] }).prices;
     if (steps === undefined) return source;
     if (list.length < steps + 1) throw new UserError({ field, value: list.length, message: `has ${list.length} prices but timesteps ${steps} needs ${steps + 1}` });
     return { kind: 'list', prices: list.slice(0, steps + 1) };
   };
-  if ('csv' in prices) return cut(loadPriceCsvFile(prices.csv.file, prices.csv, 'params.prices.csv.file'), 'params.prices.csv');
+  if ('csv' in prices) {
+    if (inputs.csvPrices === null) throw new Error('params.prices.csv is not loaded: pass loadDeltaNeutralInputs(params) as the inputs');
+    return cut({ kind: 'list', prices: inputs.csvPrices }, 'params.prices.csv');
+  }
   if ('list' in prices) return cut(listSource('params.prices.list', prices.list), 'params.prices.list');
   const s = prices.synthetic;
   return syntheticSource({ kind: s.process, initialPrice: s.initialPrice, volPerStep: s.dailyVol, steps: steps ?? 1, driftPerStep: s.driftPerStep, jump: s.jump });
@@ -135,8 +203,8 @@ function paramsSource(prices: DeltaNeutralParams['prices'], steps: number | unde
  *
  * @example checkDeltaNeutralParams(params, { timesteps: 365 })
  */
-export function checkDeltaNeutralParams(params: DeltaNeutralParams, ctx: { timesteps: number }): void {
-  paramsToJob(params, ctx.timesteps, 0);
+export function checkDeltaNeutralParams(params: DeltaNeutralParams, ctx: { timesteps: number; inputs?: DeltaNeutralInputs }): void {
+  paramsToJob(params, ctx.timesteps, 0, ctx.inputs);
 }
 
 /** State of the engine model: the accounting's book slots followed by its outputs (NaN until the last timestep). */
@@ -242,12 +310,13 @@ export function buildJobModel(job: DeltaNeutralJob): Model<unknown, DeltaNeutral
 }
 
 /**
- * The registry's `build`: the engine model of scenario parameters. The engine's `timesteps`
+ * The registry's `build`: the engine model of scenario parameters and their inputs ({@link
+ * loadDeltaNeutralInputs}; a CSV is not read here). The engine's `timesteps`
  * decides the path length (lists and CSVs are checked to be long enough by
  * {@link checkDeltaNeutralParams}).
  *
  * @example buildDeltaNeutralModel(params)
  */
-export function buildDeltaNeutralModel(params: DeltaNeutralParams): Model<unknown, DeltaNeutralState> {
-  return buildJobModel(paramsToJob(params, undefined, 0));
+export function buildDeltaNeutralModel(params: DeltaNeutralParams, inputs?: DeltaNeutralInputs): Model<unknown, DeltaNeutralState> {
+  return buildJobModel(paramsToJob(params, undefined, 0, inputs));
 }

@@ -17,22 +17,33 @@
  *
  * Registry contract: to add a model, add one entry to {@link SCENARIO_MODELS} — a
  * {@link ScenarioModel} with a strict zod schema for its parameters, optional cross-field
- * checks, and `build(params)` returning an engine {@link Model}. Parameters must be plain
- * data (structured-cloneable): workers receive them and call `build` themselves. Nothing else
- * changes: `capflow run`, sweeps, workers and sinks work for every entry.
+ * checks, optional `inputs` (what the parameters point to outside the file — a feed, a price
+ * CSV — read once in the parent when the scenario is loaded and handed to every worker as
+ * data), and `build(params, inputs)` returning an engine {@link Model} or its own chunk
+ * function `runChunk`. Parameters and inputs must be plain data (structured-cloneable):
+ * workers receive them and call `build` themselves. Nothing else changes: `capflow run`,
+ * sweeps, backends (in-process, worker threads) and sinks work for every entry.
+ *
+ * A user's own model: `model: ./my-model.mjs` (a path relative to the scenario file, `.js` or
+ * `.mjs`) names a module whose default export is a {@link ScenarioModel}; {@link loadScenario}
+ * imports it, and every worker imports it again by its URL.
  */
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { parseConfig } from '../core/config.ts';
 import { relocateError, showValue, UserError } from '../core/errors.ts';
-import type { Seed } from '../core/rng.ts';
-import { jobCount, KEY_COLUMNS, runJobs, type ResultChunk, type SubstepRecording } from '../sim/engine.ts';
+import { runJobs, type SubstepRecording } from '../sim/engine.ts';
 import type { Model, State } from '../sim/model.ts';
-import { mapRunsParallel, type ChunkTask } from '../sim/parallel.ts';
-import { openSink, type SinkSummary, type SinkTarget } from '../sim/sinks.ts';
+import { runStudy, type FinalStats, type ModelPayload, type StudyChunkResult, type StudyDetail } from '../sim/runner.ts';
+import type { SinkSummary, SinkTarget } from '../sim/sinks.ts';
+import { backendFor, type StudyBackend, type StudyTask } from '../sim/study.ts';
 import { expandSweep, sweepOverrides, type SweepMode } from '../sim/sweep.ts';
 import { buildCamModel, CamParamsSchema, checkCamParams } from './cam.ts';
-import { buildDeltaNeutralModel, checkDeltaNeutralParams, DeltaNeutralParamsSchema } from './deltaNeutral.ts';
-import { buildFundModel, checkFundParams, FundParamsSchema } from './fund/index.ts';
+import { buildDeltaNeutralModel, checkDeltaNeutralParams, DeltaNeutralParamsSchema, loadDeltaNeutralInputs } from './deltaNeutral.ts';
+import { buildFundModel, checkFundParams, FundParamsSchema, loadFundInputs, runFundChunk } from './fund/index.ts';
+
+export type { FinalStats, ModelPayload } from '../sim/runner.ts';
 
 /**
  * A runnable model in the registry.
@@ -40,17 +51,21 @@ import { buildFundModel, checkFundParams, FundParamsSchema } from './fund/index.
  * @example
  * const entry: ScenarioModel<CamParams> = { name: 'cam', description: '…', params: CamParamsSchema, check: checkCamParams, build: buildCamModel };
  */
-export interface ScenarioModel<P> {
+export interface ScenarioModel<P, I = unknown> {
   /** the `model:` value of scenario files */
   name: string;
   /** one line for `--help` and errors */
   description: string;
   /** strict zod schema of `params` (defaults filled in) */
   params: z.ZodType<P>;
+  /** reads what the parameters point to (files), once per subset in the parent; errors name `params.…` */
+  inputs?(params: P, ctx: { timesteps: number }): I;
   /** cross-field checks; throw a UserError whose field starts with `params.` */
-  check?(params: P, ctx: { timesteps: number }): void;
+  check?(params: P, ctx: { timesteps: number; inputs: I }): void;
   /** the engine model of one parameter subset (called in workers) */
-  build(params: P): Model<P, State>;
+  build?(params: P, inputs: I): Model<P, State>;
+  /** the model's own chunk function (a fast path with the generic engine's rows), instead of `build` */
+  runChunk?(task: StudyTask<ModelPayload<P, I>>): StudyChunkResult | Promise<StudyChunkResult>;
 }
 
 /**
@@ -58,13 +73,13 @@ export interface ScenarioModel<P> {
  *
  * @example defineScenario({ name: 'cam', description: '…', params: CamParamsSchema, build: buildCamModel })
  */
-export function defineScenario<P, S extends State>(entry: Omit<ScenarioModel<P>, 'build'> & { build(params: P): Model<P, S> }): ScenarioModel<P> {
-  return entry as unknown as ScenarioModel<P>;
+export function defineScenario<P, S extends State, I = unknown>(entry: Omit<ScenarioModel<P, I>, 'build'> & { build?(params: P, inputs: I): Model<P, S> }): ScenarioModel<P, I> {
+  return entry as unknown as ScenarioModel<P, I>;
 }
 
 /** Every runnable model, by the name scenario files use. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const SCENARIO_MODELS: Record<string, ScenarioModel<any>> = {
+export const SCENARIO_MODELS: Record<string, ScenarioModel<any, any>> = {
   cam: defineScenario({
     name: 'cam',
     description: 'capital allocation between deposits toward yield- and risk-weighted targets',
@@ -76,46 +91,51 @@ export const SCENARIO_MODELS: Record<string, ScenarioModel<any>> = {
     name: 'delta-neutral',
     description: 'delta-neutral LP farming: constant-product pool plus a short of its token amount (generic engine path)',
     params: DeltaNeutralParamsSchema,
+    inputs: loadDeltaNeutralInputs,
     check: checkDeltaNeutralParams,
     build: buildDeltaNeutralModel,
   }),
   fund: defineScenario({
     name: 'fund',
-    description: 'a USDC fund day by day: investor flows in the treasury ledger, yield manager over an Aave-like reserve and ERC-4626 vaults, a delta-neutral sleeve',
+    description: 'a USDC fund day by day: investor flows in the treasury ledger, yield manager over venue modules (credit supply, vaults), a delta-neutral sleeve',
     params: FundParamsSchema,
+    inputs: (params, ctx) => loadFundInputs(params, ctx.timesteps),
     check: checkFundParams,
     build: buildFundModel,
+    runChunk: runFundChunk,
   }),
 };
 
 const MAX_SAFE_SEED = Number.MAX_SAFE_INTEGER;
 
-function envelopeSchema(params: z.ZodType) {
-  return z.strictObject({
-    model: z.string(),
-    timesteps: z.number().int().min(1),
-    runs: z.number().int().min(1).default(1),
-    seed: z.number().int().min(0).max(MAX_SAFE_SEED).default(0),
-    substeps: z.enum(['all', 'last']).default('all'),
-    params,
-    sweep: z
-      .strictObject({
-        mode: z.enum(['cartesian', 'zip']).default('cartesian'),
-        parameters: z.record(z.string(), z.array(z.unknown()).min(1)),
-      })
-      .optional(),
-  });
-}
+const EnvelopeSchema = z.strictObject({
+  model: z.string(),
+  timesteps: z.number().int().min(1),
+  runs: z.number().int().min(1).default(1),
+  seed: z.number().int().min(0).max(MAX_SAFE_SEED).default(0),
+  substeps: z.enum(['all', 'last']).default('all'),
+  params: z.unknown(),
+  sweep: z
+    .strictObject({
+      mode: z.enum(['cartesian', 'zip']).default('cartesian'),
+      parameters: z.record(z.string(), z.array(z.unknown()).min(1)),
+    })
+    .optional(),
+});
 
 /** A validated scenario: the model, its parameter subsets (one per sweep point) and the study size. */
 export interface Scenario {
   model: string;
+  /** URL of a user's model module (`model: ./x.mjs`), or undefined for a registry model */
+  module?: string;
   timesteps: number;
   runs: number;
   seed: number;
   substeps: SubstepRecording;
   /** parameters of each subset (just one without a sweep) */
   subsets: unknown[];
+  /** inputs of each subset (read once, when the scenario was loaded), or undefined */
+  inputs: unknown[];
   /** the swept values of each subset (empty objects without a sweep) */
   overrides: Record<string, unknown>[];
 }
@@ -130,73 +150,129 @@ export function sweepSubsetLabel(index: number, overrides: Record<string, unknow
   return `sweep subset ${index}${values.length > 0 ? ` (${values.join(', ')})` : ''}`;
 }
 
+/** Validates `params` with a model's schema; errors name `params.…`. */
+function parseParams<P>(entry: ScenarioModel<P>, params: unknown, source: string): P {
+  return parseConfig(z.strictObject({ params: entry.params }), { params }, source).params as P;
+}
+
+function unknownModel(modelName: unknown, source: string): UserError {
+  return new UserError({
+    field: 'model',
+    value: modelName,
+    message: `unknown model ${JSON.stringify(modelName)}${source ? ` (in ${source})` : ''}`,
+    hint: `one of ${Object.keys(SCENARIO_MODELS).join(', ')}, or a path to your own model module (./my-model.mjs)`,
+  });
+}
+
 /**
- * Validates a parsed scenario file; `source` names the file in errors. An error in one subset
- * of a sweep names the subset before the field: `sweep subset 0 (rebalanceDurationDays = 0.1):
- * params.rebalanceDurationDays`.
+ * Validates a parsed scenario file; `source` names the file in errors; `entry` is the model
+ * (default: the registry entry `model:` names). Inputs are read here, once per distinct
+ * subset. An error in one subset of a sweep names the subset before the field: `sweep subset
+ * 0 (rebalanceDurationDays = 0.1): params.rebalanceDurationDays`.
  *
  * @example parseScenario({ model: 'cam', timesteps: 10, params: { deposits: [...] } }, 'x.yaml')
  */
-export function parseScenario(data: unknown, source = ''): Scenario {
+export function parseScenario(data: unknown, source = '', entry?: ScenarioModel<unknown>, module?: string): Scenario {
   const modelName = (data as { model?: unknown } | null)?.model;
-  const entry = typeof modelName === 'string' ? SCENARIO_MODELS[modelName] : undefined;
-  if (entry === undefined) {
-    throw new UserError({
-      field: 'model',
-      value: modelName,
-      message: `unknown model ${JSON.stringify(modelName)}${source ? ` (in ${source})` : ''}`,
-      hint: `one of ${Object.keys(SCENARIO_MODELS).join(', ')}`,
-    });
-  }
-  const doc = parseConfig(envelopeSchema(entry.params), data, source);
+  const model = entry ?? (typeof modelName === 'string' && Object.hasOwn(SCENARIO_MODELS, modelName) ? SCENARIO_MODELS[modelName] : undefined);
+  if (model === undefined) throw unknownModel(modelName, source);
+  const doc = parseConfig(EnvelopeSchema, data, source);
+  const base = parseParams(model, doc.params, source);
   const mode: SweepMode = doc.sweep?.mode ?? 'cartesian';
   const values = doc.sweep?.parameters ?? {};
   const overrides = sweepOverrides(values, mode);
-  const subsets = expandSweep(doc.params, values, mode).map((p, i) => {
+  const read = new Map<string, unknown>();
+  const subsets: unknown[] = [];
+  const inputs: unknown[] = [];
+  expandSweep(base, values, mode).forEach((p, i) => {
     try {
-      const { params } = parseConfig(z.strictObject({ params: entry.params }), { params: p }, source); // errors name params.…
-      entry.check?.(params, { timesteps: doc.timesteps });
-      return params;
+      const params = parseParams(model, p, source);
+      const key = JSON.stringify(params);
+      if (model.inputs !== undefined && !read.has(key)) read.set(key, model.inputs(params, { timesteps: doc.timesteps }));
+      const input = read.get(key);
+      model.check?.(params, { timesteps: doc.timesteps, inputs: input });
+      subsets.push(params);
+      inputs.push(input);
     } catch (e) {
       throw doc.sweep === undefined ? e : relocateError(e, (field) => (field === '' ? sweepSubsetLabel(i, overrides[i]) : `${sweepSubsetLabel(i, overrides[i])}: ${field}`));
     }
   });
-  return { model: entry.name, timesteps: doc.timesteps, runs: doc.runs, seed: doc.seed, substeps: doc.substeps, subsets, overrides };
+  return { model: model.name, module, timesteps: doc.timesteps, runs: doc.runs, seed: doc.seed, substeps: doc.substeps, subsets, inputs, overrides };
 }
 
-/** What workers receive. */
-interface ScenarioPayload {
-  model: string;
-  subsets: unknown[];
-  runs: number;
-  seed: Seed;
-  timesteps: number;
-  substeps: SubstepRecording;
+/** Whether a `model:` value is a module path rather than a registry name. */
+function isModulePath(name: string): boolean {
+  return /^(\.{1,2}\/|\/)/.test(name) || /\.m?js$/.test(name);
+}
+
+const loadedModules = new Map<string, Promise<ScenarioModel<unknown>>>();
+
+/**
+ * Imports a user's model module (its default export, or its `scenario` export) and checks it
+ * is a {@link ScenarioModel}; cached per URL.
+ *
+ * @example const entry = await importScenarioModule(pathToFileURL('my-model.mjs').href);
+ */
+export function importScenarioModule(href: string, field = 'model'): Promise<ScenarioModel<unknown>> {
+  let loading = loadedModules.get(href);
+  if (loading === undefined) {
+    loading = (async () => {
+      let mod: Record<string, unknown>;
+      try {
+        mod = (await import(href)) as Record<string, unknown>;
+      } catch (e) {
+        throw new UserError({ field, value: href, message: `cannot load the model module: ${(e as Error).message?.split('\n')[0] ?? String(e)}`, hint: 'give a .js or .mjs file, relative to the scenario file' });
+      }
+      const entry = (mod.default ?? mod.scenario) as Partial<ScenarioModel<unknown>> | undefined;
+      const schemaOk = typeof (entry?.params as { safeParse?: unknown } | undefined)?.safeParse === 'function';
+      if (entry === undefined || typeof entry.name !== 'string' || !schemaOk || (typeof entry.build !== 'function' && typeof entry.runChunk !== 'function')) {
+        throw new UserError({ field, value: href, message: 'the module does not export a scenario model', hint: 'export default { name, description, params: <zod schema>, build(params) { return model; } }' });
+      }
+      return entry as ScenarioModel<unknown>;
+    })();
+    loadedModules.set(href, loading);
+    loading.catch(() => loadedModules.delete(href));
+  }
+  return loading;
 }
 
 /**
- * Worker entry (piscina `name: 'runScenarioChunk'`): runs jobs `[firstRun, firstRun + runCount)`
- * of a scenario (job k = run k % runs of subset ⌊k / runs⌋) and returns their rows.
+ * Validates a parsed scenario file as {@link parseScenario} does, and also accepts a user's own
+ * model: `model: ./my-model.mjs` is imported relative to the file's directory (`source`).
  *
- * @example runScenarioChunk({ payload, firstRun: 0, runCount: 4 })
+ * @example const scenario = await loadScenario(loadConfigFile('drift.yaml', z.unknown()), 'drift.yaml');
  */
-export function runScenarioChunk(task: ChunkTask<ScenarioPayload>): ResultChunk {
+export async function loadScenario(data: unknown, source = ''): Promise<Scenario> {
+  const modelName = (data as { model?: unknown } | null)?.model;
+  if (typeof modelName !== 'string' || Object.hasOwn(SCENARIO_MODELS, modelName) || !isModulePath(modelName)) return parseScenario(data, source);
+  const href = pathToFileURL(resolve(source === '' ? '.' : dirname(source), modelName)).href;
+  const entry = await importScenarioModule(href);
+  return parseScenario(data, source, entry, href);
+}
+
+/** What workers receive: the model (registry name or module URL) and its payload. */
+interface ScenarioPayload extends ModelPayload {
+  model: string;
+  module?: string;
+}
+
+/**
+ * Chunk function of every scenario (worker entry `runScenarioChunk`): runs runs
+ * `[firstRun, firstRun + runCount)` of one subset with the model's own chunk function, or on
+ * the generic engine, and returns their rows.
+ *
+ * @example await runScenarioChunk({ payload, subset: 0, firstRun: 0, runCount: 4 })
+ */
+export async function runScenarioChunk(task: StudyTask<ScenarioPayload>): Promise<StudyChunkResult> {
   const p = task.payload;
-  const entry = SCENARIO_MODELS[p.model];
-  return runJobs((params) => entry.build(params), { subsets: p.subsets, runs: p.runs, seed: p.seed, timesteps: p.timesteps, substeps: p.substeps }, task.firstRun, task.runCount);
+  const entry = p.module === undefined ? SCENARIO_MODELS[p.model] : await importScenarioModule(p.module);
+  if (entry.runChunk !== undefined) return entry.runChunk(task);
+  const build = entry.build as (params: unknown, inputs: unknown) => Model<unknown, State>;
+  const rows = runJobs((params, subset) => build(params, p.inputs[subset]), p, task.subset * p.runs + task.firstRun, task.runCount);
+  return { rows, details: [] };
 }
 
-/** Mean, min and max of each state column over the runs of one subset at the last recorded row. */
-export interface FinalStats {
-  subset: number;
-  overrides: Record<string, unknown>;
-  runs: number;
-  mean: Record<string, number>;
-  min: Record<string, number>;
-  max: Record<string, number>;
-}
-
-/** What {@link runScenario} returns. */
+/** What {@link runScenario} returns: the study's result (see {@link runStudy}). */
 export interface ScenarioRunResult {
   model: string;
   timesteps: number;
@@ -204,39 +280,19 @@ export interface ScenarioRunResult {
   subsets: number;
   seed: number;
   workers: number;
+  /** the backend that ran the chunks (`in-process`, `worker-threads`, …) */
+  backend: string;
   output: SinkSummary;
   final: FinalStats[];
-}
-
-function finalCollector(scenario: Scenario): { add(chunk: ResultChunk): void; stats(): FinalStats[] } {
-  const stats: FinalStats[] = scenario.subsets.map((_, subset) => ({ subset, overrides: scenario.overrides[subset], runs: 0, mean: {}, min: {}, max: {} }));
-  return {
-    add(chunk) {
-      const w = chunk.columns.length;
-      for (let r = 0; r < chunk.rows; r++) {
-        const last = r + 1 === chunk.rows || chunk.data[(r + 1) * w + 2] === 0; // next row starts a new run
-        if (!last) continue;
-        const s = stats[chunk.data[r * w + 1]];
-        s.runs++;
-        for (let c = KEY_COLUMNS.length; c < w; c++) {
-          const name = chunk.columns[c];
-          const v = chunk.data[r * w + c];
-          s.mean[name] = (s.mean[name] ?? 0) + v;
-          s.min[name] = Math.min(s.min[name] ?? Infinity, v);
-          s.max[name] = Math.max(s.max[name] ?? -Infinity, v);
-        }
-      }
-    },
-    stats() {
-      for (const s of stats) for (const k of Object.keys(s.mean)) s.mean[k] /= s.runs;
-      return stats;
-    },
-  };
+  /** what the model kept of runs in detail (the fund: run 0 of each subset) */
+  details: StudyDetail[];
 }
 
 /**
- * Runs a scenario on `workers` threads and streams its rows to `out` (default: memory). The
- * output path is checked before any run; a failed run writes nothing (an existing file stays).
+ * Runs a scenario on a backend (default: `workers` worker threads, 1 = in this thread) and
+ * streams its rows to `out` (default: memory). The output path is checked before any run; a
+ * failed run writes nothing (an existing file stays). Same seed, same rows, whatever the
+ * backend and worker count.
  *
  * @example
  * const result = await runScenario(parseScenario(doc), { workers: 2, out: { kind: 'parquet', path: 'cam.parquet' } });
@@ -244,45 +300,31 @@ function finalCollector(scenario: Scenario): { add(chunk: ResultChunk): void; st
  */
 export async function runScenario(
   scenario: Scenario,
-  opts: { workers?: number; out?: SinkTarget; onProgress?: (done: number, total: number) => void } = {},
+  opts: { workers?: number; backend?: StudyBackend; out?: SinkTarget; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<ScenarioRunResult> {
-  const workers = opts.workers ?? 1;
-  const sink = await openSink(opts.out ?? { kind: 'memory' }, scenario.seed);
-  const final = finalCollector(scenario);
   const payload: ScenarioPayload = {
     model: scenario.model,
+    module: scenario.module,
     subsets: scenario.subsets,
+    inputs: scenario.inputs,
     runs: scenario.runs,
     seed: scenario.seed,
     timesteps: scenario.timesteps,
     substeps: scenario.substeps,
   };
-  try {
-    await mapRunsParallel<ScenarioPayload, ResultChunk>({
-      workerModule: new URL(import.meta.url),
+  return runStudy(
+    {
+      model: scenario.model,
+      module: new URL(import.meta.url),
       exportName: 'runScenarioChunk',
-      runs: jobCount(scenario),
-      workers,
       payload,
-      onProgress: opts.onProgress,
-      onResult: async (chunk) => {
-        final.add(chunk);
-        await sink.write(chunk);
-      },
-    });
-  } catch (e) {
-    await sink.abort(); // a failed run leaves no output (and an existing file as it was)
-    throw e;
-  }
-  const output = await sink.close();
-  return {
-    model: scenario.model,
-    timesteps: scenario.timesteps,
-    runs: scenario.runs,
-    subsets: scenario.subsets.length,
-    seed: scenario.seed,
-    workers,
-    output,
-    final: final.stats(),
-  };
+      runs: scenario.runs,
+      subsets: scenario.subsets.length,
+      seed: scenario.seed,
+      timesteps: scenario.timesteps,
+      substeps: scenario.substeps,
+      overrides: scenario.overrides,
+    },
+    { backend: opts.backend ?? backendFor(opts.workers ?? 1), out: opts.out, onProgress: opts.onProgress },
+  );
 }

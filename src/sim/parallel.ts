@@ -1,65 +1,26 @@
 /**
- * Runs indexed jobs (Monte Carlo runs, sweep points) on threads, two ways. Results never
- * depend on the thread count as long as job `i` depends only on `i` and the payload (e.g. draws
- * from `Rng.stream(seed, i)`).
+ * Worker threads, two ways. Results never depend on the thread count as long as job `i`
+ * depends only on `i` and the payload (e.g. draws from `Rng.stream(seed, i)`).
  *
- * - {@link mapRunsParallel}: contiguous chunks of indexes on a piscina pool of worker threads,
- *   the chunk results handed back in index order.
+ * - Chunks on a piscina pool: the study runner's worker-threads backend (./study.ts).
  * - {@link shareRunsParallel}: for results that do not depend on which thread ran which job
  *   (e.g. rows written into one SharedArrayBuffer table, summarised once all are written): this
  *   thread and `workers − 1` worker threads each call a share function that claims batches of
  *   runs from a shared counter ({@link claimRuns}) until none is left, and each returns one
  *   result. This thread starts computing at once while the workers boot, and no thread idles
- *   while runs are left.
+ *   while runs are left (the delta-neutral kernel's fast path).
  *
- * Worker modules: a module exporting the chunk or share function (default export or a named
- * one). Workers load compiled JavaScript: the CLI runs from `dist/`, and a caller running from
- * TypeScript sources (vitest, tsx) passes its own `.ts` URL — it is mapped to the compiled file
- * by {@link resolveWorkerModule} (`…/src/x/y.ts` → `…/dist/x/y.js`, built by `npm run build`;
+ * Worker modules: a module exporting the chunk or share function (named). Workers load compiled
+ * JavaScript: the CLI runs from `dist/`, and a caller running from TypeScript sources (vitest,
+ * tsx) passes its own `.ts` URL — it is mapped to the compiled file by
+ * {@link resolveWorkerModule} (`…/src/x/y.ts` → `…/dist/x/y.js`, built by `npm run build`;
  * vitest's globalSetup builds it). Functions run in this thread import the module as given.
- *
- * @example
- * // src/scenarios/index.ts exports runScenarioChunk(task) and streams the chunks to a sink:
- * await mapRunsParallel({
- *   workerModule: new URL(import.meta.url), exportName: 'runScenarioChunk',
- *   runs: jobCount(scenario), workers, payload: { model, subsets, runs, seed, timesteps, substeps },
- *   onProgress, onResult: (chunk) => sink.write(chunk),
- * });
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { checkNumber } from '../core/validate.ts';
-
-/** What a worker's chunk function receives: the shared payload and its run range. */
-export interface ChunkTask<T> {
-  payload: T;
-  /** first run (job) index of the chunk */
-  firstRun: number;
-  /** number of consecutive runs in the chunk */
-  runCount: number;
-}
-
-/** Options of {@link mapRunsParallel}. */
-export interface MapRunsOptions<T, R> {
-  /** module exporting the chunk function (`import.meta.url`-relative URL; `.ts` is mapped to `dist/…js`) */
-  workerModule: URL;
-  /** name of the exported chunk function (default `'default'`) */
-  exportName?: string;
-  /** number of runs (jobs), indexed 0…runs−1 */
-  runs: number;
-  /** worker threads (default: the machine's cores); 1 runs in this thread */
-  workers?: number;
-  /** data every chunk receives (structured-cloneable) */
-  payload: T;
-  /** runs per chunk (default: runs / (4 · workers), at least 1) */
-  chunkSize?: number;
-  /** called after each chunk with the runs done so far */
-  onProgress?: (doneRuns: number, totalRuns: number) => void;
-  /** receives each chunk result in run order (then results are not kept) */
-  onResult?: (result: R, task: ChunkTask<T>) => void | Promise<void>;
-}
 
 /** The default worker count: the cores available to this process. @example defaultWorkers() // 8 */
 export function defaultWorkers(): number {
@@ -82,66 +43,9 @@ export function resolveWorkerModule(url: URL): URL {
   return pathToFileURL(compiled);
 }
 
-/**
- * Contiguous chunks `[firstRun, firstRun + runCount)` covering `0…runs−1`.
- *
- * @example chunkRanges(5, 2) // [{ firstRun: 0, runCount: 2 }, { firstRun: 2, runCount: 2 }, { firstRun: 4, runCount: 1 }]
- */
-export function chunkRanges(runs: number, chunkSize: number): Array<{ firstRun: number; runCount: number }> {
-  const out: Array<{ firstRun: number; runCount: number }> = [];
-  for (let first = 0; first < runs; first += chunkSize) out.push({ firstRun: first, runCount: Math.min(chunkSize, runs - first) });
-  return out;
-}
-
 /** Checks a worker count (the `--workers` flag). @example checkWorkers(2) // 2 */
 export function checkWorkers(workers: number, field = '--workers'): number {
   return checkNumber(field, workers, { integer: true, min: 1 });
-}
-
-/**
- * Runs `runs` jobs in chunks on `workers` threads and returns the chunk results in run order
- * (or streams them to `onResult` in run order).
- *
- * @example const results = await mapRunsParallel({ workerModule, runs: 100, workers: 4, payload });
- */
-export async function mapRunsParallel<T, R>(opts: MapRunsOptions<T, R>): Promise<R[]> {
-  const workers = checkWorkers(opts.workers ?? defaultWorkers());
-  const exportName = opts.exportName ?? 'default';
-  const size = Math.max(1, Math.floor(opts.chunkSize ?? Math.ceil(opts.runs / (4 * workers))));
-  const tasks: ChunkTask<T>[] = chunkRanges(opts.runs, size).map((r) => ({ payload: opts.payload, ...r }));
-  const kept: R[] = [];
-  let done = 0;
-  const deliver = async (result: R, task: ChunkTask<T>): Promise<void> => {
-    if (opts.onResult) await opts.onResult(result, task);
-    else kept.push(result);
-    done += task.runCount;
-    opts.onProgress?.(done, opts.runs);
-  };
-
-  if (workers === 1 || tasks.length <= 1) {
-    const mod = (await import(opts.workerModule.href)) as Record<string, (task: ChunkTask<T>) => R | Promise<R>>;
-    const fn = mod[exportName];
-    if (typeof fn !== 'function') throw new Error(`${opts.workerModule.href} has no exported function "${exportName}"`);
-    for (const task of tasks) await deliver(await fn(task), task);
-    return kept;
-  }
-
-  const { Piscina } = await import('piscina'); // loaded only when a pool is needed
-  const pool = new Piscina<ChunkTask<T>, R>({ filename: fileURLToPath(resolveWorkerModule(opts.workerModule)), maxThreads: workers, minThreads: 0, idleTimeout: 1000 });
-  const abort = new AbortController();
-  const pending = tasks.map((task) => pool.run(task, { name: exportName, signal: abort.signal }));
-  for (const p of pending) p.catch(() => undefined); // failures surface when awaited below
-  try {
-    // Deliver in run order: await each chunk in turn while later ones keep running.
-    for (let i = 0; i < tasks.length; i++) await deliver(await pending[i], tasks[i]);
-    return kept;
-  } catch (e) {
-    abort.abort(); // drop queued chunks, let running ones finish before the pool goes
-    await Promise.allSettled(pending);
-    throw e;
-  } finally {
-    await pool.destroy();
-  }
 }
 
 /** Slots of a share's shared counters ({@link ShareTask.counters}). */

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, runCliJson } from '../helpers/cli.ts';
+import { ROOT, runCli, runCliJson } from '../helpers/cli.ts';
 import { queryDuckDb } from '../helpers/duckdb.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'capflow-run-'));
@@ -64,6 +64,49 @@ sweep:
     // faster rebalancing gets closer to the 5:1 target
     expect(json.final[0].mean.balance_a).toBeGreaterThan(json.final[2].mean.balance_a);
     expect(json.final[0].mean.balance_a + json.final[0].mean.balance_b).toBe(200);
+  });
+
+  it("runs a user's own model module with --workers 2: the same rows as in this thread", async () => {
+    const outs = [1, 2].map((w) => {
+      const path = join(dir, `drift-w${w}.parquet`);
+      const { code, json, stderr } = runCliJson(['run', 'test/sim/fixtures/drift.yaml', '--workers', String(w), '--out', path]);
+      expect(code, stderr).toBe(0);
+      expect(json).toMatchObject({ model: 'drift', runs: 16, subsets: 2, workers: w, backend: w === 1 ? 'in-process' : 'worker-threads' });
+      expect(json.output.rows).toBe(2 * 16 * 51);
+      expect(json.output.columns).toEqual(['run', 'subset', 'seed', 'timestep', 'substep', 'price', 'steps']);
+      expect(json.final[0].mean.price).toBeGreaterThan(json.final[1].mean.price); // higher drift, higher price (same noise: common random numbers)
+      return path;
+    });
+    const digest = 'SELECT count(*), sum(hash(COLUMNS(*))) FROM read_parquet(?)';
+    const [one, two] = await Promise.all(outs.map((p) => queryDuckDb(':memory:', digest.replace('?', `'${p}'`))));
+    expect(two).toEqual(one);
+  });
+
+  it("exits 2 naming the field for a user's model that is missing, not a model, or given bad params; 1 when it fails", () => {
+    const scenario = (name: string, text: string): string => {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    };
+    const fixture = join(ROOT, 'test/sim/fixtures');
+    const notModel = join(dir, 'not-a-model.mjs');
+    writeFileSync(notModel, 'export const x = 1;\n');
+    const cases: Array<[string, string]> = [
+      [scenario('um1.yaml', `model: ./nowhere.mjs\ntimesteps: 3\nparams: {}\n`), 'model'],
+      [scenario('um2.yaml', `model: ./not-a-model.mjs\ntimesteps: 3\nparams: {}\n`), 'model'],
+      [scenario('um3.yaml', `model: ${fixture}/drift.mjs\ntimesteps: 3\nparams: { mu: 0.1, speed: 2 }\n`), 'params.speed'],
+      [scenario('um4.yaml', `model: ${fixture}/drift.mjs\ntimesteps: 3\nparams: { vol: 0.1 }\n`), 'params.mu'],
+    ];
+    for (const [file, field] of cases) {
+      const { code, json } = runCliJson(['run', file, '--workers', '2']);
+      expect(code, JSON.stringify(json)).toBe(2);
+      expect(json.error.field).toBe(field);
+    }
+    const out = join(dir, 'fails.csv');
+    const failing = runCli(['run', scenario('um5.yaml', `model: ${fixture}/drift.mjs\ntimesteps: 3\nruns: 8\nparams: { mu: 0.1, failAt: 5 }\n`), '--workers', '2', '--out', out]);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toMatch(/run 5 failed on purpose/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('prints a summary for people (no progress bar when piped)', () => {

@@ -1,4 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { UserError } from '../../src/core/errors.ts';
+import { caughtUserError } from '../helpers/errors.ts';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config.ts';
 import { runModel, resultColumn } from '../../src/sim/engine.ts';
@@ -10,6 +14,7 @@ import {
   DeltaNeutralParamsSchema,
   jobSteps,
   listSource,
+  loadDeltaNeutralInputs,
   monteCarloDeltaNeutral,
   paramsToJob,
   runDeltaNeutralPaths,
@@ -109,6 +114,36 @@ describe('scenario parameters', () => {
     expect(() => parseConfig(DeltaNeutralParamsSchema, { prices: { list: [1, 2] }, poolApr: 0.2 })).toThrow(/poolApr/);
     const params = parseConfig(DeltaNeutralParamsSchema, { prices: { list: [1, 2, 3] } });
     expect(() => checkDeltaNeutralParams(params, { timesteps: 5 })).toThrow(/params\.prices\.list/);
-    expect(() => checkDeltaNeutralParams(parseConfig(DeltaNeutralParamsSchema, { prices: { list: [1, 2, 3] }, accounting: 'reference', rebalance: { every: 1, band: 0.1 } }), { timesteps: 2 })).toThrow(/--band/);
+    expect(() => checkDeltaNeutralParams(parseConfig(DeltaNeutralParamsSchema, { prices: { list: [1, 2, 3] }, accounting: 'reference', rebalance: { every: 1, band: 0.1 } }), { timesteps: 2 })).toThrow(/^params\.rebalance\.band: reference accounting rebalances on the schedule only \(use params\.accounting exact/);
+  });
+
+  it('name scenario paths, never CLI flags, in errors of shared checks', () => {
+    const errorOf = (p: Record<string, unknown>, timesteps = 2): UserError => caughtUserError(() => checkDeltaNeutralParams(parseConfig(DeltaNeutralParamsSchema, { prices: { list: [1, 2, 3] }, ...p }), { timesteps }));
+    const cases: [Record<string, unknown>, string][] = [
+      [{ short: { leverage: 30 } }, 'params.short.leverage'],
+      [{ rebalance: { every: 0 } }, 'params.rebalance.every'],
+      [{ accounting: 'reference', funding: { kind: 'series', values: [0.1, 0.1] } }, 'params.funding'],
+      [{ accounting: 'reference', rebalance: { every: 0 } }, 'params.rebalance.every'],
+    ];
+    for (const [p, field] of cases) {
+      const e = errorOf(p);
+      expect(e.field).toBe(field);
+      expect(e.message).not.toMatch(/--[a-z]/);
+    }
+  });
+
+  it('read a price CSV once, as inputs, naming params.prices.csv paths in its errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capflow-dn-'));
+    const file = join(dir, 'prices.csv');
+    writeFileSync(file, 'date,open\n2022-01-01,100\n2022-01-02,110\n2022-01-03,105\n');
+    const params = parseConfig(DeltaNeutralParamsSchema, { prices: { csv: { file, from: '2022-01-01' } } });
+    const inputs = loadDeltaNeutralInputs(params);
+    expect(inputs.csvPrices).toEqual([100, 110, 105]);
+    expect(jobSteps(paramsToJob(params, 2, 0, inputs))).toBe(2);
+    expect(() => paramsToJob(params, 2, 0)).toThrow(/not loaded/); // building never reads the file
+    const missing = parseConfig(DeltaNeutralParamsSchema, { prices: { csv: { file: join(dir, 'none.csv') } } });
+    expect(caughtUserError(() => loadDeltaNeutralInputs(missing)).field).toBe('params.prices.csv.file');
+    const badFrom = parseConfig(DeltaNeutralParamsSchema, { prices: { csv: { file, from: '2022-13-01' } } });
+    expect(caughtUserError(() => loadDeltaNeutralInputs(badFrom)).field).toBe('params.prices.csv.from');
   });
 });

@@ -17,7 +17,7 @@ import type { CreditSupplyState } from '../../src/venues/creditSupply.ts';
 import type { ReservePath } from '../../src/market/venues.ts';
 import type { FundParams } from '../../src/scenarios/fund/schema.ts';
 import type { YieldState } from '../../src/strategies/yieldManager.ts';
-import { compileFund, SLEEVE_POSITION, type FundSetup } from '../../src/scenarios/fund/setup.ts';
+import { compileFund, SLEEVE_POSITION, type FundInputs, type FundSetup } from '../../src/scenarios/fund/setup.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 type Doc = Record<string, any>;
@@ -31,7 +31,7 @@ function fundDoc(change: (doc: Doc) => void = () => undefined): Doc {
 
 function setupOf(doc: Doc): FundSetup {
   const scenario = parseScenario(doc, 'fund.yaml');
-  return compileFund(scenario.subsets[0] as FundParams, scenario.timesteps);
+  return compileFund(scenario.subsets[0] as FundParams, scenario.timesteps, scenario.inputs[0] as FundInputs);
 }
 
 const USDC = FUND_TREASURY_CONFIG.assetSymbol;

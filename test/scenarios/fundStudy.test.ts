@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,12 +7,14 @@ import { loadConfigFile } from '../../src/core/config.ts';
 import { openDuckDb } from '../../src/core/duckdb.ts';
 import { isUserError } from '../../src/core/errors.ts';
 import { runModel } from '../../src/sim/engine.ts';
-import { parseScenario } from '../../src/scenarios/index.ts';
+import { parseScenario, runScenario } from '../../src/scenarios/index.ts';
+import type { ResultChunk } from '../../src/sim/engine.ts';
+import { compileFund, type FundInputs } from '../../src/scenarios/fund/setup.ts';
 import { buildFundModel } from '../../src/scenarios/fund/engine.ts';
 import type { FundResult } from '../../src/scenarios/fund/result.ts';
 import type { FundParams } from '../../src/scenarios/fund/schema.ts';
 import { loadFundResult, writeFundResults } from '../../src/scenarios/fund/store.ts';
-import { FUND_DAILY_COLUMNS, runFundStudy, type FundStudySpec } from '../../src/scenarios/fund/study.ts';
+import { FUND_DAILY_COLUMNS, fundStudyOf, runFundStudy, type FundStudySpec } from '../../src/scenarios/fund/study.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 const DAYS = 20;
@@ -73,6 +75,32 @@ describe('fund study', async () => {
       const c = rows.columns.indexOf(column);
       for (let t = 0; t <= DAYS; t++) expect(rows.data[t * rows.columns.length + c]).toBe(one.daily[(run * (DAYS + 1) + t) * width + j]);
     }
+  });
+
+  it('runs through runScenario (any backend) with the same rows as the fund study', async () => {
+    const scenario = parseScenario({ ...doc, runs: 6, seed: 11 }, 'fund.yaml');
+    const viaScenario = await runScenario(scenario, { workers: 2 });
+    expect(viaScenario.backend).toBe('worker-threads');
+    const again = fundStudyOf(spec, viaScenario.output.result as ResultChunk, viaScenario.details);
+    expect([...again.daily]).toEqual([...one.daily]);
+    expectSameResult(one.result, again.result);
+  });
+
+  it('reads a flow feed once, in the parent: workers get it as data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capflow-fund-'));
+    const feedPath = join(dir, 'flows.jsonl');
+    const owner = `0x${'ab'.repeat(20)}`;
+    const lines = [1, 2, 3].map((i) => JSON.stringify({ kind: 'deposit', chainId: 1, blockNumber: i, txHash: `0x${i.toString(16).padStart(64, '0')}`, logIndex: 0, timestamp: `2025-01-0${i + 1}T12:00:00Z`, owner, assets: String(i * 1e11), shares: '1' }));
+    writeFileSync(feedPath, lines.join('\n'));
+    const scenario = parseScenario({ ...doc, params: { ...doc.params, flows: { feed: feedPath } } }, 'fund.yaml');
+    rmSync(feedPath); // nothing reads it again
+    const inputs = scenario.inputs[0] as FundInputs;
+    expect(inputs.feed?.used).toBe(3);
+    const feedSpec: FundStudySpec = { params: scenario.subsets[0] as FundParams, days: DAYS, runs: 4, seed: 5, inputs };
+    const [a, b] = [await runFundStudy(feedSpec, { workers: 1 }), await runFundStudy(feedSpec, { workers: 2 })];
+    expect([...b.daily]).toEqual([...a.daily]);
+    expect([...a.result.detail.depositsUsd.subarray(1, 4)]).toEqual([100_000, 200_000, 300_000]);
+    expect(() => compileFund(feedSpec.params, DAYS)).toThrow(/not loaded/); // compiling never reads the file
   });
 
   it('writes DuckDB tables that load back into the same result', async () => {

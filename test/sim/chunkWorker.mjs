@@ -1,4 +1,4 @@
-// Test worker for mapRunsParallel: plain JavaScript, so threads load it as is.
+// Test chunk functions for the study backends (src/sim/study.ts): plain JavaScript, so threads load it as is.
 // Each run's value depends only on its index; the thread id shows which worker ran it.
 import { threadId } from 'node:worker_threads';
 

@@ -14,6 +14,7 @@ import { withProgress } from '../progress.ts';
 import { runFundStudy } from '../../scenarios/fund/study.ts';
 import { writeFundResults } from '../../scenarios/fund/store.ts';
 import type { FundParams } from '../../scenarios/fund/schema.ts';
+import type { FundInputs } from '../../scenarios/fund/setup.ts';
 import type { Scenario } from '../../scenarios/index.ts';
 import { fundReportFiles, fundSummary, fundSummaryRows } from '../../report/fundReport.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
@@ -43,7 +44,7 @@ export async function runFundFromCli(scenario: Scenario, opts: { workers: number
     throw new UserError({ field: '--out', value: opts.out, message: 'fund results are written as DuckDB tables', hint: 'use a .duckdb file' });
   }
   const params = scenario.subsets[0] as FundParams;
-  const spec = { params, days: scenario.timesteps, runs: scenario.runs, seed: scenario.seed };
+  const spec = { params, days: scenario.timesteps, runs: scenario.runs, seed: scenario.seed, inputs: scenario.inputs[0] as FundInputs };
   const started = performance.now();
   const study = await withProgress('fund runs', (onProgress) => runFundStudy(spec, { workers: opts.workers, onProgress }));
   if (opts.out !== undefined) await writeFundResults(opts.out, study, { model: 'fund', timesteps: spec.days, runs: spec.runs, seed: spec.seed, params });

@@ -1,6 +1,8 @@
 /**
- * `capflow run <scenario.yaml>`: runs any scenario file (see src/scenarios/index.ts) on worker
- * threads and writes the result table to DuckDB, Parquet or CSV.
+ * `capflow run <scenario.yaml>`: runs any scenario file (see src/scenarios/index.ts) — a
+ * registry model or the user's own model module — on the study runner (in this thread for
+ * `--workers 1`, worker threads otherwise) and writes the result table to DuckDB, Parquet or
+ * CSV. The only place (with the sinks) where a study touches files.
  */
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../core/config.ts';
@@ -9,7 +11,7 @@ import { checkOutputPath } from '../../core/outputFile.ts';
 import { defaultWorkers } from '../../sim/parallel.ts';
 import { withProgress } from '../progress.ts';
 import { sinkTargetForPath } from '../../sim/sinks.ts';
-import { parseScenario, runScenario } from '../../scenarios/index.ts';
+import { loadScenario, runScenario } from '../../scenarios/index.ts';
 import { parseNumberFlag } from '../flags.ts';
 import { runFundFromCli } from './fundRun.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
@@ -59,7 +61,7 @@ export function registerRun(program: Command): void {
       if (opts.seed !== undefined && doc !== null && typeof doc === 'object') doc.seed = parseNumberFlag('--seed', opts.seed, { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
       const workers = parseNumberFlag('--workers', opts.workers, { integer: true, min: 1 }, defaultWorkers());
       const out = opts.out === undefined ? undefined : sinkTargetForPath(opts.out);
-      const scenario = parseScenario(doc, path);
+      const scenario = await loadScenario(doc, path);
       const snapshot = snapshotRequest(opts, scenario.model === 'fund' && scenario.subsets.length === 1 ? scenario.timesteps : null);
       if (scenario.model === 'fund' && scenario.subsets.length === 1) {
         return runFundFromCli(scenario, { workers, out: opts.out, report: opts.report, snapshot });
@@ -68,7 +70,7 @@ export function registerRun(program: Command): void {
         throw new UserError({ field: '--report', value: opts.report, message: `model "${scenario.model}" has no report (fund scenarios without a sweep do)`, hint: 'drop --report and keep the result table with --out' });
       }
       const result = await withProgress(`${scenario.model} runs`, (onProgress) => runScenario(scenario, { workers, out, onProgress }));
-      const { output, final, ...meta } = result;
+      const { output, final, details: _details, ...meta } = result;
       const json = { ...meta, output: { kind: output.kind, path: output.path ?? null, table: output.table ?? null, rows: output.rows, columns: output.columns }, final };
       return {
         json,

@@ -9,19 +9,19 @@
 import type { Model } from '../../sim/model.ts';
 import { createFundRun, runFundDay, type FundRun } from './model.ts';
 import type { FundParams } from './schema.ts';
-import { compileFund, type FundSetup } from './setup.ts';
+import { compileFund, NO_FUND_INPUTS, type FundInputs, type FundSetup } from './setup.ts';
 import { FUND_DAILY_COLUMNS, type FundDailyColumn } from './study.ts';
 
 /** Engine state of the fund: the daily fund columns. */
 export type FundEngineState = Record<FundDailyColumn, number>;
 
 /**
- * The engine model of fund parameters (the registry's `build`). The setup is compiled for the
- * run's `timesteps` (days) on first use.
+ * The engine model of fund parameters and their inputs (the registry's `build`). The setup is
+ * compiled for the run's `timesteps` (days) on first use.
  *
  * @example runModel(buildFundModel(params), params, { timesteps: 30, seed: 42, run: 0, subset: 0, substeps: 'last' })
  */
-export function buildFundModel(params: FundParams): Model<FundParams, FundEngineState> {
+export function buildFundModel(params: FundParams, inputs: FundInputs = NO_FUND_INPUTS): Model<FundParams, FundEngineState> {
   let setup: FundSetup | null = null;
   let sim: FundRun | null = null;
   const current = (): FundRun => sim as FundRun;
@@ -31,7 +31,7 @@ export function buildFundModel(params: FundParams): Model<FundParams, FundEngine
   return {
     name: 'fund',
     initialState(ctx) {
-      if (setup === null || setup.days !== ctx.timesteps) setup = compileFund(params, ctx.timesteps);
+      if (setup === null || setup.days !== ctx.timesteps) setup = compileFund(params, ctx.timesteps, inputs);
       sim = createFundRun(setup, ctx.seed, ctx.run, { detail: false });
       runFundDay(sim, 0);
       const s = sim.series;

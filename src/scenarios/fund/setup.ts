@@ -67,6 +67,9 @@ export function addDays(start: string, day: number): string {
   return new Date(Date.parse(`${start}T00:00:00Z`) + day * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Where a fund scenario names its flow feed. */
+const FEED_FIELD = 'params.flows.feed';
+
 /**
  * Reads a feed file and groups its investor flows by day of the horizon. Deposits keep their
  * assets (the fund prices the shares itself); `redeem_request` and `redeem` become
@@ -77,9 +80,9 @@ export function addDays(start: string, day: number): string {
 export function readFeedFlows(path: string, startDate: string, days: number): FeedFlows {
   let events;
   try {
-    events = readFeedFile(path).events;
+    events = readFeedFile(path, FEED_FIELD).events;
   } catch (e) {
-    throw relocateError(e, (field) => `params.flows.feed${field === '--events' ? '' : ` (${field})`}`);
+    throw relocateError(e, (field) => (field === FEED_FIELD ? FEED_FIELD : `${FEED_FIELD} (${field})`));
   }
   const out: FeedDay[] = Array.from({ length: days + 1 }, () => ({ deposits: [], requests: [] }));
   const startMs = Date.parse(`${startDate}T00:00:00Z`);
@@ -125,11 +128,35 @@ function exactParams(s: FundSleeveParams): ExactParams {
 }
 
 /**
- * Compiles validated parameters for a horizon of `days` days.
+ * What a fund scenario reads outside its file, read once in the parent when the scenario is
+ * loaded and handed to workers as data: the feed's flows by day (null without a feed).
+ *
+ * @example const inputs: FundInputs = { feed: null };
+ */
+export interface FundInputs {
+  feed: FeedFlows | null;
+}
+
+/** Inputs of a fund that reads nothing (flows from the seeded process). */
+export const NO_FUND_INPUTS: FundInputs = { feed: null };
+
+/**
+ * Reads what the parameters point to (the flow feed) for a horizon of `days` days. Errors
+ * name `params.flows.feed`.
+ *
+ * @example const inputs = loadFundInputs(params, 365); compileFund(params, 365, inputs);
+ */
+export function loadFundInputs(params: FundParams, days: number): FundInputs {
+  return { feed: 'feed' in params.flows ? readFeedFlows(params.flows.feed, params.startDate, days) : null };
+}
+
+/**
+ * Compiles validated parameters and their inputs ({@link loadFundInputs}) for a horizon of
+ * `days` days. Reads no file.
  *
  * @example const setup = compileFund(params, 365);
  */
-export function compileFund(params: FundParams, days: number): FundSetup {
+export function compileFund(params: FundParams, days: number, inputs: FundInputs = NO_FUND_INPUTS): FundSetup {
   checkNumber('timesteps', days, { integer: true, min: 1 });
   const venues = params.rules.weights.map((w) => params.venues[w.venue]);
   const venueTerms = params.rules.weights.map((w, i) => fundVenueKind(venues[i]).terms(w.venue, venues[i]));
@@ -144,7 +171,8 @@ export function compileFund(params: FundParams, days: number): FundSetup {
     venues: rules,
   };
   const flows = params.flows;
-  const feed = 'feed' in flows ? readFeedFlows(flows.feed, params.startDate, days) : null;
+  const feed = 'feed' in flows ? inputs.feed : null;
+  if ('feed' in flows && (feed === null || feed.days.length !== days + 1)) throw new Error(`params.flows.feed is not loaded for ${days} days: pass loadFundInputs(params, ${days}) to compileFund`);
   const flowSpec = 'feed' in flows ? null : flows;
   const sleeve = params.sleeve !== undefined && params.sleeve.sharePct > 0 ? sleeveTerms(params.sleeve) : null;
   const dates = Array.from({ length: days + 1 }, (_, d) => addDays(params.startDate, d));

@@ -1,17 +1,23 @@
 /**
- * The fund scenario as a study: `runs` seeded runs of the same fund on worker threads, run 0
- * kept in full detail (series, decisions, its ledger as a JSON-lines feed), every run's daily
- * fund rows and summary, and NAV / share-price percentile bands across runs. Run r draws
- * from `Rng.stream(seed, r)` whichever worker computes it, so the numbers never depend on
- * the worker count.
+ * The fund scenario as a study on the common study runner (src/sim/runner.ts): `runs` seeded
+ * runs of the same fund on any backend (in this thread, worker threads, …); run 0 kept in full
+ * detail (series, decisions, trades, its ledger as a JSON-lines feed), every run's daily fund
+ * rows (the generic engine's rows: `run`, `subset`, `timestep` = day, `substep`, then the
+ * {@link FUND_DAILY_COLUMNS}), and per-run summaries and NAV / share-price percentile bands
+ * across runs, computed from those rows in the parent. Each run's random processes draw from
+ * streams derived from (seed, run), so the numbers never depend on the backend or worker count.
+ * Files (the flow feed) are read once in the parent ({@link loadFundInputs}) and reach the
+ * workers as data.
  */
 import { formatFeedLine } from '../../ledger/feed.ts';
 import { maxDrawdown, quantileSorted } from '../../market/stats.ts';
-import { mapRunsParallel, type ChunkTask } from '../../sim/parallel.ts';
+import { KEY_COLUMNS, type ResultChunk } from '../../sim/engine.ts';
+import { runStudy, type ModelPayload, type StudyChunkResult, type StudyDetail } from '../../sim/runner.ts';
+import { backendFor, type StudyBackend, type StudyTask } from '../../sim/study.ts';
 import { simulateFundRun } from './model.ts';
 import { createFundBands, type FundBands, type FundResult, type FundRunSeries, type FundRunSummaries } from './result.ts';
 import type { FundParams } from './schema.ts';
-import { compileFund, type FundSetup } from './setup.ts';
+import { compileFund, NO_FUND_INPUTS, type FundInputs } from './setup.ts';
 
 /** Daily fund columns kept for every run (keys of {@link FundRunSeries}), in row order. */
 export const FUND_DAILY_COLUMNS = ['navUsd', 'sharePrice', 'grossSharePrice', 'totalShares', 'cashUsd', 'bufferUsd', 'pendingRedemptionsUsd', 'depositsUsd', 'redemptionsPaidUsd', 'shortfallUsd', 'costsUsd', 'managementFeesUsd', 'performanceFeesUsd'] as const;
@@ -33,20 +39,14 @@ export interface FundStudySpec {
   days: number;
   runs: number;
   seed: number;
+  /** what the parameters point to, read by {@link loadFundInputs} (default: nothing; required with a flow feed) */
+  inputs?: FundInputs;
 }
 
-/** What one worker chunk returns. */
-export interface FundChunk {
-  firstRun: number;
-  runCount: number;
-  /** runCount × (days + 1) × FUND_DAILY_COLUMNS, row-major (run, day, column). */
-  daily: Float64Array;
-  /** runCount × FUND_SUMMARY_COLUMNS. */
-  summaries: Float64Array;
-  /** Run 0 in full (only in the chunk that has it). */
-  detail: FundRunSeries | null;
-  /** Run 0's ledger events as feed lines (only in the chunk that has it). */
-  ledgerLines: string[] | null;
+/** What the fund keeps of a run in detail: every series, and the ledger's events as feed lines. */
+export interface FundDetail {
+  series: FundRunSeries;
+  ledgerLines: string[];
 }
 
 /** A finished study: the result contract, every run's daily rows, and run 0's ledger feed. */
@@ -69,45 +69,39 @@ export function summarizeRun(r: Pick<FundRunSeries, 'navUsd' | 'sharePrice' | 's
   return { finalNavUsd: r.navUsd[n - 1], totalReturn: r.sharePrice[n - 1] / r.sharePrice[0] - 1, maxDrawdown: maxDrawdown(r.sharePrice), shortfallDays };
 }
 
-let cachedKey = '';
-let cachedSetup: FundSetup | null = null;
-
-function setupFor(spec: FundStudySpec): FundSetup {
-  const key = `${spec.days}:${JSON.stringify(spec.params)}`;
-  if (cachedSetup === null || key !== cachedKey) {
-    cachedSetup = compileFund(spec.params, spec.days);
-    cachedKey = key;
-  }
-  return cachedSetup;
-}
+/** Columns of the fund's rows: the engine's keys, then the daily fund columns. */
+const FUND_ROW_COLUMNS = [...KEY_COLUMNS, ...FUND_DAILY_COLUMNS];
 
 /**
- * Worker entry (`exportName: 'runFundChunk'`): runs `[firstRun, firstRun + runCount)`.
+ * Chunk function of the fund (the registry's `runChunk`, worker export `runFundChunk`): runs
+ * `[firstRun, firstRun + runCount)` of one subset and returns their daily rows, as the generic
+ * engine records them, and run 0 in detail.
  *
- * @example runFundChunk({ payload: spec, firstRun: 0, runCount: 4 }).summaries
+ * @example runFundChunk({ payload: { subsets: [params], inputs: [NO_FUND_INPUTS], runs: 4, seed: 42, timesteps: 365, substeps: 'last' }, subset: 0, firstRun: 0, runCount: 4 }).rows
  */
-export function runFundChunk(task: ChunkTask<FundStudySpec>): FundChunk {
-  const spec = task.payload;
-  const setup = setupFor(spec);
-  const width = (spec.days + 1) * FUND_DAILY_COLUMNS.length;
-  const daily = new Float64Array(task.runCount * width);
-  const summaries = new Float64Array(task.runCount * FUND_SUMMARY_COLUMNS.length);
-  let detail: FundRunSeries | null = null;
-  let ledgerLines: string[] | null = null;
+export function runFundChunk(task: StudyTask<ModelPayload<FundParams, FundInputs>>): StudyChunkResult {
+  const p = task.payload;
+  const days = p.timesteps;
+  const setup = compileFund(p.subsets[task.subset], days, p.inputs[task.subset] ?? NO_FUND_INPUTS);
+  const width = FUND_ROW_COLUMNS.length;
+  const n = days + 1;
+  const data = new Float64Array(task.runCount * n * width);
+  const details: StudyDetail[] = [];
+  let o = 0;
   for (let k = 0; k < task.runCount; k++) {
     const run = task.firstRun + k;
-    const sim = simulateFundRun(setup, spec.seed, run, { detail: run === 0 });
+    const sim = simulateFundRun(setup, Number(p.seed), run, { detail: run === 0 });
     const s = sim.series;
-    let o = k * width;
-    for (let t = 0; t <= spec.days; t++) for (const c of FUND_DAILY_COLUMNS) daily[o++] = s[c][t];
-    const summary = summarizeRun(s);
-    FUND_SUMMARY_COLUMNS.forEach((c, j) => (summaries[k * FUND_SUMMARY_COLUMNS.length + j] = summary[c]));
-    if (run === 0) {
-      detail = s;
-      ledgerLines = (sim.events ?? []).map(formatFeedLine);
+    for (let t = 0; t < n; t++) {
+      data[o++] = run;
+      data[o++] = task.subset;
+      data[o++] = t;
+      data[o++] = t === 0 ? 0 : 1;
+      for (const c of FUND_DAILY_COLUMNS) data[o++] = s[c][t];
     }
+    if (run === 0) details.push({ subset: task.subset, run, data: { series: s, ledgerLines: (sim.events ?? []).map(formatFeedLine) } satisfies FundDetail });
   }
-  return { firstRun: task.firstRun, runCount: task.runCount, daily, summaries, detail, ledgerLines };
+  return { rows: { columns: [...FUND_ROW_COLUMNS], rows: task.runCount * n, data }, details };
 }
 
 /**
@@ -130,48 +124,58 @@ export function dailyBands(daily: Float64Array, runs: number, days: number, colu
 }
 
 /**
- * Runs a fund study on `workers` threads (1 = in this thread).
+ * A fund study from the study runner's rows (every run of one subset, in run order, with the
+ * {@link FUND_DAILY_COLUMNS}) and its detail of run 0.
  *
- * @example const { result } = await runFundStudy({ params, days: 365, runs: 100, seed: 42 }, { workers: 2 });
+ * @example const study = fundStudyOf(spec, result.output.result, result.details);
  */
-export async function runFundStudy(spec: FundStudySpec, opts: { workers?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<FundStudy> {
-  setupFor(spec); // bad input (e.g. an unreadable feed) fails here, before any worker starts
-  const width = (spec.days + 1) * FUND_DAILY_COLUMNS.length;
-  const daily = new Float64Array(spec.runs * width);
-  const summaryWidth = FUND_SUMMARY_COLUMNS.length;
-  const packedSummaries = new Float64Array(spec.runs * summaryWidth);
-  let detail: FundRunSeries | null = null;
-  let ledgerLines: string[] = [];
-  await mapRunsParallel<FundStudySpec, FundChunk>({
-    workerModule: new URL(import.meta.url),
-    exportName: 'runFundChunk',
-    runs: spec.runs,
-    workers: opts.workers ?? 1,
-    payload: spec,
-    onProgress: opts.onProgress,
-    onResult: (chunk) => {
-      daily.set(chunk.daily, chunk.firstRun * width);
-      packedSummaries.set(chunk.summaries, chunk.firstRun * summaryWidth);
-      if (chunk.detail !== null) detail = chunk.detail;
-      if (chunk.ledgerLines !== null) ledgerLines = chunk.ledgerLines;
-    },
-  });
-  const summaries = {} as FundRunSummaries;
-  FUND_SUMMARY_COLUMNS.forEach((c, j) => {
-    const column = new Float64Array(spec.runs);
-    for (let r = 0; r < spec.runs; r++) column[r] = packedSummaries[r * summaryWidth + j];
-    summaries[c] = column;
-  });
+export function fundStudyOf(spec: Pick<FundStudySpec, 'params' | 'days' | 'runs' | 'seed'>, rows: ResultChunk, details: readonly StudyDetail[]): FundStudy {
+  const n = spec.days + 1;
+  const width = FUND_DAILY_COLUMNS.length;
+  const columns = FUND_DAILY_COLUMNS.map((c) => rows.columns.indexOf(c));
+  if (rows.rows !== spec.runs * n || columns.some((c) => c < 0)) throw new Error(`fund rows: expected ${spec.runs * n} rows with the daily fund columns, got ${rows.rows}`);
+  const daily = new Float64Array(spec.runs * n * width);
+  const rowWidth = rows.columns.length;
+  for (let r = 0, o = 0; r < rows.rows; r++) for (let j = 0; j < width; j++) daily[o++] = rows.data[r * rowWidth + columns[j]];
+  const summaries = Object.fromEntries(FUND_SUMMARY_COLUMNS.map((c) => [c, new Float64Array(spec.runs)])) as unknown as FundRunSummaries;
+  const column = (run: number, c: (typeof FUND_DAILY_COLUMNS)[number]): Float64Array => {
+    const out = new Float64Array(n);
+    const j = FUND_DAILY_COLUMNS.indexOf(c);
+    for (let t = 0; t < n; t++) out[t] = daily[(run * n + t) * width + j];
+    return out;
+  };
+  for (let run = 0; run < spec.runs; run++) {
+    const summary = summarizeRun({ navUsd: column(run, 'navUsd'), sharePrice: column(run, 'sharePrice'), shortfallUsd: column(run, 'shortfallUsd') });
+    for (const c of FUND_SUMMARY_COLUMNS) summaries[c][run] = summary[c];
+  }
+  const detail = details.find((d) => d.run === 0 && d.subset === 0)?.data as FundDetail | undefined;
+  if (detail === undefined) throw new Error('fund study: run 0 was not kept in detail');
   const result: FundResult = {
     name: spec.params.name,
     seed: spec.seed,
     runs: spec.runs,
     days: spec.days,
     startDate: spec.params.startDate,
-    detail: detail as unknown as FundRunSeries,
+    detail: detail.series,
     summaries,
     sharePriceBands: dailyBands(daily, spec.runs, spec.days, 'sharePrice'),
     navBands: dailyBands(daily, spec.runs, spec.days, 'navUsd'),
   };
-  return { result, daily, ledgerLines };
+  return { result, daily, ledgerLines: detail.ledgerLines };
+}
+
+/**
+ * Runs a fund study on a backend (default: `workers` worker threads; 1 = in this thread).
+ *
+ * @example const { result } = await runFundStudy({ params, days: 365, runs: 100, seed: 42 }, { workers: 2 });
+ */
+export async function runFundStudy(spec: FundStudySpec, opts: { workers?: number; backend?: StudyBackend; onProgress?: (done: number, total: number) => void } = {}): Promise<FundStudy> {
+  const inputs = spec.inputs ?? NO_FUND_INPUTS;
+  compileFund(spec.params, spec.days, inputs); // bad input fails here, before any worker starts
+  const payload: ModelPayload<FundParams, FundInputs> = { subsets: [spec.params], inputs: [inputs], runs: spec.runs, seed: spec.seed, timesteps: spec.days, substeps: 'last' };
+  const study = await runStudy(
+    { model: 'fund', module: new URL(import.meta.url), exportName: 'runFundChunk', payload, runs: spec.runs, subsets: 1, seed: spec.seed, timesteps: spec.days, substeps: 'last', overrides: [{}] },
+    { backend: opts.backend ?? backendFor(opts.workers ?? 1), onProgress: opts.onProgress },
+  );
+  return fundStudyOf(spec, study.output.result as ResultChunk, study.details);
 }
