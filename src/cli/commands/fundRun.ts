@@ -21,8 +21,8 @@ import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { reportLines, writeReportDir } from '../reportDir.ts';
 
 /** Writes run 0's state on `day` (before its plan) as a `capflow plan` input, atomically. */
-async function writeFundSnapshot(params: FundParams, spec: { days: number; seed: number }, req: { day: number; path: string }): Promise<{ day: number; path: string }> {
-  const doc = fundSnapshotOnDay(compileFund(params, spec.days), spec.seed, 0, req.day);
+async function writeFundSnapshot(params: FundParams, spec: { days: number; seed: number; inputs: FundInputs }, req: { day: number; path: string }): Promise<{ day: number; path: string }> {
+  const doc = fundSnapshotOnDay(compileFund(params, spec.days, spec.inputs), spec.seed, 0, req.day);
   const text = extname(req.path).toLowerCase() === '.json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc);
   await writeAtomically(req.path, '--snapshot-out', async (tempPath) => writeFileSync(tempPath, text));
   return { day: req.day, path: req.path };
