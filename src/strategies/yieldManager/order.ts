@@ -4,7 +4,7 @@
  * (after whatever the caller pays in between: investor claims, directional trades) deposits in
  * rule order.
  */
-import type { YieldWorkspace } from '../yieldManager.ts';
+import type { YieldWorkspace } from './types.ts';
 
 /**
  * What to do with each trade, by venue index (rule order) and positive USD amount.
