@@ -8,7 +8,8 @@
  *
  * File output is atomic: the path is checked when the sink opens (before any run), rows go to
  * a temporary file beside it, and `close()` renames that into place; `abort()` (a failed run)
- * removes it and leaves an existing file untouched.
+ * removes it and leaves an existing file untouched. Models that describe their results as
+ * several named tables (the fund) use the table sink of ./tables.ts.
  */
 import { extname } from 'node:path';
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
