@@ -21,6 +21,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Regist
   ['leverage', async () => (await import('./leverage.ts')).registerLeverage],
   ['lending', async () => (await import('./lending.ts')).registerLending],
   ['amm', async () => (await import('./amm.ts')).registerAmm],
+  ['data', async () => (await import('./data.ts')).registerData],
 ];
 
 /**
