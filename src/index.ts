@@ -21,6 +21,7 @@ export * from './market/prices.ts';
 export * from './market/processes.ts';
 export * from './market/stats.ts';
 export * from './market/venues.ts';
+export * from './market/history/index.ts';
 // ledger/
 export * from './ledger/feed.ts';
 export * from './ledger/generate.ts';
@@ -29,6 +30,12 @@ export * from './ledger/store.ts';
 export * from './ledger/sync.ts';
 export * from './ledger/treasury.ts';
 export * from './ledger/types.ts';
+// data/ (history import and loading, beside the ledger's store)
+export { importHistory, type ImportResult } from './data/import.ts';
+export { loadHistoryMarket, toVenueHistory, venueGrowthFactors, type HistoryMarket, type HistoryRequest } from './data/load.ts';
+export { HistoryStore, withHistoryStore, DEFAULT_DATA_DB, type SeriesInfo, type SeriesSummary, type StoredVenueDays } from './data/store.ts';
+export { checkImportSpec, parseMapFlag, loadImportConfig, ImportConfigSchema, type ImportSpec, type ImportConfig, type MappedField, type SeriesKind } from './data/spec.ts';
+export { toDailySeries, rateReturn, rateToApy, type DailySeries, type DailyStats, type RawTable } from './data/daily.ts';
 // sim/
 export * from './sim/index.ts';
 // strategies/

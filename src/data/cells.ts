@@ -67,6 +67,7 @@ function checkCalendar(y: number, m: number, d: number, row: number, column: str
 export function parseTimeCell(cell: Cell, kind: TimeKind, epoch: EpochUnit | null, row: number, column: string): number {
   if (cell === null || cell === '') throw new UserError({ field: cellField(row, column), message: 'empty time', hint: 'every row needs its date or timestamp' });
   if (kind === 'epochMs' && typeof cell === 'number') return cell;
+  if (typeof cell === 'string' && DECIMAL.test(cell.trim())) return parseTimeCell(Number(cell.trim()), 'number', epoch, row, column);
   if (typeof cell === 'number') {
     if (epoch === null) throw new UserError({ field: '--epoch', message: `column ${JSON.stringify(column)} holds numbers; their unit is never guessed`, hint: 'pass --epoch s (Unix seconds) or --epoch ms' });
     if (!Number.isFinite(cell)) throw new UserError({ field: cellField(row, column), value: cell, message: `not a finite number: ${JSON.stringify(String(cell))}` });
