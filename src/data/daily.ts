@@ -6,6 +6,7 @@
  * values).
  */
 import { UserError } from '../core/errors.ts';
+import { DAYS_PER_YEAR } from '../core/time.ts';
 import { cellField, checkFieldRange, dateOfDay, dayNumber, parseNumberCell, parseTimeCell, rateFraction, type Cell, type TimeKind } from './cells.ts';
 import type { ImportSpec, MappedField } from './spec.ts';
 
@@ -181,7 +182,7 @@ function applyGaps(days: Day[], spec: ImportSpec, stats: DailyStats): Day[] {
  * @example rateReturn(0.0365, 'apr', 1) // 0.0001
  */
 export function rateReturn(rate: number, convention: 'apr' | 'apy', days: number): number {
-  const daily = convention === 'apr' ? rate / 365 : Math.expm1(Math.log1p(rate) / 365);
+  const daily = convention === 'apr' ? rate / DAYS_PER_YEAR : Math.expm1(Math.log1p(rate) / DAYS_PER_YEAR);
   return days === 1 ? daily : Math.expm1(days * Math.log1p(daily));
 }
 
@@ -191,7 +192,7 @@ export function rateReturn(rate: number, convention: 'apr' | 'apy', days: number
  * @example rateToApy(0.0365, 'apr') // (1.0001)^365 − 1 ≈ 0.03717
  */
 export function rateToApy(rate: number, convention: 'apr' | 'apy'): number {
-  return convention === 'apr' ? Math.expm1(365 * Math.log1p(rate / 365)) : rate;
+  return convention === 'apr' ? Math.expm1(DAYS_PER_YEAR * Math.log1p(rate / DAYS_PER_YEAR)) : rate;
 }
 
 /** A resampled value, NaN when the field is not mapped or had no value that day. */
@@ -225,7 +226,7 @@ function build(days: Day[], spec: ImportSpec): DailySeries {
     } else if (k > 0) {
       const ratio = v[main] / days[k - 1].values[main];
       s.dailyReturn[k] = ratio - 1;
-      s.apy[k] = Math.expm1((365 / gap) * Math.log(ratio));
+      s.apy[k] = Math.expm1((DAYS_PER_YEAR / gap) * Math.log(ratio));
     }
     const tvl = known(v.tvl);
     const borrowed = known(v.borrowed);

@@ -13,10 +13,10 @@ import type { Cell, TimeKind } from './cells.ts';
 import type { RawTable, ValueField } from './daily.ts';
 import type { MappedField } from './spec.ts';
 
-/** File formats an import reads. @example const f: FileFormat = 'parquet'; */
-export type FileFormat = 'csv' | 'jsonl' | 'parquet';
+/** File formats an import reads (`json`: JSON lines or one array of objects). @example const f: FileFormat = 'parquet'; */
+export type FileFormat = 'csv' | 'jsonl' | 'json' | 'parquet';
 
-const EXTENSIONS: Record<string, FileFormat> = { '.csv': 'csv', '.tsv': 'csv', '.txt': 'csv', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'jsonl', '.parquet': 'parquet' };
+const EXTENSIONS: Record<string, FileFormat> = { '.csv': 'csv', '.tsv': 'csv', '.txt': 'csv', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json', '.parquet': 'parquet' };
 
 /**
  * The format of `file` from its extension (or `declared`, from `--format`).
@@ -27,7 +27,7 @@ export function fileFormat(file: string, declared?: FileFormat): FileFormat {
   if (declared !== undefined) return declared;
   const format = EXTENSIONS[extname(file).toLowerCase()];
   if (format === undefined) {
-    throw new UserError({ field: '<file>', value: file, message: `cannot tell the format of ${file} from its extension`, hint: 'name it .csv, .jsonl or .parquet, or pass --format csv|jsonl|parquet' });
+    throw new UserError({ field: '<file>', value: file, message: `cannot tell the format of ${file} from its extension`, hint: 'name it .csv, .jsonl, .json or .parquet, or pass --format csv|jsonl|json|parquet' });
   }
   return format;
 }
@@ -46,6 +46,8 @@ function readerSql(file: string, format: FileFormat): string {
       return `read_csv(${sqlText(file)}, header = true, all_varchar = true)`;
     case 'jsonl':
       return `read_json(${sqlText(file)}, format = 'newline_delimited')`;
+    case 'json':
+      return `read_json(${sqlText(file)}, format = 'auto')`;
     case 'parquet':
       return `read_parquet(${sqlText(file)})`;
   }

@@ -56,6 +56,8 @@ describe('accepted files', () => {
   it('reads JSON lines and Parquet through DuckDB, typed timestamps included', async () => {
     const jsonl = file('v.jsonl', '{"t":"2024-01-01T00:00:00Z","r":0.0365}\n{"t":"2024-01-02T00:00:00Z","r":0.073}\n');
     await importHistory(db, jsonl, venue('j', { map: { date: 't', apy: 'r' }, apyUnit: 'fraction' }));
+    const array = file('v.json', '[{"t":"2024-01-01","r":0.0365},{"t":"2024-01-02","r":0.073}]');
+    expect((await importHistory(db, array, venue('ja', { map: { date: 't', apy: 'r' }, apyUnit: 'fraction' }))).days).toBe(2);
     const parquet = join(dir, 'v.parquet');
     await queryDuckDb(':memory:', `COPY (SELECT TIMESTAMP '2024-01-01 12:00:00' + INTERVAL (i) DAY AS ts, 1.0 + i * 0.001 AS share_price FROM range(3) t(i)) TO '${parquet}' (FORMAT parquet)`);
     await importHistory(db, parquet, venue('p', { map: { date: 'ts', share_price: 'share_price' }, apyUnit: null, rate: null }));

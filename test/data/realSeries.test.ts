@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importHistory } from '../../src/data/import.ts';
-import { venueGrowthFactors } from '../../src/data/load.ts';
+import { loadHistoryMarket, venueGrowthFactors } from '../../src/data/load.ts';
+import { compoundedGrowth, reservePathFromHistory, vaultPathFromHistory } from '../../src/market/history/index.ts';
+import { creditSupply } from '../../src/venues/creditSupply.ts';
+import { vault } from '../../src/venues/vault.ts';
 import { withHistoryStore } from '../../src/data/store.ts';
 import type { ImportSpec } from '../../src/data/spec.ts';
 import { ROOT } from '../helpers/cli.ts';
@@ -152,5 +155,27 @@ describe('Binance daily prices (delta-neutral folder)', () => {
     const stored = await withHistoryStore(db, (s) => s.priceDays(asset));
     expect(stored.dates).toEqual(cols.timestamp);
     expect(Array.from(stored.price)).toEqual(cols.close.map(Number));
+  });
+});
+
+describe('the venue modules on history paths (what a single-venue backtest holds)', () => {
+  it('a credit-supply position and a vault position on each imported venue grow by its compounded history', async () => {
+    const names = (await withHistoryStore(db, (s) => s.list())).filter((s) => s.kind === 'venue').map((s) => s.name);
+    expect(names.length).toBe(15);
+    const terms = { name: 'x', entryCostUsd: 0, exitCostPct: 0, withdrawDelayDays: 0 };
+    const units = 10n ** 15n; // 1e9 USDC at 6 decimals
+    for (const name of names) {
+      const { venues } = await loadHistoryMarket({ db, venues: [name] });
+      const h = venues[0];
+      const growth = compoundedGrowth(h);
+      const reserve = reservePathFromHistory(h);
+      let s = creditSupply.deposit(terms, reserve, creditSupply.empty(terms), 0, units).state;
+      for (let day = 1; day < h.dates.length; day++) s = creditSupply.accrue(terms, reserve, s, day).state;
+      const last = h.dates.length - 1;
+      expect(Math.abs(Number(creditSupply.value(terms, reserve, s, last)) / Number(units) / growth - 1), name).toBeLessThan(1e-12);
+      const path = vaultPathFromHistory(h, 1.05);
+      const v = vault.deposit(terms, path, vault.empty(terms), 0, units).state;
+      expect(Math.abs(Number(vault.value(terms, path, v, last)) / Number(units) / growth - 1), name).toBeLessThan(1e-12);
+    }
   });
 });

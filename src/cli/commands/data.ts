@@ -97,7 +97,7 @@ function registerImport(data: Command): void {
       .option('--epoch <unit>', 'a numeric time column is Unix s | ms')
       .option('--from <date>', 'keep days on or after this UTC date')
       .option('--to <date>', 'keep days on or before this UTC date')
-      .option('--format <format>', 'csv | jsonl | parquet (default: from the extension)')
+      .option('--format <format>', 'csv | jsonl | json | parquet (default: from the extension)')
       .option('--replace', 'replace a stored series of the same name')
       .option('--db <path>', DB_HELP)
       .addHelpText(
@@ -110,7 +110,7 @@ function registerImport(data: Command): void {
       ),
     async (opts, args) => {
       const spec = importSpecFrom(opts);
-      const format = opts.format === undefined ? undefined : parseChoiceFlag<FileFormat>('--format', opts.format, ['csv', 'jsonl', 'parquet']);
+      const format = opts.format === undefined ? undefined : parseChoiceFlag<FileFormat>('--format', opts.format, ['csv', 'jsonl', 'json', 'parquet']);
       const json = await importHistory(opts.db ?? DEFAULT_DATA_DB, args[0], spec, { replace: opts.replace === true, format });
       const human = (): string =>
         renderKeyValues([

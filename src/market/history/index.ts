@@ -6,3 +6,4 @@
 export * from './series.ts';
 export * from './bootstrap.ts';
 export * from './quality.ts';
+export * from './paths.ts';
