@@ -145,9 +145,10 @@ export async function readLiveFund(client: PublicClient, spec: LiveFundSpec, blo
     observations.push({
       ...terms, kind: isAsync ? 'async_vault' : 'vault',
       positionUsd: usdOf(vault.holderAssets, assetDecimals, price),
-      tvlUsd: usdOf(vault.totalAssets, assetDecimals, price),
+      // an ERC-7540 vault sets settled redemptions aside outside totalAssets: its TVL counts the holder's claimable assets back in
+      tvlUsd: usdOf(vault.totalAssets + vault.claimableAssets, assetDecimals, price),
       availableLiquidityUsd: usdOf(vault.maxWithdraw, assetDecimals, price),
-      redeemQueuedUsd: Math.min(usdOf(queuedAssets(vault), assetDecimals, price), usdOf(vault.holderAssets, assetDecimals, price)),
+      redeemQueuedUsd: usdOf(vault.pendingAssets + vault.claimableAssets, assetDecimals, price),
       apy: sharePriceApy(thenAssets, vault.assetsPerPriceProbe, now - thenSeconds),
       sharePrice: usdOf(vault.assetsPerPriceProbe, probeDecimals, price),
       withdrawDelayDays: v.kind === 'erc7540' ? v.withdrawDelayDays : 0,
@@ -162,11 +163,4 @@ export async function readLiveFund(client: PublicClient, spec: LiveFundSpec, blo
       pendingRedemptionsUsd: spec.pendingRedemptionsUsd, directionalTrades: spec.directionalTrades, venues: observations,
     },
   };
-}
-
-/** Assets of the holder's queued (pending + claimable) redemption shares at today's price. */
-function queuedAssets(v: VaultRead): bigint {
-  const shares = v.pendingRedeemShares + v.claimableRedeemShares;
-  if (shares === 0n || v.totalSupply === 0n) return 0n;
-  return (shares * v.assetsPerPriceProbe) / (10n ** BigInt(v.shareDecimals + 9));
 }

@@ -55,7 +55,7 @@ function liveRead(): LiveFundRead {
   const vaultRead = (address: Address) => ({
     address, asset: usdc, assetDecimals: 6, shareDecimals: 18, holderShares: 1_000n * 10n ** 18n, holderAssets: 2_000_000_000n,
     totalAssets: 10n ** 13n, totalSupply: 5n * 10n ** 24n, maxWithdraw: 2_000_000_000n, assetsPerPriceProbe: 2n * 10n ** 15n, // 2 USDC per share
-    pendingRedeemShares: 0n, claimableRedeemShares: 0n,
+    pendingRedeemShares: 0n, claimableRedeemShares: 0n, pendingAssets: 0n, claimableAssets: 0n,
   });
   return {
     chainId: 1, blockNumber: 1n, asOf: '', assetDecimals: 6, cashUnits: 0n,

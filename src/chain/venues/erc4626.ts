@@ -23,7 +23,7 @@ export interface VaultRead {
   assetDecimals: number;
   shareDecimals: number;
   holderShares: bigint;
-  /** What the holder's shares (held plus queued) are worth: previewRedeem (ERC-4626) or convertToAssets (ERC-7540, whose previewRedeem reverts). */
+  /** The holder's position: previewRedeem of its shares (ERC-4626); for ERC-7540 (whose previewRedeem reverts) convertToAssets of the shares held and pending plus the claimable assets. */
   holderAssets: bigint;
   totalAssets: bigint;
   totalSupply: bigint;
@@ -34,6 +34,10 @@ export interface VaultRead {
   /** ERC-7540: shares in the holder's pending and claimable redemption requests (0 for ERC-4626). */
   pendingRedeemShares: bigint;
   claimableRedeemShares: bigint;
+  /** ERC-7540: the pending request's shares at today's price (convertToAssets). */
+  pendingAssets: bigint;
+  /** ERC-7540: settled redemptions the holder can claim now (maxWithdraw; outside totalAssets). */
+  claimableAssets: bigint;
 }
 
 /**
@@ -67,11 +71,15 @@ export async function readVault(ctx: ReadContext, where: { address: Address; hol
     ...(where.async ? [call(where.address, erc7540Abi, 'pendingRedeemRequest', [0n, where.holder]), call(where.address, erc7540Abi, 'claimableRedeemRequest', [0n, where.holder])] : []),
   ]);
   const [assetDecimals, holderShares, totalAssets, totalSupply, maxWithdraw, assetsPerPriceProbe, pending = 0n, claimable = 0n] = base as [number, ...bigint[]];
-  const valueShares = holderShares + pending + claimable;
-  const [holderAssets] = (await readAll(ctx, [call(where.address, erc4626Abi, where.async ? 'convertToAssets' : 'previewRedeem', [valueShares])])) as [bigint];
+  if (!where.async) {
+    const [holderAssets] = (await readAll(ctx, [call(where.address, erc4626Abi, 'previewRedeem', [holderShares])])) as [bigint];
+    return { address: where.address, asset: vaultAsset, assetDecimals, shareDecimals, holderShares, holderAssets, totalAssets, totalSupply, maxWithdraw, assetsPerPriceProbe, pendingRedeemShares: 0n, claimableRedeemShares: 0n, pendingAssets: 0n, claimableAssets: 0n };
+  }
+  // ERC-7540: previewRedeem reverts; pending shares are still the vault's, settled (claimable) ones are assets set aside (maxWithdraw)
+  const [heldAssets, pendingAssets] = (await readAll(ctx, [call(where.address, erc4626Abi, 'convertToAssets', [holderShares]), call(where.address, erc4626Abi, 'convertToAssets', [pending])])) as [bigint, bigint];
   return {
-    address: where.address, asset: vaultAsset, assetDecimals, shareDecimals, holderShares, holderAssets, totalAssets, totalSupply, maxWithdraw,
-    assetsPerPriceProbe, pendingRedeemShares: pending, claimableRedeemShares: claimable,
+    address: where.address, asset: vaultAsset, assetDecimals, shareDecimals, holderShares, holderAssets: heldAssets + pendingAssets + maxWithdraw, totalAssets, totalSupply, maxWithdraw,
+    assetsPerPriceProbe, pendingRedeemShares: pending, claimableRedeemShares: claimable, pendingAssets, claimableAssets: maxWithdraw,
   };
 }
 

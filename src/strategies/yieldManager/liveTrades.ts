@@ -23,8 +23,11 @@ function sharesFor(v: LiveVenueRead & { kind: 'erc4626' | 'erc7540' }, assets: b
   return shares < v.vault.holderShares ? shares : v.vault.holderShares;
 }
 
-/** `withdrawnUnits`: assets this venue already pays out earlier in the batch (an async vault's instant part). */
-function orderFor(t: YieldTrade, v: LiveVenueRead, units: bigint, emptied: boolean, withdrawnUnits: bigint): TradeOrder {
+/**
+ * One trade as a venue operation. An ERC-7540 vault's immediate withdrawal claims settled
+ * redemptions (its maxWithdraw), so emptying it requests the redemption of every share held.
+ */
+function orderFor(t: YieldTrade, v: LiveVenueRead, units: bigint, emptied: boolean): TradeOrder {
   const venue = t.venue;
   if (v.kind === 'aave-v3') {
     const where = { venue, pool: v.reserve.pool, asset: v.reserve.asset };
@@ -32,7 +35,7 @@ function orderFor(t: YieldTrade, v: LiveVenueRead, units: bigint, emptied: boole
   }
   const vault = v.vault.address;
   if (t.deltaUsd > 0) return { venue, op: 'vault-deposit', vault, asset: v.vault.asset, assets: units };
-  if (t.settlesInDays > 0) return { venue, op: 'vault-request-redeem', vault, shares: emptied ? v.vault.holderShares - sharesFor(v, withdrawnUnits) : sharesFor(v, units) };
+  if (t.settlesInDays > 0) return { venue, op: 'vault-request-redeem', vault, shares: emptied ? v.vault.holderShares : sharesFor(v, units) };
   if (emptied && v.kind === 'erc4626') return { venue, op: 'vault-redeem', vault, shares: v.vault.holderShares };
   return { venue, op: 'vault-withdraw', vault, assets: units };
 }
@@ -45,7 +48,6 @@ function orderFor(t: YieldTrade, v: LiveVenueRead, units: bigint, emptied: boole
  */
 export function liveTradeOrders(plan: YieldPlan, live: LiveFundRead, assetPriceUsd: number): TradeOrder[] {
   const orders: TradeOrder[] = [];
-  const withdrawn = new Map<string, bigint>();
   for (const t of plan.trades) {
     const v = live.venues.find((x) => x.spec.name === t.venue);
     if (v === undefined) throw new Error(`plan trades venue ${t.venue}, which was not read`);
@@ -53,9 +55,7 @@ export function liveTradeOrders(plan: YieldPlan, live: LiveFundRead, assetPriceU
     const decision = plan.decisions.find((d) => d.venue === t.venue);
     const emptied = t.deltaUsd < 0 && decision !== undefined && decision.amountUsd === 0;
     if (units === 0n && !emptied) continue;
-    const order = orderFor(t, v, units, emptied, withdrawn.get(t.venue) ?? 0n);
-    if (order.op === 'vault-withdraw') withdrawn.set(t.venue, (withdrawn.get(t.venue) ?? 0n) + order.assets);
-    orders.push(order);
+    orders.push(orderFor(t, v, units, emptied));
   }
   return orders;
 }
