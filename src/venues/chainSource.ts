@@ -140,6 +140,13 @@ export async function readLiveFund(client: PublicClient, spec: LiveFundSpec, blo
     const isAsync = v.kind === 'erc7540';
     const vault = await readVault(ctx, { address: v.address, holder: spec.holder, asset: spec.asset, async: isAsync });
     const thenAssets = await readVaultPriceProbe({ ...ctx, blockNumber: earlier }, v.address, vault.shareDecimals);
+    if (thenAssets === null) {
+      throw new UserError({
+        field: 'apyLookbackBlocks', value: spec.apyLookbackBlocks,
+        message: `venue ${v.name}: vault ${v.address} has no code at block ${earlier}, where the APY look-back starts`,
+        hint: "set apyLookbackBlocks below the vault's age in blocks",
+      });
+    }
     const probeDecimals = assetDecimals + 9;
     venues.push({ spec: v, kind: v.kind, vault });
     observations.push({

@@ -84,12 +84,18 @@ export async function readVault(ctx: ReadContext, where: { address: Address; hol
 }
 
 /**
- * The vault's assets per price probe at an earlier block (for its realised yield).
+ * The vault's assets per price probe at an earlier block (for its realised yield); null when
+ * the vault had no code yet at that block.
  *
  * @example await readVaultPriceProbe({ client, blockNumber: earlier, field: 'venues.steakhouse' }, vault, 18)
  */
-export async function readVaultPriceProbe(ctx: ReadContext, address: Address, shareDecimals: number): Promise<bigint> {
-  await requireCode(ctx, address, 'vault (at the APY look-back block)');
+export async function readVaultPriceProbe(ctx: ReadContext, address: Address, shareDecimals: number): Promise<bigint | null> {
+  try {
+    await requireCode(ctx, address, 'vault');
+  } catch (e) {
+    if (e instanceof UserError && /has no contract code/.test(e.detail)) return null;
+    throw e;
+  }
   const [assets] = (await readAll(ctx, [call(address, erc4626Abi, 'convertToAssets', [priceProbeShares(shareDecimals)])])) as [bigint];
   return assets;
 }
