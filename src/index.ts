@@ -60,7 +60,7 @@ export * from './report/table.ts';
 export * from './protocols/aaveV3Rates.ts';
 export * from './chain/batch.ts';
 export * from './chain/send.ts';
-export * from './chain/venues/abis.ts';
+export * from './chain/venues/aaveAbi.ts';
 export * from './chain/venues/read.ts';
 export * from './chain/venues/aaveV3.ts';
 export * from './chain/venues/erc4626.ts';

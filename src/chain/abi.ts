@@ -16,6 +16,8 @@ export const ERC20_ABI = parseAbi([
   'function decimals() view returns (uint8)',
   'function totalSupply() view returns (uint256)',
   'function balanceOf(address account) view returns (uint256)',
+  'function allowance(address owner, address spender) view returns (uint256)',
+  'function approve(address spender, uint256 amount) returns (bool)',
   'event Transfer(address indexed from, address indexed to, uint256 value)',
 ]);
 
@@ -33,6 +35,7 @@ export const ERC4626_ABI = parseAbi([
   'function asset() view returns (address)',
   'function totalAssets() view returns (uint256)',
   'function convertToAssets(uint256 shares) view returns (uint256)',
+  'function previewRedeem(uint256 shares) view returns (uint256)',
   'function maxWithdraw(address owner) view returns (uint256)',
   'function maxRedeem(address owner) view returns (uint256)',
   'function deposit(uint256 assets, address receiver) returns (uint256)',

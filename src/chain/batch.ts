@@ -5,7 +5,8 @@
  * `transactions`) that a multisig can import and that `capflow execute` can send.
  */
 import { encodeFunctionData, type Abi, type AbiFunction, type Address, type Hex } from 'viem';
-import { aavePoolAbi, erc20Abi, erc4626Abi, erc7540Abi } from './venues/abis.ts';
+import { ERC20_ABI, ERC4626_ABI, ERC7540_ABI } from './abi.ts';
+import { aavePoolAbi } from './venues/aaveAbi.ts';
 
 /**
  * One venue operation in base units. `assets: maxUint256` on an Aave withdrawal takes the
@@ -58,15 +59,15 @@ export function batchTransactions(orders: readonly TradeOrder[], holder: Address
   const out: BatchTransaction[] = [];
   for (const o of orders.filter(isOutflow)) {
     if (o.op === 'aave-withdraw') out.push(tx(o.pool, aavePoolAbi, 'withdraw', [o.asset, o.assets, holder]));
-    else if (o.op === 'vault-withdraw') out.push(tx(o.vault, erc4626Abi, 'withdraw', [o.assets, holder, holder]));
-    else if (o.op === 'vault-redeem') out.push(tx(o.vault, erc4626Abi, 'redeem', [o.shares, holder, holder]));
-    else if (o.op === 'vault-request-redeem') out.push(tx(o.vault, erc7540Abi, 'requestRedeem', [o.shares, holder, holder]));
+    else if (o.op === 'vault-withdraw') out.push(tx(o.vault, ERC4626_ABI, 'withdraw', [o.assets, holder, holder]));
+    else if (o.op === 'vault-redeem') out.push(tx(o.vault, ERC4626_ABI, 'redeem', [o.shares, holder, holder]));
+    else if (o.op === 'vault-request-redeem') out.push(tx(o.vault, ERC7540_ABI, 'requestRedeem', [o.shares, holder, holder]));
   }
   for (const o of orders) {
     if (o.op === 'aave-supply') {
-      out.push(tx(o.asset, erc20Abi, 'approve', [o.pool, o.assets]), tx(o.pool, aavePoolAbi, 'supply', [o.asset, o.assets, holder, 0]));
+      out.push(tx(o.asset, ERC20_ABI, 'approve', [o.pool, o.assets]), tx(o.pool, aavePoolAbi, 'supply', [o.asset, o.assets, holder, 0]));
     } else if (o.op === 'vault-deposit') {
-      out.push(tx(o.asset, erc20Abi, 'approve', [o.vault, o.assets]), tx(o.vault, erc4626Abi, 'deposit', [o.assets, holder]));
+      out.push(tx(o.asset, ERC20_ABI, 'approve', [o.vault, o.assets]), tx(o.vault, ERC4626_ABI, 'deposit', [o.assets, holder]));
     }
   }
   return out;

@@ -9,7 +9,7 @@ import { baseUnitsToNumber } from '../core/fixedPoint.ts';
 import { UserError } from '../core/errors.ts';
 import { SECONDS_PER_YEAR } from '../protocols/aave.ts';
 import { liquidityRateApy } from '../protocols/aaveV3Rates.ts';
-import { erc20Abi } from '../chain/venues/abis.ts';
+import { ERC20_ABI } from '../chain/abi.ts';
 import { readAaveV3Reserve, type AaveReserveRead } from '../chain/venues/aaveV3.ts';
 import { readVault, readVaultPriceProbe, type VaultRead } from '../chain/venues/erc4626.ts';
 import { call, readAll, requireCode, rpcErrorText, type ReadContext } from '../chain/venues/read.ts';
@@ -112,7 +112,7 @@ export async function readLiveFund(client: PublicClient, spec: LiveFundSpec, blo
   const asOf = new Date(now * 1000).toISOString();
   const fundCtx: ReadContext = { client, blockNumber: block, field: 'asset' };
   await requireCode(fundCtx, spec.asset, 'asset');
-  const [assetDecimals, cashUnits] = (await readAll(fundCtx, [call(spec.asset, erc20Abi, 'decimals'), call(spec.asset, erc20Abi, 'balanceOf', [spec.holder])])) as [number, bigint];
+  const [assetDecimals, cashUnits] = (await readAll(fundCtx, [call(spec.asset, ERC20_ABI, 'decimals'), call(spec.asset, ERC20_ABI, 'balanceOf', [spec.holder])])) as [number, bigint];
   const price = spec.assetPriceUsd;
   const earlier = block > BigInt(spec.apyLookbackBlocks) ? block - BigInt(spec.apyLookbackBlocks) : 0n;
   const thenSeconds = spec.venues.some((v) => v.kind !== 'aave-v3') ? await blockTimestamp(client, earlier, 'apyLookbackBlocks') : now;

@@ -7,14 +7,14 @@ import { deployAaveMarket, moveAaveUtilisation, type AaveMarket } from '../../sr
 import { readAaveV3Reserve } from '../../src/chain/venues/aaveV3.ts';
 import { USDC_RATE_STRATEGY, liquidityRateRay, rateStrategyToRay, usageRatioRay, variableBorrowRateRay } from '../../src/protocols/aave.ts';
 import { reserveRatesRay } from '../../src/protocols/aaveV3Rates.ts';
-import { startAnvil, type Anvil } from '../helpers/anvil.ts';
+import { startAnvilClients, type Anvil } from '../helpers/anvil.ts';
 
 let anvil: Anvil;
 let market: AaveMarket;
 const USDC = 10n ** 6n;
 
 beforeAll(async () => {
-  anvil = await startAnvil();
+  anvil = await startAnvilClients();
   market = await deployAaveMarket({ wallet: anvil.wallet(0), client: anvil.client });
 });
 afterAll(async () => anvil?.stop());

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { deployAaveMarket, mintTestToken, moveAaveUtilisation, type AaveMarket } from '../../src/chain/devnet/aaveMarket.ts';
-import { erc20Abi } from '../../src/chain/venues/abis.ts';
+import { ERC20_ABI } from '../../src/chain/abi.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
-import { ANVIL_KEYS, startAnvil, type Anvil } from '../helpers/anvil.ts';
+import { ANVIL_KEYS, startAnvilClients, type Anvil } from '../helpers/anvil.ts';
 
 const USDC = 10n ** 6n;
 const dir = mkdtempSync(join(tmpdir(), 'capflow-live-errors-'));
@@ -44,14 +44,14 @@ function liveFile(venues?: Record<string, unknown>, weights?: unknown[]): Record
 /** What would show that something was sent: the holder's nonce and aToken balance. */
 async function holderState(): Promise<[number, bigint]> {
   const nonce = await anvil.client.getTransactionCount({ address: holder });
-  const supplied = await anvil.client.readContract({ address: market.usdc.aToken, abi: erc20Abi, functionName: 'balanceOf', args: [holder] });
+  const supplied = await anvil.client.readContract({ address: market.usdc.aToken, abi: ERC20_ABI, functionName: 'balanceOf', args: [holder] });
   return [nonce, supplied];
 }
 
 let batch: string;
 
 beforeAll(async () => {
-  anvil = await startAnvil();
+  anvil = await startAnvilClients();
   market = await deployAaveMarket({ wallet: anvil.wallet(0), client: anvil.client });
   await moveAaveUtilisation(market, { wallet: anvil.wallet(1), client: anvil.client }, { supplyUsdc: 2_000_000n * USDC, collateralWeth: 1_000n * 10n ** 18n, borrowUsdc: 1_000_000n * USDC });
   holder = anvil.wallet(3).account.address;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { deployAaveMarket, mintTestToken, moveAaveUtilisation, type AaveMarket } from '../../src/chain/devnet/aaveMarket.ts';
-import { erc20Abi } from '../../src/chain/venues/abis.ts';
+import { ERC20_ABI } from '../../src/chain/abi.ts';
 import { parseAbi } from 'viem';
 import { rayMul } from '../../src/core/fixedPoint.ts';
 import { readAaveV3Reserve } from '../../src/chain/venues/aaveV3.ts';
@@ -17,7 +17,7 @@ import { liquidityRateApy } from '../../src/protocols/aaveV3Rates.ts';
 import { JsonlEventSource, formatFeedLine, parseFeed, syncLedger, withLedgerStore } from '../../src/index.ts';
 import { DEPLOYMENT, OWNER_A, ev } from '../ledger/helpers.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
-import { ANVIL_KEYS, startAnvil, type Anvil } from '../helpers/anvil.ts';
+import { ANVIL_KEYS, startAnvilClients, type Anvil } from '../helpers/anvil.ts';
 
 const USDC = 10n ** 6n;
 const aTokenAbi = parseAbi(['function scaledBalanceOf(address) view returns (uint256)', 'function getReserveNormalizedIncome(address) view returns (uint256)']);
@@ -49,11 +49,11 @@ function liveFile(over: Record<string, unknown> = {}): Record<string, unknown> {
 }
 
 async function balance(token: `0x${string}`, who: `0x${string}`): Promise<bigint> {
-  return anvil.client.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [who] });
+  return anvil.client.readContract({ address: token, abi: ERC20_ABI, functionName: 'balanceOf', args: [who] });
 }
 
 beforeAll(async () => {
-  anvil = await startAnvil();
+  anvil = await startAnvilClients();
   market = await deployAaveMarket({ wallet: anvil.wallet(0), client: anvil.client });
   await moveAaveUtilisation(market, { wallet: anvil.wallet(1), client: anvil.client }, { supplyUsdc: 2_000_000n * USDC, collateralWeth: 1_000n * 10n ** 18n, borrowUsdc: 1_200_000n * USDC });
   holder = anvil.wallet(2).account.address;
@@ -117,7 +117,7 @@ describe('capflow plan --rpc on an Aave V3 market on anvil', () => {
     const scaledBefore = await anvil.client.readContract({ address: market.usdc.aToken, abi: aTokenAbi, functionName: 'scaledBalanceOf', args: [holder], blockNumber: supplyBlock - 1n });
     const income = await anvil.client.readContract({ address: market.pool, abi: aTokenAbi, functionName: 'getReserveNormalizedIncome', args: [market.usdc.asset], blockNumber: supplyBlock });
     const oldPositionNow = rayMul(scaledBefore, income);
-    const after = await anvil.client.readContract({ address: market.usdc.aToken, abi: erc20Abi, functionName: 'balanceOf', args: [holder], blockNumber: supplyBlock });
+    const after = await anvil.client.readContract({ address: market.usdc.aToken, abi: ERC20_ABI, functionName: 'balanceOf', args: [holder], blockNumber: supplyBlock });
     const deltaUnits = BigInt(planned.json.transactions[1].contractInputsValues.amount);
     expect(Number(deltaUnits) / 1e6).toBeCloseTo(planned.json.plan.trades[0].deltaUsd, 6);
     expect(after - oldPositionNow - deltaUnits).toBeGreaterThanOrEqual(-1n);

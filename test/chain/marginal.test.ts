@@ -13,7 +13,7 @@ import { deployAaveMarket, mintTestToken, moveAaveUtilisation, type AaveMarket }
 import { readAaveV3Reserve } from '../../src/chain/venues/aaveV3.ts';
 import { liquidityRateApy } from '../../src/protocols/aaveV3Rates.ts';
 import { runCliJson } from '../helpers/cli.ts';
-import { ANVIL_KEYS, startAnvil, type Anvil } from '../helpers/anvil.ts';
+import { ANVIL_KEYS, startAnvilClients, type Anvil } from '../helpers/anvil.ts';
 import { twoVenueSnapshot } from '../helpers/yieldSnapshot.ts';
 
 const USDC = 10n ** 6n;
@@ -24,7 +24,7 @@ let b: AaveMarket;
 let holder: `0x${string}`;
 
 beforeAll(async () => {
-  anvil = await startAnvil();
+  anvil = await startAnvilClients();
   const deployer = { wallet: anvil.wallet(0), client: anvil.client };
   a = await deployAaveMarket(deployer);
   b = await deployAaveMarket({ ...deployer, stablecoin: a.usdc.asset, usdcRateStrategy: { baseVariableBorrowRate: 0.01, variableRateSlope1: 0.08, variableRateSlope2: 0.75, optimalUsageRatio: 0.8, reserveFactor: 0.15 } });

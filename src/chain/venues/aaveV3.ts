@@ -6,7 +6,8 @@
 import type { Address } from 'viem';
 import { UserError } from '../../core/errors.ts';
 import type { RateStrategyRay } from '../../protocols/aave.ts';
-import { aavePoolAbi, aaveRateStrategyAbi, erc20Abi } from './abis.ts';
+import { ERC20_ABI } from '../abi.ts';
+import { aavePoolAbi, aaveRateStrategyAbi } from './aaveAbi.ts';
 import { call, readAll, requireCode, type ReadContext } from './read.ts';
 
 /**
@@ -67,12 +68,12 @@ export async function readAaveV3Reserve(ctx: ReadContext, where: { pool: Address
   }
   const strategy = data.interestRateStrategyAddress;
   const r = await readAll(ctx, [
-    call(where.asset, erc20Abi, 'decimals'),
-    call(data.aTokenAddress, erc20Abi, 'balanceOf', [where.holder]),
-    call(data.aTokenAddress, erc20Abi, 'totalSupply'),
-    call(where.asset, erc20Abi, 'balanceOf', [data.aTokenAddress]),
-    call(data.variableDebtTokenAddress, erc20Abi, 'totalSupply'),
-    call(data.stableDebtTokenAddress, erc20Abi, 'totalSupply'),
+    call(where.asset, ERC20_ABI, 'decimals'),
+    call(data.aTokenAddress, ERC20_ABI, 'balanceOf', [where.holder]),
+    call(data.aTokenAddress, ERC20_ABI, 'totalSupply'),
+    call(where.asset, ERC20_ABI, 'balanceOf', [data.aTokenAddress]),
+    call(data.variableDebtTokenAddress, ERC20_ABI, 'totalSupply'),
+    call(data.stableDebtTokenAddress, ERC20_ABI, 'totalSupply'),
     call(strategy, aaveRateStrategyAbi, 'OPTIMAL_USAGE_RATIO'),
     call(strategy, aaveRateStrategyAbi, 'getBaseVariableBorrowRate'),
     call(strategy, aaveRateStrategyAbi, 'getVariableRateSlope1'),

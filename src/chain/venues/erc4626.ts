@@ -5,7 +5,7 @@
  */
 import type { Address } from 'viem';
 import { UserError } from '../../core/errors.ts';
-import { erc20Abi, erc4626Abi, erc7540Abi } from './abis.ts';
+import { ERC20_ABI, ERC4626_ABI, ERC7540_ABI } from '../abi.ts';
 import { call, readAll, requireCode, type ReadContext } from './read.ts';
 
 /** Extra decimals in the share-price probe, so `convertToAssets` of it keeps precision. */
@@ -57,26 +57,26 @@ export function priceProbeShares(shareDecimals: number): bigint {
  */
 export async function readVault(ctx: ReadContext, where: { address: Address; holder: Address; asset: Address; async: boolean }): Promise<VaultRead> {
   await requireCode(ctx, where.address, 'vault');
-  const [vaultAsset, shareDecimals] = (await readAll(ctx, [call(where.address, erc4626Abi, 'asset'), call(where.address, erc4626Abi, 'decimals')])) as [Address, number];
+  const [vaultAsset, shareDecimals] = (await readAll(ctx, [call(where.address, ERC4626_ABI, 'asset'), call(where.address, ERC4626_ABI, 'decimals')])) as [Address, number];
   if (vaultAsset.toLowerCase() !== where.asset.toLowerCase()) {
     throw new UserError({ field: ctx.field, value: where.address, message: `vault ${where.address} holds asset ${vaultAsset}, not the fund's asset ${where.asset}`, hint: 'plan only venues of the fund asset named in `asset`' });
   }
   const base = await readAll(ctx, [
-    call(where.asset, erc20Abi, 'decimals'),
-    call(where.address, erc4626Abi, 'balanceOf', [where.holder]),
-    call(where.address, erc4626Abi, 'totalAssets'),
-    call(where.address, erc4626Abi, 'totalSupply'),
-    call(where.address, erc4626Abi, 'maxWithdraw', [where.holder]),
-    call(where.address, erc4626Abi, 'convertToAssets', [priceProbeShares(shareDecimals)]),
-    ...(where.async ? [call(where.address, erc7540Abi, 'pendingRedeemRequest', [0n, where.holder]), call(where.address, erc7540Abi, 'claimableRedeemRequest', [0n, where.holder])] : []),
+    call(where.asset, ERC20_ABI, 'decimals'),
+    call(where.address, ERC4626_ABI, 'balanceOf', [where.holder]),
+    call(where.address, ERC4626_ABI, 'totalAssets'),
+    call(where.address, ERC4626_ABI, 'totalSupply'),
+    call(where.address, ERC4626_ABI, 'maxWithdraw', [where.holder]),
+    call(where.address, ERC4626_ABI, 'convertToAssets', [priceProbeShares(shareDecimals)]),
+    ...(where.async ? [call(where.address, ERC7540_ABI, 'pendingRedeemRequest', [0n, where.holder]), call(where.address, ERC7540_ABI, 'claimableRedeemRequest', [0n, where.holder])] : []),
   ]);
   const [assetDecimals, holderShares, totalAssets, totalSupply, maxWithdraw, assetsPerPriceProbe, pending = 0n, claimable = 0n] = base as [number, ...bigint[]];
   if (!where.async) {
-    const [holderAssets] = (await readAll(ctx, [call(where.address, erc4626Abi, 'previewRedeem', [holderShares])])) as [bigint];
+    const [holderAssets] = (await readAll(ctx, [call(where.address, ERC4626_ABI, 'previewRedeem', [holderShares])])) as [bigint];
     return { address: where.address, asset: vaultAsset, assetDecimals, shareDecimals, holderShares, holderAssets, totalAssets, totalSupply, maxWithdraw, assetsPerPriceProbe, pendingRedeemShares: 0n, claimableRedeemShares: 0n, pendingAssets: 0n, claimableAssets: 0n };
   }
   // ERC-7540: previewRedeem reverts; pending shares are still the vault's, settled (claimable) ones are assets set aside (maxWithdraw)
-  const [heldAssets, pendingAssets] = (await readAll(ctx, [call(where.address, erc4626Abi, 'convertToAssets', [holderShares]), call(where.address, erc4626Abi, 'convertToAssets', [pending])])) as [bigint, bigint];
+  const [heldAssets, pendingAssets] = (await readAll(ctx, [call(where.address, ERC4626_ABI, 'convertToAssets', [holderShares]), call(where.address, ERC4626_ABI, 'convertToAssets', [pending])])) as [bigint, bigint];
   return {
     address: where.address, asset: vaultAsset, assetDecimals, shareDecimals, holderShares, holderAssets: heldAssets + pendingAssets + maxWithdraw, totalAssets, totalSupply, maxWithdraw,
     assetsPerPriceProbe, pendingRedeemShares: pending, claimableRedeemShares: claimable, pendingAssets, claimableAssets: maxWithdraw,
@@ -96,6 +96,6 @@ export async function readVaultPriceProbe(ctx: ReadContext, address: Address, sh
     if (e instanceof UserError && /has no contract code/.test(e.detail)) return null;
     throw e;
   }
-  const [assets] = (await readAll(ctx, [call(address, erc4626Abi, 'convertToAssets', [priceProbeShares(shareDecimals)])])) as [bigint];
+  const [assets] = (await readAll(ctx, [call(address, ERC4626_ABI, 'convertToAssets', [priceProbeShares(shareDecimals)])])) as [bigint];
   return assets;
 }

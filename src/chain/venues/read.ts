@@ -22,7 +22,7 @@ export interface ReadContext {
 /**
  * One view call: contract, ABI, function and arguments.
  *
- * @example const call: ViewCall = { address: vault, abi: erc4626Abi, functionName: 'totalAssets', args: [] };
+ * @example const call: ViewCall = { address: vault, abi: ERC4626_ABI, functionName: 'totalAssets', args: [] };
  */
 export interface ViewCall {
   address: Address;
@@ -74,7 +74,7 @@ export async function requireCode(ctx: ReadContext, address: Address, what: stri
  * Runs `calls` in one multicall at the context's block and returns their results in order.
  * A reverted call or a failing RPC throws a UserError naming the venue and the function.
  *
- * @example const [totalAssets, supply] = await readAll(ctx, [call(vault, erc4626Abi, 'totalAssets'), call(vault, erc4626Abi, 'totalSupply')]);
+ * @example const [totalAssets, supply] = await readAll(ctx, [call(vault, ERC4626_ABI, 'totalAssets'), call(vault, ERC4626_ABI, 'totalSupply')]);
  */
 export async function readAll(ctx: ReadContext, calls: readonly ViewCall[]): Promise<unknown[]> {
   let results: { status: 'success' | 'failure'; result?: unknown; error?: unknown }[];
@@ -92,7 +92,7 @@ export async function readAll(ctx: ReadContext, calls: readonly ViewCall[]): Pro
 /**
  * Shorthand for a {@link ViewCall}.
  *
- * @example call(asset, erc20Abi, 'balanceOf', [holder])
+ * @example call(asset, ERC20_ABI, 'balanceOf', [holder])
  */
 export function call(address: Address, abi: Abi, functionName: string, args: readonly unknown[] = []): ViewCall {
   return { address, abi, functionName, args };

@@ -13,6 +13,7 @@ import { loadConfigFile } from '../../core/config.ts';
 import { UserError } from '../../core/errors.ts';
 import { simulateBatch, sendBatch, type OutgoingTx, type SentTx, type SimulatedTx } from '../../chain/send.ts';
 import { rpcErrorText } from '../../chain/venues/read.ts';
+import { rpcUrlFrom } from '../../chain/rpcUrl.ts';
 import { LiveBatchSchema, tradeDrift, type LiveBatch } from '../../strategies/yieldManager/liveBatch.ts';
 import { renderTable } from '../../report/table.ts';
 import { parseNumberFlag } from '../flags.ts';
@@ -104,7 +105,7 @@ export function registerExecute(program: Command): void {
     if (failed !== undefined) throw new UserError({ field: args[0], message: `${failed.label} would revert (${failed.error}); nothing was sent`, hint: 'plan again' });
     const head = `Re-planned at block ${drift.blockNumber}: drift ${drift.driftUsd.toFixed(2)} USD (limit ${maxDriftUsd}). Simulated ${sims.length} transactions on the pending block: all succeed.`;
     if (opts.dryRun) return { json: { dryRun: true, drift, simulated: sims }, human: () => `${head}\n${simulationTable(sims)}\nDry run: nothing sent.` };
-    const wallet = createWalletClient({ account: account as Account, transport: http(opts.rpc, { retryCount: 0 }), pollingInterval: 250, cacheTime: 0 }) as WalletClient & { account: Account };
+    const wallet = createWalletClient({ account: account as Account, transport: http(rpcUrlFrom(opts.rpc), { retryCount: 0 }), pollingInterval: 250, cacheTime: 0 }) as WalletClient & { account: Account };
     const sent = await sendBatch(wallet, client, txs, confirmations);
     const bad = sent.find((s) => s.status !== 'success');
     if (bad !== undefined) {

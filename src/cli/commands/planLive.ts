@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { loadConfigFile } from '../../core/config.ts';
 import { UserError } from '../../core/errors.ts';
 import { checkOutputPath, writeAtomically } from '../../core/outputFile.ts';
+import { redactRpcUrl, rpcUrlFrom } from '../../chain/rpcUrl.ts';
 import { batchTransactions, safeBatch, type BatchTransaction, type TradeOrder } from '../../chain/batch.ts';
 import { venueApyAfter, type VenueRateImpact } from '../../venues/chainRates.ts';
 import { readLiveFund, type LiveFundRead } from '../../venues/chainSource.ts';
@@ -38,27 +39,12 @@ export interface LivePlanOptions {
 }
 
 /**
- * An RPC URL without credentials (user:password@ and the path and query, which may hold an API key).
- *
- * @example redactRpcUrl('https://eth.example/v2/SECRET') // 'https://eth.example/…'
- */
-export function redactRpcUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname === '/' && u.search === '' ? '' : '/…'}`;
-  } catch {
-    return '<rpc>';
-  }
-}
-
-/**
- * A viem public client for `--rpc` (no caching: every read asks the node).
+ * A viem public client for `--rpc` (or CAPFLOW_RPC_URL), without caching: every read asks the node.
  *
  * @example const client = rpcClient('http://127.0.0.1:8545');
  */
-export function rpcClient(url: string | undefined, flag = '--rpc'): PublicClient {
-  if (url === undefined) throw new UserError({ field: flag, message: 'is required', hint: 'pass the JSON-RPC URL of the chain, e.g. http://127.0.0.1:8545' });
-  if (!/^https?:\/\//.test(url)) throw new UserError({ field: flag, value: redactRpcUrl(url), message: 'must be an http(s) URL', hint: 'e.g. http://127.0.0.1:8545' });
+export function rpcClient(flag: string | undefined): PublicClient {
+  const url = rpcUrlFrom(flag);
   return createPublicClient({ transport: http(url, { retryCount: 0, timeout: 15_000 }), cacheTime: 0, pollingInterval: 250 }) as PublicClient;
 }
 
@@ -180,7 +166,7 @@ export async function planLive(opts: LivePlanOptions, render: (plan: YieldPlan, 
     capflow: { blockNumber: String(r.read.blockNumber), input: live, trades: r.plan.trades.map((t) => ({ venue: t.venue, deltaUsd: t.deltaUsd })) },
   });
   if (opts.emitTxs !== undefined) await writeAtomically(opts.emitTxs, '--emit-txs', async (temp) => writeFileSync(temp, `${toJsonText(batch)}\n`));
-  const header = `Chain ${r.read.chainId} at block ${r.read.blockNumber} (${r.read.asOf}) via ${redactRpcUrl(opts.rpc as string)}; holder ${live.holder}`;
+  const header = `Chain ${r.read.chainId} at block ${r.read.blockNumber} (${r.read.asOf}) via ${redactRpcUrl(rpcUrlFrom(opts.rpc))}; holder ${live.holder}`;
   const written = [opts.snapshotOut && `Snapshot written to ${opts.snapshotOut}.`, opts.emitTxs && `${r.transactions.length} transactions written to ${opts.emitTxs}.`].filter(Boolean);
   return {
     json: { chainId: r.read.chainId, blockNumber: String(r.read.blockNumber), asOf: r.read.asOf, plan: r.plan, rateImpact: r.rateImpact, modes: modesJson(r.modes), transactions: r.transactions },
