@@ -1,10 +1,14 @@
 /**
- * Charts as self-contained SVG strings, drawn by echarts' server-side renderer (no DOM, no
- * network, no script in the output). Every chart is static: animation off.
+ * Charts as echarts options (plain JSON: formatters are named `'@name'`, see formatters.ts)
+ * and as self-contained SVG strings drawn from those options by echarts' server-side renderer
+ * (no DOM, no network, no script in the SVG). The report page draws the same options again
+ * with the inline echarts runtime for hover tooltips; the SVG is what shows without script
+ * and what the PNG is made of. Animation is off.
  */
 import { createRequire } from 'node:module';
 import type * as EChartsModule from 'echarts';
 import type { EChartsCoreOption } from 'echarts';
+import { FORMATTERS, resolveFormatters, type FormatterName } from './formatters.ts';
 
 let echartsModule: typeof EChartsModule | undefined;
 
@@ -34,6 +38,10 @@ export interface LineSeries {
   rightAxis?: boolean;
   /** Dashed line (a limit or reference). */
   dashed?: boolean;
+  /** Draw as bars (daily flows) instead of a line. */
+  bar?: boolean;
+  /** How the tooltip shows this series' exact values (default: the chart's `unit`). */
+  unit?: FormatterName;
 }
 
 /** A line / area chart over labelled x positions (usually dates). */
@@ -47,8 +55,21 @@ export interface LineChartSpec {
   y2Name?: string;
   /** Format the left axis as percentages of 1. */
   percent?: boolean;
+  /** How the tooltip shows exact values (default `pct` with `percent`, else `num`). */
+  unit?: FormatterName;
   width?: number;
   height?: number;
+}
+
+/**
+ * A chart option (JSON) with the size to draw it at.
+ *
+ * @example const c: ChartSpec = { option: lineChartOption(spec), width: 880, height: 340 };
+ */
+export interface ChartSpec {
+  option: EChartsCoreOption;
+  width: number;
+  height: number;
 }
 
 function toArray(values: ArrayLike<number>): number[] {
@@ -61,22 +82,41 @@ function toArray(values: ArrayLike<number>): number[] {
  * @example compactNumber(1234567) // '1.23M'
  */
 export function compactNumber(value: number, percent = false): string {
-  if (percent) {
-    const p = value * 100;
-    return Math.abs(p) >= 10 ? `${p.toFixed(1)}%` : `${Number(p.toPrecision(3))}%`;
-  }
-  const abs = Math.abs(value);
-  if (abs >= 1e9) return `${(value / 1e9).toFixed(2)}B`;
-  if (abs >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
-  if (abs >= 1e4) return `${(value / 1e3).toFixed(1)}k`;
-  if (abs >= 100) return value.toFixed(0);
-  return String(Number(value.toPrecision(4)));
+  return percent ? FORMATTERS.percent(value) : FORMATTERS.compact(value);
+}
+
+/** Options shared by every chart: palette, font, no animation. */
+const COMMON = { animation: false, color: PALETTE, textStyle: { fontFamily: 'DejaVu Sans, Helvetica, Arial, sans-serif' } };
+
+/**
+ * Narrow screens (a phone): smaller title, scrolling legend, tighter margins.
+ * echarts applies it by the chart's own width, in the page and in SSR alike.
+ */
+const NARROW_MEDIA = [{ query: { maxWidth: 560 }, option: { title: { textStyle: { fontSize: 12 } }, legend: { type: 'scroll' }, grid: { left: 52, right: 52 } } }];
+
+/**
+ * The option as the page's runtime takes it: the chart's option with the common style and the
+ * narrow-screen rule (`baseOption` + `media`).
+ *
+ * @example JSON.stringify(pageOption(lineChartOption(spec)))
+ */
+export function pageOption(option: EChartsCoreOption): EChartsCoreOption {
+  return { baseOption: { ...COMMON, ...option }, media: NARROW_MEDIA };
+}
+
+/**
+ * Draws a chart option as an SVG string (formatters resolved).
+ *
+ * @example chartSvg({ option: lineChartOption(spec), width: 880, height: 340 })
+ */
+export function chartSvg(spec: ChartSpec): string {
+  return render(resolveFormatters(pageOption(spec.option)), spec.width, spec.height);
 }
 
 function render(option: EChartsCoreOption, width: number, height: number): string {
   const chart = echartsLib().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
-    chart.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: 'DejaVu Sans, Helvetica, Arial, sans-serif' }, ...option });
+    chart.setOption(option);
     return chart.renderToSVGString();
   } finally {
     chart.dispose();
@@ -89,6 +129,43 @@ function baseLayout(title: string, legend: boolean): EChartsCoreOption {
     // The legend sits under the plot, clear of the title and the axis names above it.
     legend: legend ? { bottom: 4, left: 'center', type: 'plain', itemGap: 22, itemWidth: 18, textStyle: { fontSize: 11 } } : undefined,
     grid: { left: 70, right: 70, top: 58, bottom: legend ? 62 : 36 },
+    tooltip: { trigger: 'axis', confine: true, className: 'cf-tooltip', valueFormatter: '@num' },
+  };
+}
+
+/**
+ * A line, bar or stacked-area chart's option.
+ *
+ * @example lineChartOption({ title: 'NAV', x: ['2025-01-01', '2025-01-02'], series: [{ name: 'NAV', values: [100, 101] }], yName: 'USD', unit: 'usd' })
+ */
+export function lineChartOption(spec: LineChartSpec): EChartsCoreOption {
+  const hasRight = spec.series.some((s) => s.rightAxis);
+  const percent = spec.percent ?? false;
+  const unit = spec.unit ?? (percent ? 'pct' : 'num');
+  const axis = (name: string | undefined, pctAxis: boolean): EChartsCoreOption => ({
+    type: 'value',
+    name,
+    scale: true,
+    nameTextStyle: { fontSize: 11 },
+    axisLabel: { formatter: pctAxis ? '@percent' : '@compact', fontSize: 11 },
+    splitLine: { lineStyle: { color: '#e5e7eb' } },
+  });
+  const layout = baseLayout(spec.title, spec.series.length > 1);
+  return {
+    ...layout,
+    tooltip: { ...(layout.tooltip as object), valueFormatter: `@${unit}` },
+    xAxis: { type: 'category', data: [...spec.x], boundaryGap: spec.series.some((s) => s.bar), axisLabel: { fontSize: 11 } },
+    yAxis: hasRight ? [axis(spec.yName, percent), { ...axis(spec.y2Name, false), splitLine: { show: false } }] : axis(spec.yName, percent),
+    series: spec.series.map((s) => ({
+      type: s.bar ? 'bar' : 'line',
+      name: s.name,
+      data: toArray(s.values),
+      ...(s.bar ? { barGap: '-100%', barCategoryGap: '10%' } : { showSymbol: false, lineStyle: { width: s.stack ? 0.5 : 1.8, type: s.dashed ? 'dashed' : 'solid' } }),
+      stack: s.stack,
+      areaStyle: !s.bar && (s.area || s.stack) ? { opacity: s.stack ? 0.85 : 0.25 } : undefined,
+      yAxisIndex: s.rightAxis ? 1 : 0,
+      ...(s.unit ? { tooltip: { valueFormatter: `@${s.unit}` } } : {}),
+    })),
   };
 }
 
@@ -98,34 +175,7 @@ function baseLayout(title: string, legend: boolean): EChartsCoreOption {
  * @example lineChartSvg({ title: 'NAV', x: ['2025-01-01', '2025-01-02'], series: [{ name: 'NAV', values: [100, 101] }], yName: 'USD' })
  */
 export function lineChartSvg(spec: LineChartSpec): string {
-  const hasRight = spec.series.some((s) => s.rightAxis);
-  const axis = (name: string | undefined, percent: boolean): EChartsCoreOption => ({
-    type: 'value',
-    name,
-    scale: true,
-    nameTextStyle: { fontSize: 11 },
-    axisLabel: { formatter: (v: number) => compactNumber(v, percent), fontSize: 11 },
-    splitLine: { lineStyle: { color: '#e5e7eb' } },
-  });
-  return render(
-    {
-      ...baseLayout(spec.title, spec.series.length > 1),
-      xAxis: { type: 'category', data: [...spec.x], boundaryGap: false, axisLabel: { fontSize: 11 } },
-      yAxis: hasRight ? [axis(spec.yName, spec.percent ?? false), { ...axis(spec.y2Name, false), splitLine: { show: false } }] : axis(spec.yName, spec.percent ?? false),
-      series: spec.series.map((s) => ({
-        type: 'line',
-        name: s.name,
-        data: toArray(s.values),
-        showSymbol: false,
-        stack: s.stack,
-        areaStyle: s.area || s.stack ? { opacity: s.stack ? 0.85 : 0.25 } : undefined,
-        lineStyle: { width: s.stack ? 0.5 : 1.8, type: s.dashed ? 'dashed' : 'solid' },
-        yAxisIndex: s.rightAxis ? 1 : 0,
-      })),
-    },
-    spec.width ?? CHART_WIDTH,
-    spec.height ?? CHART_HEIGHT,
-  );
+  return chartSvg({ option: lineChartOption(spec), width: spec.width ?? CHART_WIDTH, height: spec.height ?? CHART_HEIGHT });
 }
 
 /** Percentile bands of many paths at each x position. */
@@ -138,40 +188,50 @@ export interface FanBands {
 }
 
 /**
- * A fan chart: the 5–95% and 25–75% bands shaded, the median as a line.
+ * A fan chart's option: the 5–95% and 25–75% bands shaded, the median as a line; the
+ * tooltip lists each percentile's exact value (`unit`, default `num`).
  *
- * @example fanChartSvg({ title: 'NAV', x: ['d0', 'd1'], bands: { p5: [1, 0.9], p25: [1, 0.95], p50: [1, 1], p75: [1, 1.05], p95: [1, 1.1] } })
+ * @example fanChartOption({ title: 'NAV', x: ['d0', 'd1'], bands: { p5: [1, 0.9], p25: [1, 0.95], p50: [1, 1], p75: [1, 1.05], p95: [1, 1.1] } })
  */
-export function fanChartSvg(spec: { title: string; x: readonly string[]; bands: FanBands; yName?: string; width?: number; height?: number }): string {
+export function fanChartOption(spec: { title: string; x: readonly string[]; bands: FanBands; yName?: string; unit?: FormatterName }): EChartsCoreOption {
   const b = spec.bands;
-  const diff = (hi: ArrayLike<number>, lo: ArrayLike<number>): number[] => Array.from(hi, (v, i) => v - lo[i]);
-  const band = (name: string, stack: string, values: number[], opacity: number): EChartsCoreOption => ({
+  const fmt = FORMATTERS[spec.unit ?? 'num'];
+  const points = (values: ArrayLike<number>, base: ArrayLike<number> | null, label: string): Array<{ value: number; tip: string }> =>
+    Array.from(values, (v, i) => ({ value: base === null ? v : v - base[i], tip: `${label}: ${fmt(v)}` }));
+  const band = (name: string, stack: string, data: Array<{ value: number; tip: string }>, opacity: number): EChartsCoreOption => ({
     type: 'line',
     name,
     stack,
-    data: values,
+    data,
     showSymbol: false,
     lineStyle: { width: 0 },
     areaStyle: { opacity, color: '#2563eb' },
     itemStyle: { color: `rgba(37, 99, 235, ${Math.min(1, opacity * 2)})` }, // the legend swatch matches the band
   });
-  return render(
-    {
-      ...baseLayout(spec.title, true),
-      xAxis: { type: 'category', data: [...spec.x], boundaryGap: false },
-      yAxis: { type: 'value', scale: true, name: spec.yName, axisLabel: { formatter: (v: number) => compactNumber(v) } },
-      series: [
-        { ...band('p5', 'outer', toArray(b.p5), 0), legendHoverLink: false },
-        band('5–95%', 'outer', diff(b.p95, b.p5), 0.18),
-        { ...band('p25', 'inner', toArray(b.p25), 0), legendHoverLink: false },
-        band('25–75%', 'inner', diff(b.p75, b.p25), 0.3),
-        { type: 'line', name: 'median', data: toArray(b.p50), showSymbol: false, lineStyle: { width: 2, color: '#1e3a8a' }, itemStyle: { color: '#1e3a8a' } },
-      ],
-      legend: { bottom: 4, left: 'center', itemGap: 22, itemWidth: 18, data: ['5–95%', '25–75%', 'median'] },
-    },
-    spec.width ?? CHART_WIDTH,
-    spec.height ?? CHART_HEIGHT,
-  );
+  const layout = baseLayout(spec.title, true);
+  return {
+    ...layout,
+    tooltip: { ...(layout.tooltip as object), formatter: '@tips' },
+    xAxis: { type: 'category', data: [...spec.x], boundaryGap: false },
+    yAxis: { type: 'value', scale: true, name: spec.yName, axisLabel: { formatter: '@compact' } },
+    series: [
+      { ...band('p5', 'outer', points(b.p5, null, 'p5'), 0), legendHoverLink: false },
+      band('5–95%', 'outer', points(b.p95, b.p5, 'p95'), 0.18),
+      { ...band('p25', 'inner', points(b.p25, null, 'p25'), 0), legendHoverLink: false },
+      band('25–75%', 'inner', points(b.p75, b.p25, 'p75'), 0.3),
+      { type: 'line', name: 'median', data: points(b.p50, null, 'median'), showSymbol: false, lineStyle: { width: 2, color: '#1e3a8a' }, itemStyle: { color: '#1e3a8a' } },
+    ],
+    legend: { bottom: 4, left: 'center', itemGap: 22, itemWidth: 18, data: ['5–95%', '25–75%', 'median'] },
+  };
+}
+
+/**
+ * A fan chart as an SVG string.
+ *
+ * @example fanChartSvg({ title: 'NAV', x: ['d0', 'd1'], bands: { p5: [1, 0.9], p25: [1, 0.95], p50: [1, 1], p75: [1, 1.05], p95: [1, 1.1] } })
+ */
+export function fanChartSvg(spec: { title: string; x: readonly string[]; bands: FanBands; yName?: string; unit?: FormatterName; width?: number; height?: number }): string {
+  return chartSvg({ option: fanChartOption(spec), width: spec.width ?? CHART_WIDTH, height: spec.height ?? CHART_HEIGHT });
 }
 
 /**
@@ -199,22 +259,46 @@ export function histogram(values: ArrayLike<number>, bins: number): { edges: num
   return { edges: Array.from({ length: bins + 1 }, (_, i) => lo + i * width), counts };
 }
 
+/** A histogram's terms. @example const h: HistogramSpec = { title: 'Final return', values: [0.01, 0.02], percent: true }; */
+export interface HistogramSpec {
+  title: string;
+  values: ArrayLike<number>;
+  bins?: number;
+  percent?: boolean;
+  xName?: string;
+  width?: number;
+  height?: number;
+}
+
+/** Default histogram height in CSS pixels. */
+export const HISTOGRAM_HEIGHT = 280;
+
 /**
- * A histogram of a sample as a bar chart (bins labelled by their centre).
+ * A histogram of a sample as a bar chart's option (bins labelled by their centre; the tooltip
+ * gives the bin's edges and its count).
+ *
+ * @example histogramOption({ title: 'Final return', values: [0.01, 0.02, 0.05], percent: true })
+ */
+export function histogramOption(spec: HistogramSpec): EChartsCoreOption {
+  const { edges, counts } = histogram(spec.values, spec.bins ?? 30);
+  const percent = spec.percent ?? false;
+  const exact = FORMATTERS[percent ? 'pct' : 'num'];
+  const labels = counts.map((_, i) => compactNumber((edges[i] + edges[i + 1]) / 2, percent));
+  const layout = baseLayout(spec.title, false);
+  return {
+    ...layout,
+    tooltip: { ...(layout.tooltip as object), formatter: '@tips' },
+    xAxis: { type: 'category', data: labels, name: spec.xName, nameLocation: 'middle', nameGap: 24, axisLabel: { fontSize: 10 } },
+    yAxis: { type: 'value', name: 'runs' },
+    series: [{ type: 'bar', name: 'runs', data: counts.map((c, i) => ({ value: c, tip: `${exact(edges[i])} to ${exact(edges[i + 1])}: ${c} runs` })), barCategoryGap: '5%' }],
+  };
+}
+
+/**
+ * A histogram of a sample as an SVG bar chart.
  *
  * @example histogramSvg({ title: 'Final return', values: [0.01, 0.02, 0.05], percent: true })
  */
-export function histogramSvg(spec: { title: string; values: ArrayLike<number>; bins?: number; percent?: boolean; xName?: string; width?: number; height?: number }): string {
-  const { edges, counts } = histogram(spec.values, spec.bins ?? 30);
-  const labels = counts.map((_, i) => compactNumber((edges[i] + edges[i + 1]) / 2, spec.percent ?? false));
-  return render(
-    {
-      ...baseLayout(spec.title, false),
-      xAxis: { type: 'category', data: labels, name: spec.xName, nameLocation: 'middle', nameGap: 24, axisLabel: { fontSize: 10 } },
-      yAxis: { type: 'value', name: 'runs' },
-      series: [{ type: 'bar', data: counts, barCategoryGap: '5%' }],
-    },
-    spec.width ?? CHART_WIDTH,
-    spec.height ?? 280,
-  );
+export function histogramSvg(spec: HistogramSpec): string {
+  return chartSvg({ option: histogramOption(spec), width: spec.width ?? CHART_WIDTH, height: spec.height ?? HISTOGRAM_HEIGHT });
 }

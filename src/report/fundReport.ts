@@ -5,250 +5,82 @@
  * Returns are measured on the share price (what an investor earns), not on NAV, which moves
  * with deposits and redemptions.
  */
-import { summarize, type Summary } from '../market/stats.ts';
-import type { FundResult, FundRunSeries } from '../scenarios/fund/result.ts';
-import { fanChartSvg, histogramSvg, lineChartSvg, type LineSeries } from './charts.ts';
-import { renderReportHtml, type ReportChart, type ReportDocument, type ReportMetric } from './html.ts';
-import { drawdownSeries, periodReturns, returnMetrics, type ReturnMetrics } from './metrics.ts';
+import type { FundResult } from '../scenarios/fund/result.ts';
+import { detailTag, fundDetailCharts, fundMonteCarloCharts } from './fundCharts.ts';
+import { fundMetricRows, fundSummaryRows, pct, ratio, usd } from './fundRows.ts';
+import { fundSummary, type FundSummary } from './fundSummary.ts';
+import { renderReportHtml, type ReportDocument, type ReportTable } from './html.ts';
+import { liquidityProfile } from './liquidity.ts';
 import { svgToPng } from './png.ts';
 import { formatNumber } from './table.ts';
 
-/** Days in a year for annualising daily series (the Aave and QuantStats convention). */
-export const DAYS_PER_YEAR = 365;
+export { DAYS_PER_YEAR, ROLLING_WINDOW_DAYS, fundSummary, realisedYield, type FundSummary } from './fundSummary.ts';
+export { fundMetricRows, fundSummaryRows } from './fundRows.ts';
+export { detailTag, fundDetailCharts, fundMonteCarloCharts } from './fundCharts.ts';
 
-/** The machine-readable summary written as summary.json. */
-export interface FundSummary extends ReturnMetrics {
-  name: string;
-  seed: number;
-  runs: number;
-  days: number;
-  startDate: string;
-  endDate: string;
-  initialNavUsd: number;
-  finalNavUsd: number;
-  initialSharePrice: number;
-  finalSharePrice: number;
-  finalShares: number;
-  /** Time-weighted realised yield per venue (annualised, 0..1). */
-  realisedYieldByVenue: Record<string, number>;
-  /** Yield earned per venue over the horizon, USD. */
-  yieldEarnedByVenueUsd: Record<string, number>;
-  /** Days on which redemptions due could not be paid in full. */
-  shortfallDays: number;
-  totalDepositsUsd: number;
-  totalRedemptionsPaidUsd: number;
-  /** The delta-neutral sleeve's final PnL split, USD. */
-  sleevePnlUsd: { pool: number; short: number; fees: number; funding: number; costs: number; lvr: number; total: number };
-  /** Across runs (Monte Carlo); present when runs > 1. */
-  monteCarlo?: { totalReturn: Summary; maxDrawdown: Summary; finalNavUsd: Summary; shortfallDays: Summary };
-}
-
-const last = (xs: Float64Array): number => xs[xs.length - 1];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
- * Realised yield of a position: earned / (time-weighted average value × years), annualised
- * simply (no compounding). 0 when the position was never held.
+ * A cell colour for a return: green for gains, red for losses, stronger with size (full at
+ * ±`full`).
  *
- * @example realisedYield(Float64Array.of(0, 1, 2), Float64Array.of(100, 100, 100), 365) // ≈ 3.65
+ * @example returnColor(0.01) // 'rgba(22, 163, 74, 0.35)'
  */
-export function realisedYield(yieldEarnedUsd: Float64Array, valueUsd: Float64Array, daysPerYear = DAYS_PER_YEAR): number {
-  const days = valueUsd.length - 1;
-  if (days <= 0) return 0;
-  let capitalDays = 0;
-  for (let d = 0; d < days; d++) capitalDays += valueUsd[d]; // value held over day d → d+1
-  if (capitalDays <= 0) return 0;
-  return (last(yieldEarnedUsd) - yieldEarnedUsd[0]) / (capitalDays / daysPerYear);
-}
-
-function countPositive(xs: Float64Array): number {
-  let n = 0;
-  for (let i = 0; i < xs.length; i++) if (xs[i] > 1e-9) n++;
-  return n;
-}
-
-function sum(xs: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i];
-  return s;
+export function returnColor(r: number | null, full = 0.02): string | null {
+  if (r === null || !Number.isFinite(r) || r === 0) return null;
+  const alpha = Math.min(1, Math.abs(r) / full) * 0.35 + 0.05;
+  return r > 0 ? `rgba(22, 163, 74, ${alpha.toFixed(2)})` : `rgba(220, 38, 38, ${alpha.toFixed(2)})`;
 }
 
 /**
- * The summary of a fund result (the detailed run's metrics, plus Monte Carlo statistics).
+ * Monthly returns as a calendar table (year × month, then the year's return). A partial
+ * month (the horizon starts or ends inside it) is marked with `*`.
  *
- * @example const summary = fundSummary(result); summary.sharpe
+ * @example monthlyReturnsTable(fundSummary(result)).rows[0][1] // '0.52%'
  */
-export function fundSummary(result: FundResult): FundSummary {
-  const d = result.detail;
-  const days = d.sharePrice.length - 1;
-  const metrics = returnMetrics(periodReturns(d.sharePrice), DAYS_PER_YEAR, days / DAYS_PER_YEAR);
-  const s = d.sleeve;
-  const sleeve = { pool: last(s.poolPnlUsd), short: last(s.shortPnlUsd), fees: last(s.feesUsd), funding: last(s.fundingUsd), costs: last(s.costsUsd), lvr: last(s.lvrUsd) };
-  const summary: FundSummary = {
-    name: result.name,
-    seed: result.seed,
-    runs: result.runs,
-    days,
-    startDate: d.dates[0],
-    endDate: d.dates[days],
-    initialNavUsd: d.navUsd[0],
-    finalNavUsd: last(d.navUsd),
-    initialSharePrice: d.sharePrice[0],
-    finalSharePrice: last(d.sharePrice),
-    finalShares: last(d.totalShares),
-    ...metrics,
-    realisedYieldByVenue: Object.fromEntries(d.venues.map((v) => [v.name, realisedYield(v.yieldEarnedUsd, v.valueUsd)])),
-    yieldEarnedByVenueUsd: Object.fromEntries(d.venues.map((v) => [v.name, last(v.yieldEarnedUsd) - v.yieldEarnedUsd[0]])),
-    shortfallDays: countPositive(d.shortfallUsd),
-    totalDepositsUsd: sum(d.depositsUsd),
-    totalRedemptionsPaidUsd: sum(d.redemptionsPaidUsd),
-    sleevePnlUsd: { ...sleeve, total: sleeve.pool + sleeve.short + sleeve.fees + sleeve.funding + sleeve.costs },
+export function monthlyReturnsTable(summary: FundSummary, tag = ''): ReportTable {
+  const rows = summary.monthlyReturns.map((r) => [String(r.year), ...r.months.map((m, i) => (m === null ? '' : `${pct(m)}${r.partialMonths.includes(i) ? '*' : ''}`)), pct(r.yearReturn)]);
+  const cellColors = summary.monthlyReturns.map((r) => [null, ...r.months.map((m) => returnColor(m)), returnColor(r.yearReturn, 0.1)]);
+  return {
+    id: 'table-monthly',
+    title: `Monthly returns${tag}`,
+    caption: 'Share-price return of each calendar month (last value of the month / last value of the month before − 1) and of each year. * = a month the horizon covers only in part.',
+    headers: ['year', ...MONTHS, 'year'],
+    rows,
+    cellColors,
   };
-  if (result.runs > 1) {
-    const r = result.summaries;
-    summary.monteCarlo = {
-      totalReturn: summarize(r.totalReturn),
-      maxDrawdown: summarize(r.maxDrawdown),
-      finalNavUsd: summarize(r.finalNavUsd),
-      shortfallDays: summarize(r.shortfallDays),
-    };
-  }
-  return summary;
 }
 
-const pct = (x: number, digits = 2): string => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : String(x));
-const usd = (x: number): string => `${formatNumber(Math.round(x))} USD`;
-const ratio = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : String(x));
-
-/** Metric rows with their definitions, as the report's metrics table shows them. */
-export function fundMetricRows(summary: FundSummary, tag = ''): ReportMetric[] {
-  const rows: ReportMetric[] = [
-    { label: `Total return${tag}`, value: pct(summary.totalReturn), definition: 'Share price at the end / share price at the start − 1 (flows do not count as return).' },
-    { label: `CAGR${tag}`, value: pct(summary.cagr), definition: `(1 + total return)^(1/years) − 1 over ${formatNumber(summary.years, 4)} years (${summary.days} days / 365).` },
-    { label: `Volatility${tag}`, value: pct(summary.volatility), definition: 'Standard deviation of daily share-price returns (n − 1) × √365.' },
-    { label: `Sharpe${tag}`, value: ratio(summary.sharpe), definition: 'Mean daily return / its standard deviation × √365, risk-free rate 0.' },
-    { label: `Sortino${tag}`, value: ratio(summary.sortino), definition: 'Mean daily return / √(Σ min(r, 0)² / n) × √365.' },
-    { label: `Max drawdown${tag}`, value: pct(summary.maxDrawdown), definition: 'Deepest fall of the share price from its running peak.' },
-    { label: `Calmar${tag}`, value: ratio(summary.calmar), definition: 'CAGR / |max drawdown|.' },
-    { label: `Days with a redemption shortfall${tag}`, value: String(summary.shortfallDays), definition: 'Days on which redemptions due could not be paid in full from cash and withdrawable positions.' },
-  ];
-  for (const [venue, y] of Object.entries(summary.realisedYieldByVenue)) {
-    rows.push({
-      label: `Realised yield: ${venue}${tag}`,
-      value: pct(y),
-      definition: `Yield earned (${usd(summary.yieldEarnedByVenueUsd[venue])}) / time-weighted average position value, annualised without compounding.`,
-    });
-  }
-  return rows;
-}
-
-function venueSeries(run: FundRunSeries, pick: (v: FundRunSeries['venues'][number]) => Float64Array, extra: LineSeries[] = []): LineSeries[] {
-  return [...run.venues.map((v) => ({ name: v.name, values: pick(v) })), ...extra];
-}
-
-/** " (run 0)" for a Monte Carlo study, whose single-path charts and cards show its first run; "" otherwise. */
-export function detailTag(result: FundResult): string {
-  return result.runs > 1 ? ` (run ${result.detail.run})` : '';
-}
-
-/** The single-path charts of the detailed run (NAV and share price first: the main chart). */
-export function fundDetailCharts(result: FundResult): ReportChart[] {
+function shortfallTable(result: FundResult, tag: string): ReportTable {
   const d = result.detail;
-  const tag = detailTag(result);
-  const x = d.dates;
-  const s = d.sleeve;
-  return [
-    {
-      id: 'chart-nav',
-      title: 'NAV and share price',
-      caption: 'NAV moves with deposits, redemptions and returns; the share price moves only with returns.',
-      svg: lineChartSvg({ title: `NAV and share price${tag}`, x, yName: 'NAV (USD)', y2Name: 'USD / share', series: [{ name: 'NAV', values: d.navUsd, area: true }, { name: 'share price', values: d.sharePrice, rightAxis: true }] }),
-    },
-    {
-      id: 'chart-allocation',
-      title: 'Allocation by venue',
-      caption: 'End-of-day value held in each venue, the delta-neutral sleeve and cash (stacked).',
-      svg: lineChartSvg({
-        title: `Allocation by venue${tag}`,
-        x,
-        yName: 'USD',
-        series: [...venueSeries(d, (v) => v.valueUsd), { name: 'delta-neutral sleeve', values: s.valueUsd }, { name: 'cash', values: d.cashUsd }].map((v) => ({ ...v, stack: 'alloc' })),
-      }),
-    },
-    {
-      id: 'chart-cash',
-      title: 'Cash, buffer and pending redemptions',
-      caption: 'Idle cash against the cash the rules keep and the redemptions waiting to be paid.',
-      svg: lineChartSvg({
-        title: `Cash, buffer and pending redemptions${tag}`,
-        x,
-        yName: 'USD',
-        series: [
-          { name: 'cash', values: d.cashUsd, area: true },
-          { name: 'buffer target', values: d.bufferUsd, dashed: true },
-          { name: 'pending redemptions', values: d.pendingRedemptionsUsd },
-        ],
-      }),
-    },
-    {
-      id: 'chart-yield',
-      title: 'Yield earned by venue',
-      caption: 'Cumulative interest and vault yield earned since inception.',
-      svg: lineChartSvg({ title: `Yield earned by venue (cumulative)${tag}`, x, yName: 'USD', series: venueSeries(d, (v) => v.yieldEarnedUsd) }),
-    },
-    {
-      id: 'chart-sleeve',
-      title: 'Delta-neutral sleeve: PnL split',
-      caption: 'Pool value change (incl. impermanent loss), short PnL, pool fees, funding, trading costs, and the LVR estimate σ²/8 of pool value per unit time — the convexity cost that rebalancing cannot remove.',
-      svg: lineChartSvg({
-        title: `Delta-neutral sleeve PnL (cumulative)${tag}`,
-        x,
-        yName: 'USD',
-        series: [
-          { name: 'pool', values: s.poolPnlUsd },
-          { name: 'short', values: s.shortPnlUsd },
-          { name: 'fees', values: s.feesUsd },
-          { name: 'funding', values: s.fundingUsd },
-          { name: 'costs', values: s.costsUsd },
-          { name: 'LVR estimate', values: s.lvrUsd, dashed: true },
-        ],
-      }),
-    },
-    {
-      id: 'chart-drawdown',
-      title: 'Drawdown',
-      caption: 'Share price relative to its running peak.',
-      svg: lineChartSvg({ title: `Share-price drawdown${tag}`, x, percent: true, series: [{ name: 'drawdown', values: drawdownSeries(d.sharePrice), area: true }] }),
-    },
-  ];
+  const rows: string[][] = [];
+  d.shortfallUsd.forEach((s, t) => {
+    if (s > 1e-9) rows.push([d.dates[t], formatNumber(s, 2), formatNumber(d.pendingRedemptionsUsd[t], 2), formatNumber(d.cashUsd[t], 2)]);
+  });
+  return {
+    id: 'table-shortfall',
+    title: `Days with a redemption shortfall${tag}`,
+    caption: rows.length === 0 ? 'None: every redemption due was paid on its day.' : 'Redemptions due that cash and withdrawable positions could not pay that day; they stay in the queue.',
+    headers: ['date', 'shortfall (USD)', 'redemption queue (USD)', 'cash (USD)'],
+    rows,
+  };
 }
 
-/** The Monte Carlo charts: share-price fan and histograms of final return and max drawdown. */
-export function fundMonteCarloCharts(result: FundResult): ReportChart[] {
-  const x = result.detail.dates;
-  return [
-    {
-      id: 'chart-fan',
-      title: `Share price across ${result.runs} runs`,
-      caption: 'Median with the 25–75% and 5–95% bands of the share price on each day.',
-      svg: fanChartSvg({ title: `Share price percentiles (${result.runs} runs)`, x, bands: result.sharePriceBands, yName: 'USD / share' }),
-    },
-    {
-      id: 'chart-nav-fan',
-      title: `NAV across ${result.runs} runs`,
-      caption: 'Median with the 25–75% and 5–95% bands of NAV on each day.',
-      svg: fanChartSvg({ title: `NAV percentiles (${result.runs} runs)`, x, bands: result.navBands, yName: 'USD' }),
-    },
-    {
-      id: 'chart-return-hist',
-      title: 'Final return',
-      svg: histogramSvg({ title: 'Distribution of the final share-price return', values: result.summaries.totalReturn, percent: true }),
-    },
-    {
-      id: 'chart-drawdown-hist',
-      title: 'Max drawdown',
-      svg: histogramSvg({ title: 'Distribution of the max drawdown', values: result.summaries.maxDrawdown, percent: true }),
-    },
-  ];
+function liquidityTable(result: FundResult, tag: string): ReportTable {
+  const d = result.detail;
+  const t = d.navUsd.length - 1;
+  const p = liquidityProfile(d, t);
+  const venueRows = d.venues.map((v) => {
+    const delay = v.withdrawDelayDays === undefined ? 'unknown' : v.withdrawDelayDays === 0 ? 'instant' : `${v.withdrawDelayDays} days`;
+    return [v.name, formatNumber(v.valueUsd[t], 2), formatNumber(v.lockedUsd[t], 2), delay];
+  });
+  return {
+    id: 'table-liquidity',
+    title: `Liquidity profile on ${d.dates[t]}${tag}`,
+    caption: `Share of NAV withdrawable now ${pct(p.withdrawablePct[0])}, within 1 day ${pct(p.withdrawablePct[1])}, within 7 days ${pct(p.withdrawablePct[2])}, within 30 days ${pct(p.withdrawablePct[3])}. Cash ${formatNumber(d.cashUsd[t], 2)} USD and the sleeve ${formatNumber(d.sleeve.valueUsd[t], 2)} USD are withdrawable now; locked value of an instant venue (beyond its available liquidity) counts in no horizon.`,
+    headers: ['venue', 'value (USD)', 'locked (USD)', 'withdrawal delay'],
+    rows: venueRows,
+  };
 }
 
 /** How many decision rows the HTML shows (the DuckDB results keep them all). */
@@ -270,14 +102,20 @@ export function fundReportDocument(result: FundResult, summary: FundSummary): Re
       { label: `Final NAV${tag}`, value: usd(summary.finalNavUsd) },
       { label: `Share price${tag}`, value: `${summary.finalSharePrice.toFixed(4)} USD` },
       { label: `Total return${tag}`, value: pct(summary.totalReturn) },
-      { label: `Sharpe${tag}`, value: ratio(summary.sharpe) },
+      ...(summary.benchmark === null ? [] : [{ label: `Excess vs ${summary.benchmark.name}${tag}`, value: pct(summary.benchmark.excessReturn) }]),
+      { label: `Sharpe over rf ${pct(summary.riskFree.annualRate)}${tag}`, value: ratio(summary.sharpe) },
       { label: `Max drawdown${tag}`, value: pct(summary.maxDrawdown) },
+      { label: `Fees and costs${tag}`, value: usd(summary.managementFeesUsd + summary.performanceFeesUsd + summary.costsUsd) },
+      { label: `Withdrawable now${tag}`, value: pct(summary.liquidity.withdrawablePct[0]) },
       { label: `Shortfall days${tag}`, value: String(summary.shortfallDays) },
       ...(mc ? [{ label: `Median return (${result.runs} runs)`, value: pct(mc.totalReturn.p50) }, { label: '5% worst return', value: pct(mc.totalReturn.p5) }] : []),
     ],
     charts: [...fundDetailCharts(result), ...(result.runs > 1 ? fundMonteCarloCharts(result) : [])],
     metrics: fundMetricRows(summary, tag),
     tables: [
+      monthlyReturnsTable(summary, tag),
+      shortfallTable(result, tag),
+      liquidityTable(result, tag),
       {
         title: `Yield manager decisions (run ${result.detail.run}, days with a trade)`,
         caption: decisions.length > DECISION_ROWS_SHOWN ? `First ${DECISION_ROWS_SHOWN} of ${decisions.length} rows; the results database has every row.` : undefined,
@@ -294,36 +132,8 @@ export function fundReportDocument(result: FundResult, summary: FundSummary): Re
         ]),
       },
     ],
-    footer: `Generated by capflow from scenario "${result.name}" with seed ${result.seed}: the same seed gives the same numbers. Returns are share-price returns; metrics follow QuantStats conventions with 365 periods a year and a zero risk-free rate.`,
+    footer: `Generated by capflow from scenario "${result.name}" with seed ${result.seed}: the same seed gives the same numbers. Returns are daily share-price returns, net of fees and costs; metrics follow QuantStats conventions with 365 periods a year; Sharpe and Sortino are measured over ${summary.riskFree.description}. Hover a chart for exact values.`,
   };
-}
-
-/** Rows for the terminal summary table: [label, value, unit]. */
-export function fundSummaryRows(summary: FundSummary): Array<[string, number | string, string]> {
-  const rows: Array<[string, number | string, string]> = [
-    ...(summary.runs > 1 ? [['single-path metrics of', 'run 0', `of ${summary.runs} runs (spread across runs at the end)`] as [string, string, string]] : []),
-    ['final NAV', Math.round(summary.finalNavUsd * 100) / 100, 'USD'],
-    ['final share price', Number(summary.finalSharePrice.toFixed(6)), 'USD/share'],
-    ['total return', pct(summary.totalReturn), ''],
-    ['CAGR', pct(summary.cagr), ''],
-    ['volatility', pct(summary.volatility), 'annualised'],
-    ['Sharpe', ratio(summary.sharpe), ''],
-    ['Sortino', ratio(summary.sortino), ''],
-    ['max drawdown', pct(summary.maxDrawdown), ''],
-    ['Calmar', ratio(summary.calmar), ''],
-    ['shortfall days', summary.shortfallDays, 'days'],
-    ['deposits', Math.round(summary.totalDepositsUsd), 'USD'],
-    ['redemptions paid', Math.round(summary.totalRedemptionsPaidUsd), 'USD'],
-    ['sleeve PnL', Math.round(summary.sleevePnlUsd.total), 'USD'],
-  ];
-  for (const [venue, y] of Object.entries(summary.realisedYieldByVenue)) rows.push([`yield ${venue}`, pct(y), 'realised, annualised']);
-  if (summary.monteCarlo) {
-    const r = summary.monteCarlo.totalReturn;
-    rows.push(['return p5 / p50 / p95', `${pct(r.p5)} / ${pct(r.p50)} / ${pct(r.p95)}`, `${summary.runs} runs`]);
-    const dd = summary.monteCarlo.maxDrawdown;
-    rows.push(['max drawdown p5 / p50', `${pct(dd.p5)} / ${pct(dd.p50)}`, `${summary.runs} runs`]);
-  }
-  return rows;
 }
 
 /** The files of a report directory, ready to write. */

@@ -1,6 +1,13 @@
 /**
- * The HTML report: one self-contained file (inline CSS and SVG charts, no script, no network).
+ * The HTML report: one self-contained file with no network. Charts are inline SVG (readable
+ * without script, in print and in mail clients that strip scripts); when a chart carries its
+ * echarts option, the page inlines echarts' browser bundle and redraws it with hover tooltips
+ * giving exact values. The layout reads on a phone (nothing wider than the screen: charts
+ * scale, tables scroll inside their box) and prints without cutting a chart or a table row.
  */
+import type { EChartsCoreOption } from 'echarts';
+import { pageOption } from './charts.ts';
+import { CHART_RUNTIME, echartsBrowserBundle, scriptJson } from './runtime.ts';
 
 /** A chart with its heading and an optional caption. */
 export interface ReportChart {
@@ -10,6 +17,10 @@ export interface ReportChart {
   /** An SVG document string (from src/report/charts.ts). */
   svg: string;
   caption?: string;
+  /** The chart's echarts option (JSON, formatters named '@name'): the page redraws it with tooltips. */
+  option?: EChartsCoreOption;
+  /** Height of the interactive chart, CSS pixels (default 340). */
+  height?: number;
 }
 
 /** A headline figure shown as a card at the top. */
@@ -31,6 +42,10 @@ export interface ReportTable {
   headers: readonly string[];
   rows: ReadonlyArray<readonly string[]>;
   caption?: string;
+  /** Element id of the table's section (e.g. `table-monthly`). */
+  id?: string;
+  /** A background colour per cell (CSS colour or null), same shape as `rows`. */
+  cellColors?: ReadonlyArray<ReadonlyArray<string | null>>;
 }
 
 /** Everything a report shows, in order. */
@@ -67,8 +82,10 @@ main { max-width: 960px; margin: 0 auto; padding: 24px 20px 48px; }
 .card .label { color: #64748b; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
 .card .value { font-size: 20px; font-weight: 600; margin-top: 2px; font-variant-numeric: tabular-nums; }
 section.chart { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; padding: 8px; margin-bottom: 18px; }
-section.chart .svg { overflow-x: auto; }
+section.chart .svg { overflow: hidden; }
 section.chart svg { display: block; max-width: 100%; height: auto; }
+section.chart .ec { width: 100%; }
+.cf-tooltip { font-variant-numeric: tabular-nums; }
 .caption { color: #475569; font-size: 12.5px; margin: 4px 8px 6px; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 13px; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #e2e8f0; vertical-align: top; }
@@ -77,17 +94,49 @@ th { background: #f1f5f9; font-weight: 600; }
 h2.section { font-size: 17px; margin: 28px 0 10px; }
 .tablewrap { border: 1px solid #e2e8f0; border-radius: 8px; overflow: auto; max-height: 520px; }
 footer { color: #64748b; font-size: 12px; margin-top: 32px; white-space: pre-wrap; }
+section.table { margin-bottom: 8px; }
+@media (max-width: 600px) {
+  header { padding: 18px 16px 12px; }
+  header h1 { font-size: 20px; }
+  main { padding: 16px 10px 32px; }
+  .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; }
+  .card .value { font-size: 16px; }
+  th, td { padding: 5px 6px; }
+}
+@media print {
+  body { background: #fff; }
+  header { background: #fff; color: #0f172a; padding: 0 0 8px; }
+  header p { color: #334155; }
+  main { max-width: none; padding: 0; }
+  section.chart, .card, tr, h2.section, .caption { break-inside: avoid; page-break-inside: avoid; }
+  h2.section { break-after: avoid; page-break-after: avoid; }
+  section.chart .ec { height: auto !important; }
+  section.chart .ec > div { width: 100% !important; height: auto !important; }
+  section.chart svg { width: 100% !important; height: auto !important; }
+  .tablewrap { max-height: none; overflow: visible; }
+  .cf-tooltip { display: none !important; }
+}
 `;
 
 const NUMERIC_CELL = /^[-+−]?[$]?[\d,.]+(e[-+]?\d+)?\s*(%|USD|x|bp|days?)?$/i;
 
 function tableHtml(table: ReportTable): string {
   const head = table.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
-  const body = table.rows
-    .map((row) => `<tr>${row.map((c) => `<td${NUMERIC_CELL.test(c) ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`)
-    .join('\n');
+  const cell = (c: string, color: string | null | undefined): string => {
+    const style = color ? ` style="background:${escapeHtml(color)}"` : '';
+    return `<td${NUMERIC_CELL.test(c) ? ' class="num"' : ''}${style}>${escapeHtml(c)}</td>`;
+  };
+  const body = table.rows.map((row, i) => `<tr>${row.map((c, j) => cell(c, table.cellColors?.[i]?.[j])).join('')}</tr>`).join('\n');
   const caption = table.caption ? `<p class="caption">${escapeHtml(table.caption)}</p>` : '';
-  return `<h2 class="section">${escapeHtml(table.title)}</h2>${caption}<div class="tablewrap"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+  const id = table.id ? ` id="${escapeHtml(table.id)}"` : '';
+  return `<section class="table"${id}><h2 class="section">${escapeHtml(table.title)}</h2>${caption}<div class="tablewrap"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div></section>`;
+}
+
+function chartHtml(c: ReportChart): string {
+  const option = c.option === undefined ? '' : `<script type="application/json" class="chart-option">${scriptJson(pageOption(c.option))}</script>`;
+  const height = c.height === undefined ? '' : ` data-height="${c.height}"`;
+  const caption = c.caption ? `<p class="caption">${escapeHtml(c.caption)}</p>` : '';
+  return `<section class="chart" id="${escapeHtml(c.id)}" aria-label="${escapeHtml(c.title)}"${height}><div class="svg">${c.svg}</div>${caption}${option}</section>`;
 }
 
 /**
@@ -97,12 +146,8 @@ function tableHtml(table: ReportTable): string {
  */
 export function renderReportHtml(doc: ReportDocument): string {
   const cards = doc.cards.map((c) => `<div class="card"><div class="label">${escapeHtml(c.label)}</div><div class="value">${escapeHtml(c.value)}</div></div>`).join('');
-  const charts = doc.charts
-    .map(
-      (c) =>
-        `<section class="chart" id="${escapeHtml(c.id)}" aria-label="${escapeHtml(c.title)}"><div class="svg">${c.svg}</div>${c.caption ? `<p class="caption">${escapeHtml(c.caption)}</p>` : ''}</section>`,
-    )
-    .join('\n');
+  const charts = doc.charts.map(chartHtml).join('\n');
+  const runtime = doc.charts.some((c) => c.option !== undefined) ? `<script>${echartsBrowserBundle()}</script>\n<script>${CHART_RUNTIME}</script>\n` : '';
   const metrics =
     doc.metrics.length === 0
       ? ''
@@ -124,7 +169,7 @@ ${metrics}
 ${doc.tables.map(tableHtml).join('\n')}
 <footer>${escapeHtml(doc.footer)}</footer>
 </main>
-</body>
+${runtime}</body>
 </html>
 `;
 }

@@ -31,6 +31,8 @@ export interface FundVenueSeries {
   flowUsd: Float64Array;
   /** Costs the fund paid that day for its trades in this venue (entry, exit, gas), USD. */
   costUsd: Float64Array;
+  /** Days a redemption request takes to pay out (ERC-7540); 0 for instant venues, absent when unknown. */
+  withdrawDelayDays?: number;
 }
 
 /** The delta-neutral sleeve's cumulative PnL split, USD, one value per day. */
@@ -143,6 +145,18 @@ export interface FundBands {
   p95: Float64Array;
 }
 
+/**
+ * What the report compares the fund with (the scenario's `params.report`).
+ *
+ * @example const r: FundReportSettings = { benchmark: 'aave-usdc', riskFreeRate: 0.04 };
+ */
+export interface FundReportSettings {
+  /** A venue of the fund (its quoted APY compounded daily) or a constant yearly rate (0..1). */
+  benchmark?: string | number;
+  /** Yearly risk-free rate (0..1) for Sharpe and Sortino; default: the benchmark's return (0 without one). */
+  riskFreeRate?: number;
+}
+
 /** The result of `capflow run <fund scenario>`. */
 export interface FundResult {
   /** Scenario name (from the file). */
@@ -160,6 +174,8 @@ export interface FundResult {
   sharePriceBands: FundBands;
   /** NAV bands across runs, per day. */
   navBands: FundBands;
+  /** Benchmark and risk-free rate of the report (from the scenario), when set. */
+  report?: FundReportSettings;
 }
 
 /**
@@ -177,7 +193,7 @@ export function createFundBands(n: number): FundBands {
  *
  * @example createFundRunSeries(365, [{ name: 'aave', kind: 'credit_supply' }]).venues[0].valueUsd.length // 366
  */
-export function createFundRunSeries(days: number, venues: readonly Pick<FundVenueSeries, 'name' | 'kind'>[], run = 0, dates: string[] = []): FundRunSeries {
+export function createFundRunSeries(days: number, venues: readonly Pick<FundVenueSeries, 'name' | 'kind' | 'withdrawDelayDays'>[], run = 0, dates: string[] = []): FundRunSeries {
   const n = days + 1;
   const f = (): Float64Array => new Float64Array(n);
   return {
@@ -196,7 +212,7 @@ export function createFundRunSeries(days: number, venues: readonly Pick<FundVenu
     costsUsd: f(),
     managementFeesUsd: f(),
     performanceFeesUsd: f(),
-    venues: venues.map((v) => ({ name: v.name, kind: v.kind, valueUsd: f(), yieldEarnedUsd: f(), apy: f(), capUsd: f(), lockedUsd: f(), tvlUsd: f(), flowUsd: f(), costUsd: f() })),
+    venues: venues.map((v) => ({ name: v.name, kind: v.kind, ...(v.withdrawDelayDays === undefined ? {} : { withdrawDelayDays: v.withdrawDelayDays }), valueUsd: f(), yieldEarnedUsd: f(), apy: f(), capUsd: f(), lockedUsd: f(), tvlUsd: f(), flowUsd: f(), costUsd: f() })),
     sleeve: { valueUsd: f(), poolPnlUsd: f(), shortPnlUsd: f(), feesUsd: f(), fundingUsd: f(), costsUsd: f(), lvrUsd: f() },
     decisions: [],
     trades: [],

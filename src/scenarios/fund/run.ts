@@ -75,7 +75,7 @@ export function createFundRun(setup: FundSetup, seed: Seed, run: number, opts: {
   const venues = setup.venues.map((p, i) => venueOf(fundVenueKind(p).module, setup.venueTerms[i], market.venues[i]));
   const sleeve = setup.sleeve === null || market.sleeve === null ? null : venueOf(deltaNeutralSleeve, setup.sleeve, market.sleeve);
   const n = venues.length;
-  const series = createFundRunSeries(setup.days, setup.policy.venues.map((v) => ({ name: v.venue, kind: v.kind })), run, setup.dates);
+  const series = createFundRunSeries(setup.days, setup.policy.venues.map((v) => ({ name: v.venue, kind: v.kind, withdrawDelayDays: v.withdrawDelayDays })), run, setup.dates);
   return {
     setup,
     books: createBooks(opts.detail),

@@ -153,6 +153,14 @@ const FeesSchema = z.strictObject({
   receiver: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be 0x + 40 hex digits').default(FEE_DEFAULTS.receiver),
 });
 
+/** What the report compares the fund with (see FundReportSettings in result.ts). */
+const ReportSchema = z.strictObject({
+  /** A venue name of this fund, or a constant yearly rate (0.05 = 5%). */
+  benchmark: z.union([z.string().min(1), finite.refine((x) => x > -1 && x < 10, 'must be a yearly rate in (-1, 10)')]).optional(),
+  /** Yearly risk-free rate for Sharpe and Sortino; default: the benchmark's return. */
+  riskFreeRate: finite.refine((x) => x > -1 && x < 10, 'must be a yearly rate in (-1, 10)').optional(),
+});
+
 /**
  * `params` of a `model: fund` scenario file (strict: unknown keys are errors).
  *
@@ -171,6 +179,7 @@ export const FundParamsSchema = z.strictObject({
   /** Gas paid per transaction the fund sends to a venue (deposit, withdrawal, redemption request, claim), USD. */
   gasPerTxUsd: usd.default(0),
   fees: FeesSchema.default(FEE_DEFAULTS),
+  report: ReportSchema.optional(),
 });
 
 /**
@@ -213,6 +222,8 @@ export function checkFundParams(p: FundParams, ctx: { timesteps: number }): void
     checkSeries(`venues.${name}.tvlUsd`, v.tvlUsd, ctx.timesteps);
   }
   if (!('feed' in p.flows)) checkFlowSpec(p.flows, 'params.flows');
+  const benchmark = p.report?.benchmark;
+  if (typeof benchmark === 'string' && !(benchmark in p.venues)) fail('report.benchmark', benchmark, `is not a venue of this fund (${Object.keys(p.venues).join(', ')})`, 'name a venue or give a yearly rate such as 0.05');
   const s = p.sleeve;
   if (s !== undefined) {
     if (s.sharePct + p.rules.cashBufferPct > 1) {

@@ -4,7 +4,7 @@
  *
  * Tables (snake_case columns; USD as DOUBLE; `run` 0-based; `day` 0…N):
  * - `fund_meta` — one row: name, seed, runs, days, start_date, scenario_json (the validated
- *   scenario), venues_json (name and kind per venue, rule order), format_version.
+ *   scenario), venues_json (name, kind and withdrawal delay per venue, rule order), format_version.
  * - `fund_daily` — every run, every day: nav_usd, share_price, total_shares, cash_usd,
  *   buffer_usd, pending_redemptions_usd, deposits_usd, redemptions_paid_usd, shortfall_usd.
  * - `fund_runs` — per run: final_nav_usd, total_return, max_drawdown, shortfall_days.
@@ -19,7 +19,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { UserError } from '../../core/errors.ts';
 import { readTablesFile, writeTablesFile, type TableColumn, type TableSpec } from '../../sim/tables.ts';
-import { createFundBands, createFundRunSeries, type FundBands, type FundDecisionRow, type FundResult, type FundRunSeries, type FundSleeveSeries, type FundVenueSeries } from './result.ts';
+import { createFundBands, createFundRunSeries, type FundBands, type FundDecisionRow, type FundReportSettings, type FundResult, type FundRunSeries, type FundSleeveSeries, type FundVenueSeries } from './result.ts';
 import { FUND_DAILY_COLUMNS, FUND_SUMMARY_COLUMNS, type FundStudy } from './study.ts';
 
 /** Version of the table layout written here. */
@@ -56,7 +56,7 @@ export function* fundTables(study: FundStudy, scenario: unknown): Generator<Tabl
   const { result, daily } = study;
   const detail = result.detail;
   const n = result.days + 1;
-  const venuesJson = JSON.stringify(detail.venues.map((v) => ({ name: v.name, kind: v.kind })));
+  const venuesJson = JSON.stringify(detail.venues.map((v) => ({ name: v.name, kind: v.kind, withdrawDelayDays: v.withdrawDelayDays })));
   yield table('fund_meta', 1, [
     { name: 'name', type: 'VARCHAR', value: () => result.name },
     { name: 'seed', type: 'UBIGINT', value: () => BigInt(result.seed) },
@@ -175,12 +175,12 @@ export async function loadFundResult(path: string, field = '<results.duckdb>'): 
   return readTablesFile(path, async (rows) => {
     const tables = new Set((await rows("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'fund_%'")).map((r) => String(r[0])));
     if (!tables.has('fund_meta')) throw new UserError({ field, value: path, message: 'has no fund results (table fund_meta is missing)', hint: 'run a `model: fund` scenario with --out <file>.duckdb' });
-    const [meta] = await rows('SELECT name, seed, runs, days, start_date, venues_json, format_version FROM fund_meta');
+    const [meta] = await rows('SELECT name, seed, runs, days, start_date, venues_json, format_version, scenario_json FROM fund_meta');
     if (num(meta[6]) > FUND_RESULT_FORMAT_VERSION) throw new UserError({ field, value: path, message: `was written by a newer capflow (format ${String(meta[6])})`, hint: 'upgrade capflow' });
     const days = num(meta[3]);
     const runs = num(meta[2]);
     const n = days + 1;
-    const venueList = JSON.parse(String(meta[5])) as Pick<FundVenueSeries, 'name' | 'kind'>[];
+    const venueList = JSON.parse(String(meta[5])) as Pick<FundVenueSeries, 'name' | 'kind' | 'withdrawDelayDays'>[];
     const detail = createFundRunSeries(days, venueList);
     const dailySql = `SELECT day, date, ${FUND_DAILY_COLUMNS.map(snake).join(', ')} FROM fund_daily WHERE run = 0 ORDER BY day`;
     for (const r of await rows(dailySql)) {
@@ -214,6 +214,7 @@ export async function loadFundResult(path: string, field = '<results.duckdb>'): 
       const target = String(r[0]) === 'navUsd' ? navBands : sharePriceBands;
       BAND_KEYS.forEach((k, j) => fill(target[k], r[1], r[j + 2]));
     }
-    return { name: String(meta[0]), seed: num(meta[1]), runs, days, startDate: String(meta[4]), detail, summaries, sharePriceBands, navBands };
+    const report = (JSON.parse(String(meta[7])) as { params?: { report?: FundReportSettings } } | null)?.params?.report;
+    return { name: String(meta[0]), seed: num(meta[1]), runs, days, startDate: String(meta[4]), detail, summaries, sharePriceBands, navBands, ...(report === undefined ? {} : { report }) };
   }, { field, hint: 'is it a DuckDB file?', missingHint: missing });
 }

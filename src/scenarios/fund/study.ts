@@ -160,6 +160,7 @@ export function fundStudyOf(spec: Pick<FundStudySpec, 'params' | 'days' | 'runs'
     summaries,
     sharePriceBands: dailyBands(daily, spec.runs, spec.days, 'sharePrice'),
     navBands: dailyBands(daily, spec.runs, spec.days, 'navUsd'),
+    ...(spec.params.report === undefined ? {} : { report: spec.params.report }),
   };
   return { result, daily, ledgerLines: detail.ledgerLines };
 }
