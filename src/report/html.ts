@@ -112,7 +112,7 @@ section.table { margin-bottom: 8px; }
   h2.section { break-after: avoid; page-break-after: avoid; }
   section.chart .ec { height: auto !important; }
   section.chart .ec > div { width: 100% !important; height: auto !important; }
-  section.chart svg { width: 100% !important; height: auto !important; }
+  section.chart svg { width: 100% !important; height: auto !important; position: static !important; }
   .tablewrap { max-height: none; overflow: visible; }
   .cf-tooltip { display: none !important; }
 }

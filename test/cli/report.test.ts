@@ -21,6 +21,12 @@ describe('capflow run --report and capflow report', () => {
       expect(summary).toHaveProperty(key);
     }
     expect(summary.runs).toBe(24);
+    // examples/fund.yaml benchmarks the fund against aave-usdc, which is then the risk-free rate
+    expect(summary.benchmark.name).toBe('aave-usdc');
+    expect(summary.riskFree.name).toBe('benchmark (aave-usdc)');
+    expect(summary.informationRatio ?? summary.benchmark.informationRatio).toBeCloseTo(summary.sharpe, 9);
+    expect(summary.liquidity.withdrawablePct).toHaveLength(4);
+    expect(summary.monthlyReturns[0].months).toHaveLength(12);
     expect(summary.monteCarlo.totalReturn.p95).toBeGreaterThanOrEqual(summary.monteCarlo.totalReturn.p5);
     expect(statSync(join(first, 'nav.png')).size).toBeGreaterThan(20_000);
     expect(readFileSync(join(first, 'nav.png')).subarray(1, 4).toString()).toBe('PNG');
@@ -32,11 +38,18 @@ describe('capflow run --report and capflow report', () => {
     expect(check.consoleErrors).toEqual([]);
     expect(check.charts.map((c) => c.id)).toEqual([
       'chart-nav',
+      'chart-benchmark',
+      'chart-fees',
+      'chart-costs',
+      'chart-apy',
       'chart-allocation',
-      'chart-cash',
       'chart-yield',
       'chart-sleeve',
+      'chart-rolling',
       'chart-drawdown',
+      'chart-flows',
+      'chart-queue',
+      'chart-liquidity',
       'chart-fan',
       'chart-nav-fan',
       'chart-return-hist',
@@ -57,6 +70,24 @@ describe('capflow run --report and capflow report', () => {
     expect(r.stdout).toContain(`report: ${join(again, 'report.html')}`);
     expect(readFileSync(join(again, 'summary.json'), 'utf8')).toBe(readFileSync(join(first, 'summary.json'), 'utf8'));
     expect(existsSync(join(again, 'nav.png'))).toBe(true);
+  });
+
+  it('rebuilds it against another benchmark and risk-free rate', () => {
+    const other = join(dir, 'other');
+    const r = runCliJson(['report', results, '--report', other, '--benchmark', '0.05', '--risk-free-rate', '0.03']);
+    expect(r.code).toBe(0);
+    expect(r.json.summary.benchmark.name).toBe('5.00% a year');
+    expect(r.json.summary.benchmark.benchmarkCagr).toBeCloseTo(0.05, 12);
+    expect(r.json.summary.riskFree.annualRate).toBeCloseTo(0.03, 12);
+    const venue = runCliJson(['report', results, '--report', other, '--benchmark', 'steakhouse-usdc']);
+    expect(venue.json.summary.benchmark.name).toBe('steakhouse-usdc');
+    expect(venue.json.summary.riskFree.name).toBe('benchmark (steakhouse-usdc)');
+    for (const [flag, value] of [['--benchmark', 'nowhere'], ['--benchmark', '-3'], ['--risk-free-rate', 'four']]) {
+      const bad = runCliJson(['report', results, '--report', join(dir, 'bad'), flag, value]);
+      expect(bad.code, `${flag} ${value}`).toBe(2);
+      expect(bad.json.error.field).toBe(flag);
+    }
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
   });
 
   it('exits 2 naming the field for bad input, writing nothing', () => {

@@ -10,23 +10,45 @@ export function syntheticFundRun(run: number, days: number, seed = 1): FundRunSe
   const rng = Rng.stream(seed, run);
   const n = days + 1;
   const dates = Array.from({ length: n }, (_, d) => addDays('2025-01-01', d));
-  const r = createFundRunSeries(days, [{ name: 'aave-usdc', kind: 'credit_supply' }, { name: 'morpho-usdc', kind: 'vault' }], run, dates);
+  const r = createFundRunSeries(
+    days,
+    [
+      { name: 'aave-usdc', kind: 'credit_supply', withdrawDelayDays: 0 },
+      { name: 'morpho-usdc', kind: 'vault', withdrawDelayDays: 0 },
+      { name: 'lagoon-usdc', kind: 'async_vault', withdrawDelayDays: 3 },
+    ],
+    run,
+    dates,
+  );
   r.sharePrice[0] = 1;
+  r.grossSharePrice[0] = 1;
   r.totalShares[0] = 1_000_000;
   for (let d = 0; d < n; d++) {
     if (d > 0) {
-      r.sharePrice[d] = r.sharePrice[d - 1] * (1 + 0.0002 + 0.001 * rng.normal());
+      r.grossSharePrice[d] = r.grossSharePrice[d - 1] * (1 + 0.0002 + 0.001 * rng.normal());
+      r.sharePrice[d] = r.grossSharePrice[d] * (1 - 0.01 / 365) ** d; // a 1% management fee
       r.depositsUsd[d] = rng.uniform() < 0.3 ? 10_000 : 0;
-      r.totalShares[d] = r.totalShares[d - 1] + r.depositsUsd[d] / r.sharePrice[d];
+      r.redemptionsPaidUsd[d] = d % 7 === 0 ? 4_000 : 0;
+      r.totalShares[d] = r.totalShares[d - 1] + (r.depositsUsd[d] - r.redemptionsPaidUsd[d]) / r.sharePrice[d];
       r.shortfallUsd[d] = d === 10 ? 500 : 0;
+      r.pendingRedemptionsUsd[d] = d % 7 === 6 ? 4_000 : 0;
+      r.costsUsd[d] = d % 30 === 1 ? 25 : 0;
     }
     r.navUsd[d] = r.sharePrice[d] * r.totalShares[d];
     r.cashUsd[d] = 0.05 * r.navUsd[d];
     r.bufferUsd[d] = 0.04 * r.navUsd[d];
-    r.venues[0].valueUsd[d] = 0.5 * r.navUsd[d];
-    r.venues[1].valueUsd[d] = 0.35 * r.navUsd[d];
+    r.managementFeesUsd[d] = d > 0 ? (r.navUsd[d] * 0.01) / 365 : 0;
+    r.venues[0].valueUsd[d] = 0.4 * r.navUsd[d];
+    r.venues[1].valueUsd[d] = 0.3 * r.navUsd[d];
+    r.venues[2].valueUsd[d] = 0.15 * r.navUsd[d];
+    r.venues[0].lockedUsd[d] = 0.05 * r.navUsd[d]; // beyond the reserve's liquidity
+    r.venues[2].lockedUsd[d] = 0.14 * r.navUsd[d]; // all but the instant buffer
     r.venues[0].yieldEarnedUsd[d] = d * 60;
     r.venues[1].yieldEarnedUsd[d] = d * 50;
+    r.venues[2].yieldEarnedUsd[d] = d * 30;
+    r.venues[0].apy[d] = 0.04 + 0.01 * Math.sin(d / 20);
+    r.venues[1].apy[d] = 0.06;
+    r.venues[2].apy[d] = 0.08;
     r.sleeve.valueUsd[d] = 0.1 * r.navUsd[d];
     r.sleeve.feesUsd[d] = d * 20;
     r.sleeve.lvrUsd[d] = -d * 5;
@@ -52,8 +74,8 @@ function bands(paths: Float64Array[]): FundBands {
   return out;
 }
 
-/** A synthetic {@link FundResult} with `runs` runs of `days` days. */
-export function syntheticFundResult(runs: number, days: number): FundResult {
+/** A synthetic {@link FundResult} with `runs` runs of `days` days (benchmark aave-usdc; `null`: no report settings). */
+export function syntheticFundResult(runs: number, days: number, report: FundResult['report'] | null = { benchmark: 'aave-usdc' }): FundResult {
   const all = Array.from({ length: runs }, (_, i) => syntheticFundRun(i, days));
   const last = (x: Float64Array): number => x[x.length - 1];
   return {
@@ -71,5 +93,6 @@ export function syntheticFundResult(runs: number, days: number): FundResult {
     },
     sharePriceBands: bands(all.map((r) => r.sharePrice)),
     navBands: bands(all.map((r) => r.navUsd)),
+    ...(report === null ? {} : { report }),
   };
 }

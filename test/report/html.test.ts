@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, renderReportHtml } from '../../src/report/html.ts';
 import { svgToPng } from '../../src/report/png.ts';
-import { lineChartSvg } from '../../src/report/charts.ts';
+import { lineChartOption, lineChartSvg } from '../../src/report/charts.ts';
+import { FORMATTERS, resolveFormatters } from '../../src/report/formatters.ts';
+import { scriptJson } from '../../src/report/runtime.ts';
 
 describe('HTML report', () => {
   it('escapes text', () => {
@@ -21,7 +23,28 @@ describe('HTML report', () => {
     expect(html).toContain('<title>Fund &lt;test&gt;</title>');
     expect(html).toContain('id="chart-nav"');
     expect(html).toContain('mean/std·√365');
-    expect(html).not.toMatch(/<script|(src|href)="https?:|url\(https?:|@import/);
+    expect(html).not.toMatch(/<script|(src|href)="https?:|url\(https?:|@import/); // no chart option: no runtime
+  });
+
+  it('inlines the chart runtime and each chart option when a chart has one, with no network reference', () => {
+    const option = lineChartOption({ title: 'NAV </script><!--', x: ['a', 'b'], series: [{ name: 'NAV', values: [1, 2] }], unit: 'usd' });
+    const html = renderReportHtml({ title: 'T', subtitle: '', cards: [], charts: [{ id: 'chart-nav', title: 'NAV', svg: '<svg></svg>', option }], metrics: [], tables: [], footer: '' });
+    expect(html).not.toMatch(/<script[^>]+src=|(src|href)="https?:|url\(https?:|@import/);
+    expect((html.match(/<\/script>/g) ?? []).length).toBe(3); // the option, echarts, the runtime
+    expect(html).toContain('\\u003c/script>\\u003c!--'); // the title cannot end the JSON element
+    expect(html).toContain('window.echarts');
+  });
+
+  it('names formatters in options and resolves them to the shared code', () => {
+    const option = lineChartOption({ title: 'x', x: ['a'], series: [{ name: 's', values: [1], unit: 'price' }], percent: true });
+    expect(JSON.stringify(option)).toContain('"@percent"');
+    const resolved = resolveFormatters(option) as any;
+    expect(resolved.yAxis.axisLabel.formatter(0.123)).toBe('12.3%');
+    expect(resolved.series[0].tooltip.valueFormatter(1.23456789)).toBe('1.234568');
+    expect(resolved.tooltip.valueFormatter(0.0123456)).toBe('1.2346%');
+    expect(FORMATTERS.usd(-1234567.891)).toBe('−1,234,567.89 USD');
+    expect(FORMATTERS.usd(NaN)).toBe('–');
+    expect(scriptJson({ a: '</script>' })).toBe('{"a":"\\u003c/script>"}');
   });
 
   it('rasterises a chart to PNG', () => {
