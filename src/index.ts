@@ -55,6 +55,9 @@ export * from './report/fundReport.ts';
 export * from './report/html.ts';
 export * from './report/metrics.ts';
 export * from './report/png.ts';
+export * from './report/relative.ts';
+export * from './report/calendar.ts';
+export * from './report/liquidity.ts';
 export * from './report/table.ts';
 
 export * from './protocols/aaveV3Rates.ts';

@@ -14,7 +14,7 @@ import { liquidityProfile } from './liquidity.ts';
 import { svgToPng } from './png.ts';
 import { formatNumber } from './table.ts';
 
-export { DAYS_PER_YEAR, ROLLING_WINDOW_DAYS, fundSummary, realisedYield, type FundSummary } from './fundSummary.ts';
+export { ROLLING_WINDOW_DAYS, fundSummary, realisedYield, type FundSummary } from './fundSummary.ts';
 export { fundMetricRows, fundSummaryRows } from './fundRows.ts';
 export { detailTag, fundDetailCharts, fundMonteCarloCharts } from './fundCharts.ts';
 

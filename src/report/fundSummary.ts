@@ -4,6 +4,7 @@
  * the benchmark comparison, monthly and rolling returns, flows, fees and costs, the
  * liquidity profile, and the spread across runs of a Monte Carlo study.
  */
+import { DAYS_PER_YEAR } from '../core/time.ts';
 import { summarize, type Summary } from '../market/stats.ts';
 import type { FundResult, FundRunSeries } from '../scenarios/fund/result.ts';
 import { monthlyReturns, rollingReturn, rollingVolatility, type MonthlyReturnsRow } from './calendar.ts';
@@ -12,8 +13,6 @@ import { LIQUIDITY_HORIZONS_DAYS, liquidityProfile } from './liquidity.ts';
 import { periodReturns, returnMetrics, type ReturnMetrics } from './metrics.ts';
 import { activeMetrics, riskAdjusted, type ActiveMetrics } from './relative.ts';
 
-/** Days in a year for annualising daily series (the Aave and QuantStats convention). */
-export const DAYS_PER_YEAR = 365;
 /** The window of the rolling return and volatility, days. */
 export const ROLLING_WINDOW_DAYS = 30;
 
