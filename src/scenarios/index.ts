@@ -27,7 +27,24 @@
  * A user's own model: `model: ./my-model.mjs` (a path relative to the scenario file, `.js` or
  * `.mjs`) names a module whose default export is a {@link ScenarioModel}; {@link loadScenario}
  * imports it, and every worker imports it again by its URL.
+ *
+ * This is also `capflow/scenarios`: the registry and runner below, plus each model's public
+ * module (one `export` line each, just below).
+ *
+ * @example
+ * import { z } from 'zod';
+ * import { loadConfigFile } from 'capflow/core';
+ * import { loadScenario, runScenario } from 'capflow/scenarios';
+ * const scenario = await loadScenario(loadConfigFile('examples/cam.yaml', z.unknown()), 'examples/cam.yaml');
+ * const result = await runScenario(scenario, { workers: 2 });
+ * result.final[0].mean; // every state column's mean at the last row of the runs
+ *
+ * @packageDocumentation
  */
+export * from './cam.ts';
+export * from './deltaNeutral.ts';
+export * from './fund/index.ts';
+export * from './schemas.ts';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
