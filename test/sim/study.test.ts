@@ -79,4 +79,24 @@ describe('runStudy', () => {
     expect(b.details).toEqual(a.details);
     expect(progress[progress.length - 1]).toBe(18);
   });
+
+  it('takes any backend that implements the seam: chunks computed out of order, streamed back in order', async () => {
+    // A stand-in for a job queue: every chunk is computed (here, last first), and the results
+    // are handed back in chunk order, as a distributed backend must.
+    const reversed: StudyBackend = {
+      kind: 'reversed-queue',
+      workers: 3,
+      async run(work, onResult) {
+        const fn = (await import(work.module.href))[work.exportName];
+        const results = new Map<number, unknown>();
+        for (let i = work.chunks.length - 1; i >= 0; i--) results.set(i, await fn({ ...work.chunks[i], payload: work.payload }));
+        for (let i = 0; i < work.chunks.length; i++) await onResult(results.get(i) as never, work.chunks[i]);
+      },
+    };
+    const a = await runStudy(spec, { backend: inProcessBackend() });
+    const c = await runStudy(spec, { backend: reversed });
+    expect(c.backend).toBe('reversed-queue');
+    expect([...(c.output.result as StudyChunkResult['rows']).data]).toEqual([...(a.output.result as StudyChunkResult['rows']).data]);
+    expect(c.final).toEqual(a.final);
+  });
 });
