@@ -3,7 +3,7 @@
  * year × month table, and rolling-window return and volatility.
  */
 
-/** One year's row of the monthly returns table. */
+/** One year's row of the monthly returns table. @example monthlyReturns(dates, sharePrice)[0].months[0] // January's return */
 export interface MonthlyReturnsRow {
   year: number;
   /** Return of each month (index 0 = January); null for months outside the series. */

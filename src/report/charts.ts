@@ -270,7 +270,7 @@ export interface HistogramSpec {
   height?: number;
 }
 
-/** Default histogram height in CSS pixels. */
+/** Default histogram height in CSS pixels. @example histogramSvg({ title: 'x', values, height: HISTOGRAM_HEIGHT }) */
 export const HISTOGRAM_HEIGHT = 280;
 
 /**

@@ -10,7 +10,7 @@
  * - `tips`: a tooltip listing each point's `tip` text (fan charts, histograms)
  */
 
-/** The formatters as a JavaScript expression (ES5: it runs in any browser as it is). */
+/** The formatters as a JavaScript expression (ES5: it runs in any browser as it is). @example new Function(`return ${FORMATTERS_SOURCE}`)().pct(0.01) // '1.0000%' */
 export const FORMATTERS_SOURCE = `({
   compact: function (v) {
     if (typeof v !== 'number' || !isFinite(v)) return String(v);
@@ -54,10 +54,10 @@ export const FORMATTERS_SOURCE = `({
 /** The name of a formatter. @example const u: FormatterName = 'usd'; */
 export type FormatterName = 'compact' | 'percent' | 'usd' | 'pct' | 'price' | 'num' | 'tips';
 
-/** The formatters, compiled from {@link FORMATTERS_SOURCE} (the code the browser runs). */
+/** The formatters, compiled from {@link FORMATTERS_SOURCE} (the code the browser runs). @example FORMATTERS.usd(1234.5) // '1,234.50 USD' */
 export const FORMATTERS = new Function(`return ${FORMATTERS_SOURCE};`)() as Record<FormatterName, (v: unknown) => string>;
 
-/** The resolver, as JavaScript (the report page's runtime embeds it). */
+/** The resolver, as JavaScript (the report page's runtime embeds it). @example `${RESOLVE_SOURCE}; resolveFormatters(option, F)` */
 export const RESOLVE_SOURCE = `function resolveFormatters(o, F) {
   if (Array.isArray(o)) return o.map(function (x) { return resolveFormatters(x, F); });
   if (o === null || typeof o !== 'object') return o;

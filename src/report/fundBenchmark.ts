@@ -7,7 +7,7 @@ import { UserError } from '../core/errors.ts';
 import type { FundReportSettings, FundRunSeries } from '../scenarios/fund/result.ts';
 import { apyReturns, constantReturns } from './relative.ts';
 
-/** A daily comparison series with what it is, in words. */
+/** A daily comparison series with what it is, in words. @example fundBenchmarkSeries(run, { benchmark: 0.05 })?.name // '5.00% a year' */
 export interface ComparisonSeries {
   /** Short name: a venue name, `5.00% a year`, or `0`. */
   name: string;

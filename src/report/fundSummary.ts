@@ -13,10 +13,10 @@ import { LIQUIDITY_HORIZONS_DAYS, liquidityProfile } from './liquidity.ts';
 import { periodReturns, returnMetrics, type ReturnMetrics } from './metrics.ts';
 import { activeMetrics, riskAdjusted, type ActiveMetrics } from './relative.ts';
 
-/** The window of the rolling return and volatility, days. */
+/** The window of the rolling return and volatility, days. @example rollingReturn(sharePrice, ROLLING_WINDOW_DAYS) */
 export const ROLLING_WINDOW_DAYS = 30;
 
-/** The machine-readable summary written as summary.json. */
+/** The machine-readable summary written as summary.json. @example const s: FundSummary = fundSummary(result); */
 export interface FundSummary extends ReturnMetrics {
   name: string;
   seed: number;

@@ -12,10 +12,10 @@
  */
 import type { FundRunSeries } from '../scenarios/fund/result.ts';
 
-/** The horizons of the profile, in days (0 = now). */
+/** The horizons of the profile, in days (0 = now). @example LIQUIDITY_HORIZONS_DAYS[3] // 30 */
 export const LIQUIDITY_HORIZONS_DAYS = [0, 1, 7, 30] as const;
 
-/** Withdrawable value at each horizon on one day, USD and share of NAV. */
+/** Withdrawable value at each horizon on one day, USD and share of NAV. @example liquidityProfile(run, t).withdrawablePct[0] */
 export interface LiquidityProfile {
   navUsd: number;
   /** USD withdrawable within each of {@link LIQUIDITY_HORIZONS_DAYS}, same order. */

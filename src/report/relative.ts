@@ -70,7 +70,7 @@ function difference(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
   return Float64Array.from(a, (x, i) => x - b[i]);
 }
 
-/** Sharpe and Sortino of excess returns, with the rate they were measured over. */
+/** Sharpe and Sortino of excess returns. @example const { sharpe } = riskAdjusted(r, rf); */
 export interface RiskAdjusted {
   /** Annualised Sharpe ratio of r − rf (NaN when the excess return does not vary). */
   sharpe: number;
@@ -99,7 +99,7 @@ export function riskAdjusted(returns: ArrayLike<number>, riskFree: ArrayLike<num
   };
 }
 
-/** The fund against its benchmark. */
+/** The fund against its benchmark. @example const { trackingError } = activeMetrics(r, b, years); */
 export interface ActiveMetrics {
   /** Π(1 + b) − 1. */
   benchmarkTotalReturn: number;

@@ -25,7 +25,7 @@ export function echartsBrowserBundle(): string {
   return bundle;
 }
 
-/** The script that draws the charts (ES5; it reads `window.echarts`). */
+/** The script that draws the charts (ES5; it reads `window.echarts`). @example `<script>${CHART_RUNTIME}</script>` */
 export const CHART_RUNTIME = `(function () {
   'use strict';
   var F = ${FORMATTERS_SOURCE};
