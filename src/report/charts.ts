@@ -42,6 +42,8 @@ export interface LineSeries {
   bar?: boolean;
   /** How the tooltip shows this series' exact values (default: the chart's `unit`). */
   unit?: FormatterName;
+  /** A fixed CSS colour (else the palette's next). */
+  color?: string;
 }
 
 /** A line / area chart over labelled x positions (usually dates). */
@@ -165,6 +167,7 @@ export function lineChartOption(spec: LineChartSpec): EChartsCoreOption {
       areaStyle: !s.bar && (s.area || s.stack) ? { opacity: s.stack ? 0.85 : 0.25 } : undefined,
       yAxisIndex: s.rightAxis ? 1 : 0,
       ...(s.unit ? { tooltip: { valueFormatter: `@${s.unit}` } } : {}),
+      ...(s.color ? { itemStyle: { color: s.color }, lineStyle: { color: s.color, width: s.stack ? 0.5 : 1.8, type: s.dashed ? 'dashed' : 'solid' } } : {}),
     })),
   };
 }

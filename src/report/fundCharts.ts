@@ -12,6 +12,7 @@ import { ROLLING_WINDOW_DAYS } from './fundSummary.ts';
 import type { ReportChart } from './html.ts';
 import { LIQUIDITY_HORIZONS_DAYS, liquiditySeries } from './liquidity.ts';
 import { drawdownSeries } from './metrics.ts';
+import { usd } from './fundRows.ts';
 import { growthCurve } from './relative.ts';
 
 /** " (run 0)" for a Monte Carlo study, whose single-path charts and cards show its first run; "" otherwise. */
@@ -59,7 +60,7 @@ function performanceCharts(result: FundResult, tag: string): ReportChart[] {
     out.push(chart('chart-benchmark', 'Fund against its benchmark', `Growth of 1 USD in the fund's share price and in the benchmark (${bench.description}).`, lineChartOption({ title: `Fund vs benchmark, growth of 1 USD${tag}`, x, yName: 'USD', unit: 'price', series })));
   }
   out.push(
-    chart('chart-fees', 'Gross vs net share price', 'The share price before fund fees (management and performance fee dilution added back) and after them; costs are in both.', lineChartOption({ title: `Gross vs net share price${tag}`, x, yName: 'USD / share', unit: 'price', series: [{ name: 'gross (before fund fees)', values: d.grossSharePrice }, { name: 'net', values: d.sharePrice }] })),
+    chart('chart-fees', 'Gross vs net share price', 'The share price before fund fees (management and performance fee dilution added back) and after them (one line when the scenario charges no fees); costs are in both.', lineChartOption({ title: `Gross vs net share price${tag}`, x, yName: 'USD / share', unit: 'price', series: [{ name: 'gross (before fund fees)', values: d.grossSharePrice }, { name: 'net', values: d.sharePrice }] })),
     chart('chart-costs', 'Fees and costs', 'Cumulative management fees, performance fees and trading costs (venue entry and exit costs, gas, the sleeve’s fixed costs).', lineChartOption({ title: `Fees and costs (cumulative)${tag}`, x, yName: 'USD', unit: 'usd', series: [{ name: 'management fees', values: cumulative(d.managementFeesUsd) }, { name: 'performance fees', values: cumulative(d.performanceFeesUsd) }, { name: 'costs', values: cumulative(d.costsUsd) }] })),
   );
   return out;
@@ -123,15 +124,15 @@ function liquidityCharts(result: FundResult, tag: string): ReportChart[] {
   const x = d.dates;
   const labels = ['now', 'within 1 day', 'within 7 days', 'within 30 days'];
   return [
-    chart('chart-flows', 'Deposits and redemptions per day', 'Deposits received (up), redemptions paid (down) and redemptions due that could not be paid that day (shortfall, down, red).', lineChartOption({
+    chart('chart-flows', 'Deposits and redemptions per day', `Deposits received (up), redemptions paid (down) and redemptions due that could not be paid that day (shortfall, down, red). Day 0's seed deposit (${usd(d.depositsUsd[0])}) is left out so the daily flows can be read.`, lineChartOption({
       title: `Deposits and redemptions per day${tag}`,
       x,
       yName: 'USD',
       unit: 'usd',
       series: [
-        { name: 'deposits', values: d.depositsUsd, bar: true },
-        { name: 'redemptions paid', values: scaled(d.redemptionsPaidUsd, -1), bar: true, stack: 'out' },
-        { name: 'shortfall', values: scaled(d.shortfallUsd, -1), bar: true, stack: 'out' },
+        { name: 'deposits', values: Float64Array.from(d.depositsUsd, (v, t) => (t === 0 ? NaN : v)), bar: true, color: '#16a34a' },
+        { name: 'redemptions paid', values: scaled(d.redemptionsPaidUsd, -1), bar: true, stack: 'out', color: '#2563eb' },
+        { name: 'shortfall', values: scaled(d.shortfallUsd, -1), bar: true, stack: 'out', color: '#dc2626' },
       ],
     })),
     chart('chart-queue', 'Redemption queue and cash', 'Redemptions requested and not yet paid, against idle cash and the cash the rules keep.', lineChartOption({
@@ -150,7 +151,8 @@ function liquidityCharts(result: FundResult, tag: string): ReportChart[] {
       x,
       percent: true,
       yName: '% of NAV',
-      series: liquiditySeries(d).map((values, i) => ({ name: labels[i] ?? `${LIQUIDITY_HORIZONS_DAYS[i]} days`, values })),
+      // alternate dashes: horizons that free the same money draw one over the other
+      series: liquiditySeries(d).map((values, i) => ({ name: labels[i] ?? `${LIQUIDITY_HORIZONS_DAYS[i]} days`, values, dashed: i % 2 === 1 })),
     })),
   ];
 }
