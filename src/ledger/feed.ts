@@ -17,10 +17,21 @@ export interface SourcedEvent {
   where: string;
 }
 
-/** Amounts must fit DECIMAL(38,0). */
-const MAX_DIGITS = 38;
-const amount = z.string().regex(/^(0|[1-9]\d*)$/, 'must be a decimal string of base units (digits only, no sign, no leading zeros)').max(MAX_DIGITS, `must have at most ${MAX_DIGITS} digits`);
-const signedAmount = z.string().regex(/^(0|-?[1-9]\d*)$/, 'must be a signed decimal string of base units').max(MAX_DIGITS + 1, `must have at most ${MAX_DIGITS} digits`);
+/** The largest token amount: 2^256 − 1 (uint256), 78 digits. @example UINT256_MAX.toString().length // 78 */
+export const UINT256_MAX = 2n ** 256n - 1n;
+const MAX_DIGITS = UINT256_MAX.toString().length;
+const UINT256_TEXT = 'must be at most 2^256 - 1 (a uint256)';
+const amount = z
+  .string()
+  .regex(/^(0|[1-9]\d*)$/, 'must be a decimal string of base units (digits only, no sign, fraction, exponent or leading zeros)')
+  .refine((v) => v.length < MAX_DIGITS || (v.length === MAX_DIGITS && BigInt(v) <= UINT256_MAX), UINT256_TEXT);
+const signedAmount = z
+  .string()
+  .regex(/^(0|-?[1-9]\d*)$/, 'must be a signed decimal string of base units (digits and an optional "-", no fraction, exponent or "+")')
+  .refine((v) => {
+    const digits = v.startsWith('-') ? v.slice(1) : v;
+    return digits.length < MAX_DIGITS || (digits.length === MAX_DIGITS && BigInt(digits) <= UINT256_MAX);
+  }, `${UINT256_TEXT} in size`);
 /** An account or contract address. @example ADDRESS_PATTERN.test('0x' + 'ab'.repeat(20)) // true */
 export const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
 /** A token symbol. @example SYMBOL_PATTERN.test('USDC.e') // true */
@@ -38,6 +49,7 @@ const base = {
   chainId: z.number().int().positive(),
   blockNumber: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   txHash: z.string().regex(TX_HASH_PATTERN, 'must be 0x + 64 hex digits'),
+  blockHash: z.string().regex(TX_HASH_PATTERN, 'must be 0x + 64 hex digits').optional(),
   logIndex: z.number().int().nonnegative().max(2 ** 31 - 1),
   timestamp,
   cycle: z.number().int().nonnegative().optional(),
@@ -64,6 +76,7 @@ const SCHEMAS = {
     reason: z.string().min(1).max(1000),
     position: positionId,
   }),
+  transfer: z.strictObject({ kind: z.literal('transfer'), ...base, from: address, to: address, shares: amount }),
   fee: z.strictObject({ kind: z.literal('fee'), ...base, owner: address, shares: amount, reason: z.enum(['management', 'performance']) }),
   correction: z.strictObject({
     kind: z.literal('correction'),
@@ -89,6 +102,9 @@ function normaliseTimestamp(t: string): string {
 /** Normalises a validated object in place (lower-case hex, canonical timestamp, bigint amounts). */
 function toEvent(raw: RawEvent): LedgerEvent {
   raw.txHash = (raw.txHash as string).toLowerCase();
+  if (typeof raw.blockHash === 'string') raw.blockHash = raw.blockHash.toLowerCase();
+  if (typeof raw.from === 'string') raw.from = raw.from.toLowerCase();
+  if (typeof raw.to === 'string') raw.to = raw.to.toLowerCase();
   raw.timestamp = normaliseTimestamp(raw.timestamp as string);
   if (typeof raw.owner === 'string') raw.owner = raw.owner.toLowerCase();
   for (const field of AMOUNT_FIELDS) {
@@ -205,7 +221,7 @@ export function readFeedFile(path: string, field = '--events'): ParsedFeed {
 
 /** Every field an event can have, in the canonical order of a feed line. */
 const FIELD_ORDER = [
-  'kind', 'chainId', 'blockNumber', 'txHash', 'logIndex', 'timestamp', 'owner', 'assets', 'shares', 'navPerShare',
+  'kind', 'chainId', 'blockNumber', 'blockHash', 'txHash', 'logIndex', 'timestamp', 'owner', 'from', 'to', 'assets', 'shares', 'navPerShare',
   'asset', 'balance', 'force', 'quantity', 'reason', 'position', 'cycle', 'priceUsd', 'notes',
 ] as const;
 

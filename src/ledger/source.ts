@@ -18,6 +18,8 @@ export interface EventBatch {
   events: readonly SourcedEvent[];
   /** Every event with blockNumber ≤ cursor (within the range) is in `events` or an earlier batch. */
   cursor: number;
+  /** The cursor block's hash, when the source knows it (the chain source does). */
+  cursorHash?: string;
 }
 
 /**

@@ -1,88 +1,37 @@
 /**
- * The ledger's DuckDB store: a versioned schema with migrations, one transaction per sync
- * batch (its events, its balance updates, the books' snapshot and the cursor move together),
- * quantities as HUGEINT (never floating point), and a unique key (chainId, txHash, logIndex)
- * on events.
+ * The ledger's DuckDB store: a versioned schema with migrations (storeSchema.ts), one
+ * transaction per sync batch (its events, its balance updates, the books' snapshot and the
+ * cursor with its block hash move together), token amounts as decimal strings (any uint256,
+ * summed exactly in bigint; never floating point), a unique key (chainId, txHash, logIndex)
+ * on events, and a rollback to a block for chain reorganisations.
  */
 import { existsSync } from 'node:fs';
-import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBTimestampValue, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { duckDbApi, openDuckDb } from '../core/duckdb.ts';
 import { UserError } from '../core/errors.ts';
 import type { SourcedEvent } from './feed.ts';
-import { createTreasury, treasuryConfigOf, zeroCounts, type InterestDistribution, type TreasuryState } from './treasury.ts';
-import {
-  EVENT_KINDS,
-  PENDING_POSITION,
-  eventKey,
-  type BalanceUpdate,
-  type CorrectionEvent,
-  type Deployment,
-  type DepositEvent,
-  type EventKind,
-  type InterestEvent,
-  type LedgerEvent,
-  type SettleEvent,
-} from './types.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from './storeSchema.ts';
+import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, msOrNull, numOrNull, parseDistribution, rowToEvent, toMs, useTimestampClass } from './storeRows.ts';
+import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
+import { EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent } from './types.ts';
+
+export { SCHEMA_VERSION } from './storeSchema.ts';
 
 /** Where the CLI keeps the ledger unless `--db` says otherwise. */
 export const DEFAULT_DB_PATH = './capflow.duckdb';
 
-/** Schema migrations, applied in order; the store's version is the last one applied. */
-const MIGRATIONS: readonly { version: number; statements: readonly string[] }[] = [
-  {
-    version: 1,
-    statements: [
-      `CREATE TABLE deployment (chain_id BIGINT NOT NULL, address VARCHAR NOT NULL, deployment_block BIGINT NOT NULL, tx_hash VARCHAR,
-        block_time TIMESTAMP, name VARCHAR NOT NULL, symbol VARCHAR NOT NULL, asset_symbol VARCHAR NOT NULL,
-        asset_decimals INTEGER NOT NULL, share_decimals INTEGER NOT NULL, initialised_at TIMESTAMP NOT NULL)`,
-      `CREATE TABLE treasury_state (last_updated_at TIMESTAMP, last_cycle BIGINT, last_cycle_at TIMESTAMP,
-        last_block_scanned BIGINT NOT NULL, total_shares HUGEINT NOT NULL, next_update_id BIGINT NOT NULL)`,
-      `CREATE TABLE accounting_state (last_correction_block BIGINT, last_correction_at TIMESTAMP)`,
-      `CREATE TABLE interest_sync (last_sync_at TIMESTAMP, last_sync_block BIGINT, last_distribution VARCHAR)`,
-      `CREATE TABLE holdings (position VARCHAR NOT NULL, asset VARCHAR NOT NULL, quantity HUGEINT NOT NULL, PRIMARY KEY (position, asset))`,
-      `CREATE TABLE redemptions (owner VARCHAR PRIMARY KEY, pending_shares HUGEINT NOT NULL, claimable_shares HUGEINT NOT NULL, claimable_assets HUGEINT NOT NULL)`,
-      `CREATE TABLE events (seq BIGINT NOT NULL, chain_id BIGINT NOT NULL, tx_hash VARCHAR NOT NULL, log_index INTEGER NOT NULL,
-        block_number BIGINT NOT NULL, timestamp TIMESTAMP NOT NULL, kind VARCHAR NOT NULL, owner VARCHAR,
-        assets HUGEINT, shares HUGEINT, nav_per_share HUGEINT, asset VARCHAR, balance HUGEINT, force BOOLEAN,
-        quantity HUGEINT, reason VARCHAR, position VARCHAR, cycle BIGINT, price_usd DOUBLE, notes VARCHAR,
-        PRIMARY KEY (chain_id, tx_hash, log_index))`,
-      `CREATE TABLE balance_updates (id BIGINT NOT NULL, event_seq BIGINT NOT NULL, cause VARCHAR NOT NULL, position VARCHAR NOT NULL,
-        asset VARCHAR NOT NULL, quantity HUGEINT NOT NULL, previous_balance HUGEINT NOT NULL, value_usd DOUBLE)`,
-    ],
-  },
-];
-
-/** The schema version this code writes. */
-export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
-
-/** What one sync batch writes. */
+/**
+ * What one sync batch writes.
+ *
+ * @example await store.commitBatch({ events, updates, state, syncedAt: new Date().toISOString() });
+ */
 export interface LedgerBatch {
   events: readonly SourcedEvent[];
   updates: readonly BalanceUpdate[];
-  /** The books after the batch (its `lastBlockScanned` is the new cursor). */
+  /** The books after the batch (its `lastBlockScanned` and `lastBlockHash` are the new cursor). */
   state: TreasuryState;
   /** Wall-clock time of the sync (ISO-8601 UTC). */
   syncedAt: string;
-}
-
-function toMs(iso: string): bigint {
-  return BigInt(Date.parse(iso));
-}
-
-/** Set by {@link LedgerStore.open}: DuckDB's timestamp value class (the module loads lazily). */
-let TimestampValue: typeof DuckDBTimestampValue | undefined;
-
-function timestampValue(iso: string): DuckDBTimestampValue {
-  if (TimestampValue === undefined) throw new Error('DuckDB is not loaded: open a LedgerStore first');
-  return new TimestampValue(toMs(iso) * 1000n);
-}
-
-function isoOrNull(ms: DuckDBValue): string | null {
-  return ms === null ? null : new Date(Number(ms)).toISOString();
-}
-
-function numOrNull(v: DuckDBValue): number | null {
-  return v === null ? null : Number(v);
 }
 
 /**
@@ -112,7 +61,7 @@ export class LedgerStore {
     if (!opts.create && !existsSync(path)) {
       throw new UserError({ field: '--db', value: path, message: `no ledger at ${path}`, hint: 'run `capflow treasury init` first, or pass --db <path>' });
     }
-    TimestampValue = (await duckDbApi()).DuckDBTimestampValue;
+    useTimestampClass((await duckDbApi()).DuckDBTimestampValue);
     const instance = await openDuckDb(path, undefined, { field: '--db', action: 'open', hint: 'is another capflow process using it?' });
     const store = new LedgerStore(path, instance, await instance.connect());
     try {
@@ -184,14 +133,15 @@ export class LedgerStore {
     createTreasury(treasuryConfigOf(d)); // only to validate the decimals before anything is stored
     await this.transaction(async () => {
       await this.conn.run(
-        `INSERT INTO deployment VALUES (?, ?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE epoch_ms(?::BIGINT) END, ?, ?, ?, ?, ?, epoch_ms(?::BIGINT))`,
+        `INSERT INTO deployment VALUES (?, ?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE epoch_ms(?::BIGINT) END, ?, ?, ?, ?, ?, epoch_ms(?::BIGINT), ?, ?)`,
         [
           BigInt(d.chainId), d.address, BigInt(d.deploymentBlock), d.txHash,
           d.blockTime === null ? null : toMs(d.blockTime), d.blockTime === null ? null : toMs(d.blockTime),
           d.name, d.symbol, d.assetSymbol, d.assetDecimals, d.shareDecimals, toMs(d.initialisedAt),
+          d.assetAddress ?? null, d.asyncRedeem ?? false,
         ],
       );
-      await this.conn.run('INSERT INTO treasury_state VALUES (NULL, NULL, NULL, ?, 0, 1)', [BigInt(d.deploymentBlock - 1)]);
+      await this.conn.run(`INSERT INTO treasury_state VALUES (NULL, NULL, NULL, NULL, '0', 1, NULL)`);
       await this.conn.run('INSERT INTO accounting_state VALUES (NULL, NULL)');
       await this.conn.run('INSERT INTO interest_sync VALUES (NULL, NULL, NULL)');
     });
@@ -199,10 +149,11 @@ export class LedgerStore {
 
   private async findDeployment(): Promise<Deployment | null> {
     const rows = await this.rows(
-      `SELECT chain_id, address, deployment_block, tx_hash, epoch_ms(block_time), name, symbol, asset_symbol, asset_decimals, share_decimals, epoch_ms(initialised_at) FROM deployment`,
+      `SELECT chain_id, address, deployment_block, tx_hash, epoch_ms(block_time), name, symbol, asset_symbol, asset_decimals, share_decimals, epoch_ms(initialised_at),
+         asset_address, async_redeem FROM deployment`,
     );
     if (rows.length === 0) return null;
-    const [chainId, address, block, txHash, blockTime, name, symbol, assetSymbol, assetDecimals, shareDecimals, initialisedAt] = rows[0];
+    const [chainId, address, block, txHash, blockTime, name, symbol, assetSymbol, assetDecimals, shareDecimals, initialisedAt, assetAddress, asyncRedeem] = rows[0];
     return {
       chainId: Number(chainId),
       address: String(address),
@@ -215,6 +166,8 @@ export class LedgerStore {
       assetDecimals: Number(assetDecimals),
       shareDecimals: Number(shareDecimals),
       initialisedAt: isoOrNull(initialisedAt) ?? '',
+      assetAddress: assetAddress === null ? null : String(assetAddress),
+      asyncRedeem: asyncRedeem === true,
     };
   }
 
@@ -229,9 +182,10 @@ export class LedgerStore {
   async loadState(): Promise<TreasuryState> {
     const d = await this.deployment();
     const state = createTreasury(treasuryConfigOf(d));
-    const [t] = await this.rows('SELECT last_block_scanned, total_shares, next_update_id, last_cycle, epoch_ms(last_cycle_at) FROM treasury_state');
-    state.lastBlockScanned = Number(t[0]);
-    state.totalShares = t[1] as bigint;
+    const [t] = await this.rows('SELECT last_block_scanned, total_shares, next_update_id, last_cycle, epoch_ms(last_cycle_at), last_block_hash FROM treasury_state');
+    state.lastBlockScanned = numOrNull(t[0]);
+    state.lastBlockHash = t[5] === null ? null : String(t[5]);
+    state.totalShares = amountOf(t[1]);
     state.nextUpdateId = Number(t[2]);
     state.lastCycle = numOrNull(t[3]);
     state.lastCycleAt = isoOrNull(t[4]);
@@ -245,13 +199,15 @@ export class LedgerStore {
     for (const [position, asset, quantity] of await this.rows('SELECT position, asset, quantity FROM holdings ORDER BY position, asset')) {
       const p = String(position);
       if (!state.holdings.has(p)) state.holdings.set(p, new Map());
-      state.holdings.get(p)?.set(String(asset), quantity as bigint);
-      if (p !== PENDING_POSITION) state.totalAssets += quantity as bigint;
-      else state.pendingShares += quantity as bigint;
+      const q = amountOf(quantity);
+      state.holdings.get(p)?.set(String(asset), q);
+      if (p !== PENDING_POSITION) state.totalAssets += q;
+      else state.pendingShares += q;
     }
     for (const [owner, pending, claimableShares, claimableAssets] of await this.rows('SELECT * FROM redemptions ORDER BY owner')) {
-      state.redemptions.set(String(owner), { pendingShares: pending as bigint, claimableShares: claimableShares as bigint, claimableAssets: claimableAssets as bigint });
+      state.redemptions.set(String(owner), { pendingShares: amountOf(pending), claimableShares: amountOf(claimableShares), claimableAssets: amountOf(claimableAssets) });
     }
+    for (const [holder, shares] of await this.rows('SELECT holder, shares FROM share_balances ORDER BY holder')) state.shareBalances.set(String(holder), amountOf(shares));
     state.counts = await this.counts();
     state.eventsApplied = Object.values(state.counts).reduce((sum, n) => sum + n, 0);
     return state;
@@ -297,8 +253,10 @@ export class LedgerStore {
   /** Σ quantity of the stored balance updates per `position\u0000asset`, how many there are and their highest id. */
   async updateSums(): Promise<{ sums: Map<string, bigint>; count: number; maxId: number }> {
     const sums = new Map<string, bigint>();
-    for (const [position, asset, sum] of await this.rows('SELECT position, asset, sum(quantity)::HUGEINT FROM balance_updates GROUP BY position, asset')) {
-      sums.set(`${position}\u0000${asset}`, sum as bigint);
+    // amounts are decimal strings: summed exactly here, in bigint
+    for (const [position, asset, quantity] of await this.rows('SELECT position, asset, quantity FROM balance_updates')) {
+      const key = `${position}\u0000${asset}`;
+      sums.set(key, (sums.get(key) ?? 0n) + amountOf(quantity));
     }
     const [[count, maxId]] = await this.rows('SELECT count(*), coalesce(max(id), 0) FROM balance_updates');
     return { sums, count: Number(count), maxId: Number(maxId) };
@@ -317,6 +275,44 @@ export class LedgerStore {
   }
 
   /**
+   * The distinct (block, hash) pairs of stored events at or below `block`, highest first, at
+   * most `limit` of them: where a reorganisation is looked for.
+   *
+   * @example const blocks = await store.storedBlockHashes(120, 50);
+   */
+  async storedBlockHashes(block: number, limit: number): Promise<{ blockNumber: number; blockHash: string }[]> {
+    const rows = await this.rows(
+      'SELECT DISTINCT block_number, block_hash FROM events WHERE block_number <= ? AND block_hash IS NOT NULL ORDER BY block_number DESC LIMIT ?',
+      [BigInt(block), BigInt(limit)],
+    );
+    return rows.map(([n, h]) => ({ blockNumber: Number(n), blockHash: String(h) }));
+  }
+
+  /**
+   * Rolls the ledger back to `state` (the books replayed up to its cursor, see
+   * chainSync.ts): deletes every event above its cursor and their balance updates, and writes
+   * the snapshot, in one transaction.
+   *
+   * @example await store.rollbackTo(replayedState, new Date().toISOString());
+   */
+  async rollbackTo(state: TreasuryState, syncedAt: string): Promise<{ events: number; updates: number }> {
+    const block = state.lastBlockScanned === null ? -1 : state.lastBlockScanned;
+    return this.transaction(async () => {
+      const [[events]] = await this.rows('SELECT count(*) FROM events WHERE block_number > ?', [BigInt(block)]);
+      const [[updates]] = await this.rows('SELECT count(*) FROM balance_updates WHERE event_seq > ?', [BigInt(state.eventsApplied)]);
+      await this.conn.run('DELETE FROM balance_updates WHERE event_seq > ?', [BigInt(state.eventsApplied)]);
+      await this.conn.run('DELETE FROM events WHERE block_number > ?', [BigInt(block)]);
+      await this.writeSnapshot(state, syncedAt);
+      return { events: Number(events), updates: Number(updates) };
+    });
+  }
+
+  /** Every stored event at or below `block`, in the order it was applied. */
+  async eventsUpTo(block: number): Promise<LedgerEvent[]> {
+    return (await this.rows(`SELECT ${EVENT_COLUMNS} FROM events WHERE block_number <= ? ORDER BY seq`, [BigInt(block)])).map(rowToEvent);
+  }
+
+  /**
    * Balance updates, newest `limit` in id order, optionally of one cause, with how many match.
    *
    * @example const { updates, total } = await store.history({ cause: 'interest', limit: 20 });
@@ -327,22 +323,23 @@ export class LedgerStore {
     const [[total]] = await this.rows(`SELECT count(*) FROM balance_updates u ${where}`, params);
     const rows = await this.rows(
       `SELECT * FROM (SELECT u.id, u.event_seq, u.cause, u.position, u.asset, u.quantity, u.previous_balance, u.value_usd, e.chain_id,
-         e.block_number, e.tx_hash, e.log_index, e.owner, epoch_ms(e.timestamp), e.cycle, coalesce(e.reason, e.notes)
+         e.block_number, e.tx_hash, e.log_index, e.owner, epoch_ms(e.timestamp), e.cycle, coalesce(e.reason, e.notes), e.block_hash
        FROM balance_updates u JOIN events e ON e.seq = u.event_seq ${where}
        ORDER BY u.id DESC LIMIT ?) ORDER BY id`,
       [...params, BigInt(opts.limit ?? 100)],
     );
-    const updates = rows.map(([id, eventSeq, cause, position, asset, quantity, previous, valueUsd, chainId, block, txHash, logIndex, owner, ts, cycle, notes]) => ({
+    const updates = rows.map(([id, eventSeq, cause, position, asset, quantity, previous, valueUsd, chainId, block, txHash, logIndex, owner, ts, cycle, notes, blockHash]) => ({
       id: Number(id),
       eventSeq: Number(eventSeq),
       cause: String(cause) as EventKind,
       position: String(position),
       asset: String(asset),
-      quantity: quantity as bigint,
-      previousBalance: previous as bigint,
+      quantity: amountOf(quantity),
+      previousBalance: amountOf(previous),
       valueUsd: numOrNull(valueUsd),
       chainId: Number(chainId),
       blockNumber: Number(block),
+      blockHash: blockHash === null ? null : String(blockHash),
       txHash: String(txHash),
       logIndex: Number(logIndex),
       owner: owner === null ? null : String(owner),
@@ -388,8 +385,11 @@ export class LedgerStore {
   private async writeSnapshot(s: TreasuryState, syncedAt: string): Promise<void> {
     await this.conn.run(
       `UPDATE treasury_state SET last_updated_at = epoch_ms(?::BIGINT), last_cycle = ?, last_cycle_at = CASE WHEN ? IS NULL THEN NULL ELSE epoch_ms(?::BIGINT) END,
-         last_block_scanned = ?, total_shares = ?::HUGEINT, next_update_id = ?`,
-      [toMs(syncedAt), s.lastCycle === null ? null : BigInt(s.lastCycle), msOrNull(s.lastCycleAt), msOrNull(s.lastCycleAt), BigInt(s.lastBlockScanned), s.totalShares.toString(), BigInt(s.nextUpdateId)],
+         last_block_scanned = ?, total_shares = ?, next_update_id = ?, last_block_hash = ?`,
+      [
+        toMs(syncedAt), s.lastCycle === null ? null : BigInt(s.lastCycle), msOrNull(s.lastCycleAt), msOrNull(s.lastCycleAt),
+        s.lastBlockScanned === null ? null : BigInt(s.lastBlockScanned), s.totalShares.toString(), BigInt(s.nextUpdateId), s.lastBlockHash,
+      ],
     );
     await this.conn.run(
       'UPDATE accounting_state SET last_correction_block = ?, last_correction_at = CASE WHEN ? IS NULL THEN NULL ELSE epoch_ms(?::BIGINT) END',
@@ -409,104 +409,21 @@ export class LedgerStore {
     await this.append('holdings', holdings, (a, h) => {
       a.appendVarchar(h.position);
       a.appendVarchar(h.asset);
-      a.appendHugeInt(h.quantity);
+      a.appendVarchar(h.quantity.toString());
     });
     await this.conn.run('DELETE FROM redemptions');
     await this.append('redemptions', [...s.redemptions], (a, [owner, r]) => {
       a.appendVarchar(owner);
-      a.appendHugeInt(r.pendingShares);
-      a.appendHugeInt(r.claimableShares);
-      a.appendHugeInt(r.claimableAssets);
+      a.appendVarchar(r.pendingShares.toString());
+      a.appendVarchar(r.claimableShares.toString());
+      a.appendVarchar(r.claimableAssets.toString());
+    });
+    await this.conn.run('DELETE FROM share_balances');
+    await this.append('share_balances', [...s.shareBalances], (a, [holder, shares]) => {
+      a.appendVarchar(holder);
+      a.appendVarchar(shares.toString());
     });
   }
-}
-
-function msOrNull(iso: string | null): bigint | null {
-  return iso === null ? null : toMs(iso);
-}
-
-/** Columns of `events` in {@link rowToEvent}'s order. */
-const EVENT_COLUMNS =
-  'kind, chain_id, block_number, tx_hash, log_index, epoch_ms(timestamp), owner, assets, shares, nav_per_share, asset, balance, force, quantity, reason, position, cycle, price_usd, notes';
-
-/** Every optional field of any event kind. */
-type EventFields = Partial<Omit<DepositEvent, 'kind'> & Omit<SettleEvent, 'kind'> & Omit<InterestEvent, 'kind'> & Omit<CorrectionEvent, 'kind' | 'reason'>> & { reason?: string };
-
-function appendVarcharOrNull(a: DuckDBAppender, value: string | undefined): void {
-  if (value === undefined) a.appendNull();
-  else a.appendVarchar(value);
-}
-
-function appendHugeIntOrNull(a: DuckDBAppender, value: bigint | undefined): void {
-  if (value === undefined) a.appendNull();
-  else a.appendHugeInt(value);
-}
-
-function appendEvent(a: DuckDBAppender, e: LedgerEvent, seq: number): void {
-  const f = e as EventFields;
-  a.appendBigInt(BigInt(seq));
-  a.appendBigInt(BigInt(e.chainId));
-  a.appendVarchar(e.txHash);
-  a.appendInteger(e.logIndex);
-  a.appendBigInt(BigInt(e.blockNumber));
-  a.appendTimestamp(timestampValue(e.timestamp));
-  a.appendVarchar(e.kind);
-  appendVarcharOrNull(a, f.owner);
-  appendHugeIntOrNull(a, f.assets);
-  appendHugeIntOrNull(a, f.shares);
-  appendHugeIntOrNull(a, f.navPerShare);
-  appendVarcharOrNull(a, f.asset);
-  appendHugeIntOrNull(a, f.balance);
-  if (f.force === undefined) a.appendNull();
-  else a.appendBoolean(f.force);
-  appendHugeIntOrNull(a, f.quantity);
-  appendVarcharOrNull(a, f.reason);
-  appendVarcharOrNull(a, f.position);
-  if (f.cycle === undefined) a.appendNull();
-  else a.appendBigInt(BigInt(f.cycle));
-  if (f.priceUsd === undefined) a.appendNull();
-  else a.appendDouble(f.priceUsd);
-  appendVarcharOrNull(a, f.notes);
-}
-
-/** A stored row (selected with {@link EVENT_COLUMNS}) back to the event; absent fields stay absent. */
-function rowToEvent(row: DuckDBValue[]): LedgerEvent {
-  const [kind, chainId, block, txHash, logIndex, ms, owner, assets, shares, navPerShare, asset, balance, force, quantity, reason, position, cycle, priceUsd, notes] = row;
-  const e: Record<string, unknown> = {
-    kind: String(kind),
-    chainId: Number(chainId),
-    blockNumber: Number(block),
-    txHash: String(txHash),
-    logIndex: Number(logIndex),
-    timestamp: new Date(Number(ms)).toISOString(),
-  };
-  const optional: Record<string, unknown> = { owner, assets, shares, navPerShare, asset, balance, force, quantity, reason, position, priceUsd, notes };
-  for (const [key, value] of Object.entries(optional)) if (value !== null) e[key] = value;
-  if (cycle !== null) e.cycle = Number(cycle);
-  return e as unknown as LedgerEvent;
-}
-
-function appendUpdate(a: DuckDBAppender, u: BalanceUpdate): void {
-  a.appendBigInt(BigInt(u.id));
-  a.appendBigInt(BigInt(u.eventSeq));
-  a.appendVarchar(u.cause);
-  a.appendVarchar(u.position);
-  a.appendVarchar(u.asset);
-  a.appendHugeInt(u.quantity);
-  a.appendHugeInt(u.previousBalance);
-  if (u.valueUsd === null) a.appendNull();
-  else a.appendDouble(u.valueUsd);
-}
-
-function parseDistribution(text: string): InterestDistribution {
-  const d = JSON.parse(text) as { asset: string; previousBalance: string; newBalance: string; interest: string; parts: { position: string; quantity: string }[] };
-  return {
-    asset: d.asset,
-    previousBalance: BigInt(d.previousBalance),
-    newBalance: BigInt(d.newBalance),
-    interest: BigInt(d.interest),
-    parts: d.parts.map((p) => ({ position: p.position, quantity: BigInt(p.quantity) })),
-  };
 }
 
 /**

@@ -32,7 +32,7 @@ export const DEFAULT_BATCH_SIZE = 50_000;
 export interface SyncProgress {
   applied: number;
   duplicates: number;
-  cursor: number;
+  cursor: number | null;
 }
 
 /**
@@ -47,6 +47,14 @@ export interface SyncOptions {
   fromBlock?: number;
   /** Called after each committed batch. */
   onBatch?: (progress: SyncProgress) => void;
+  /**
+   * Write each batch as soon as it is checked (a chain sync: one transaction per block range,
+   * so a long scan keeps what it has done when stopped) instead of checking every batch first
+   * (a feed: nothing is written when any line is bad).
+   */
+  commitEachBatch?: boolean;
+  /** Read up to this block instead of the source's head. */
+  toBlock?: number;
   /** The clock (for the last-sync time). */
   now?: () => Date;
 }
@@ -58,8 +66,12 @@ export interface SyncResult {
   appliedByKind: Record<EventKind, number>;
   /** Events already in the store (or repeated in the source) that were skipped. */
   duplicates: number;
-  previousCursor: number;
-  cursor: number;
+  /** The cursor before and after (null: nothing scanned yet). */
+  previousCursor: number | null;
+  cursor: number | null;
+  /** The blocks this sync read (null when there was nothing to read). */
+  fromBlock: number | null;
+  toBlock: number | null;
   batches: number;
   priceDeviations: PriceDeviationReport;
 }
@@ -158,7 +170,8 @@ interface PlannedBatch {
 /**
  * Syncs the ledger from `source`. Everything is read, checked and booked in memory first,
  * so nothing is written when any event is malformed or breaks the books (the error names
- * its line and field); then each batch is written in one transaction.
+ * its line and field); then each batch is written in one transaction. With
+ * `commitEachBatch`, each batch is written as soon as it is checked.
  *
  * @example const result = await syncLedger(store, JsonlEventSource.fromFile('events.jsonl'));
  */
@@ -168,21 +181,40 @@ export async function syncLedger(store: LedgerStore, source: EventSource, opts: 
   const deployment = await store.deployment();
   const state = await store.loadState();
   const previousCursor = state.lastBlockScanned;
-  const head = await source.head();
+  /** Every block up to here has been scanned. */
+  const scannedUpTo = previousCursor ?? deployment.deploymentBlock - 1;
+  const sourceHead = await source.head();
+  const head = sourceHead === null ? null : Math.min(sourceHead, opts.toBlock ?? sourceHead);
   const fromBlock = opts.fromBlock ?? deployment.deploymentBlock;
   let lastTimestamp = (await store.latestEventTime()) ?? '';
   let lastWhere = 'the latest event in the ledger';
   const priceDeviations: PriceDeviationReport = { count: 0, limitPct: PRICE_DEVIATION_LIMIT_PCT, first: [] };
 
-  // 1. read, check and book everything in memory
+  const appliedByKind = zeroCounts();
+  let applied = 0;
+  let duplicates = source.repeatedEvents;
+  let batches = 0;
+  let cursor = previousCursor;
+  const commit = async (planned: PlannedBatch): Promise<void> => {
+    duplicates += planned.duplicates;
+    if (planned.events.length === 0 && planned.state.lastBlockScanned === cursor) return;
+    await store.commitBatch({ events: planned.events, updates: planned.updates, state: planned.state, syncedAt: now().toISOString() });
+    for (const s of planned.events) appliedByKind[s.event.kind]++;
+    applied += planned.events.length;
+    cursor = planned.state.lastBlockScanned;
+    batches++;
+    opts.onBatch?.({ applied, duplicates, cursor });
+  };
+
+  // read, check and book in memory; write each batch in one transaction (at once, or after all are checked)
   const plan: PlannedBatch[] = [];
   for (let from = fromBlock; head !== null && from <= head; ) {
     const batch = await source.read({ fromBlock: from, toBlock: head, maxEvents: batchSize });
-    const stored = await storedOverlap(store, batch.events, previousCursor);
+    const stored = await storedOverlap(store, batch.events, scannedUpTo);
     const planned: PlannedBatch = { events: [], updates: [], state, duplicates: 0 };
     for (const s of batch.events) {
       try {
-        if (checkAgainstStore(s, deployment, previousCursor, stored) === 'duplicate') {
+        if (checkAgainstStore(s, deployment, scannedUpTo, stored) === 'duplicate') {
           planned.duplicates++;
           continue;
         }
@@ -198,30 +230,19 @@ export async function syncLedger(store: LedgerStore, source: EventSource, opts: 
       lastWhere = s.where;
       planned.events.push(s);
     }
-    state.lastBlockScanned = Math.max(state.lastBlockScanned, batch.cursor);
+    if (state.lastBlockScanned === null || batch.cursor > state.lastBlockScanned) {
+      state.lastBlockScanned = batch.cursor;
+      state.lastBlockHash = batch.cursorHash ?? null;
+    }
     planned.state = cloneTreasury(state);
-    plan.push(planned);
+    if (opts.commitEachBatch) await commit(planned);
+    else plan.push(planned);
     from = batch.cursor + 1;
   }
-
-  // 2. write, one transaction per batch
-  const appliedByKind = zeroCounts();
-  let applied = 0;
-  let duplicates = source.repeatedEvents;
-  let batches = 0;
-  let cursor = previousCursor;
-  for (const planned of plan) {
-    duplicates += planned.duplicates;
-    if (planned.events.length === 0 && planned.state.lastBlockScanned === cursor) continue;
-    await store.commitBatch({ events: planned.events, updates: planned.updates, state: planned.state, syncedAt: now().toISOString() });
-    for (const s of planned.events) appliedByKind[s.event.kind]++;
-    applied += planned.events.length;
-    cursor = planned.state.lastBlockScanned;
-    batches++;
-    opts.onBatch?.({ applied, duplicates, cursor });
-  }
+  for (const planned of plan) await commit(planned);
   if (batches === 0) await store.touch(now().toISOString());
-  return { applied, appliedByKind, duplicates, previousCursor, cursor, batches, priceDeviations };
+  const read = head !== null && fromBlock <= head;
+  return { applied, appliedByKind, duplicates, previousCursor, cursor, fromBlock: read ? fromBlock : null, toBlock: read ? head : null, batches, priceDeviations };
 }
 
 /** What {@link verifyLedger} found. */
@@ -229,7 +250,7 @@ export interface VerifyReport {
   consistent: boolean;
   problems: string[];
   events: number;
-  cursor: number;
+  cursor: number | null;
 }
 
 function describeState(s: TreasuryState): Record<string, string> {
@@ -240,6 +261,7 @@ function describeState(s: TreasuryState): Record<string, string> {
     nextUpdateId: String(s.nextUpdateId),
     eventsApplied: String(s.eventsApplied),
     counts: JSON.stringify(s.counts),
+    shareBalances: JSON.stringify([...s.shareBalances].sort(([a], [b]) => (a < b ? -1 : 1)).map(([h, q]) => [h, q.toString()])),
     redemptions: JSON.stringify([...s.redemptions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([o, r]) => [o, `${r.pendingShares}/${r.claimableShares}/${r.claimableAssets}`])),
   };
   for (const [position, assets] of s.holdings) for (const [asset, q] of assets) out[`holding ${position}/${asset}`] = q.toString();
@@ -281,10 +303,10 @@ export async function verifyLedger(store: LedgerStore, source?: EventSource): Pr
   }
   if (snapshot.pendingShares !== (sums.get(`${PENDING_POSITION}\u0000${snapshot.config.shareSymbol}`) ?? 0n)) problems.push('pending shares do not match their balance updates');
   const maxBlock = await store.maxEventBlock();
-  if (maxBlock !== null && maxBlock > snapshot.lastBlockScanned) problems.push(`an event at block ${maxBlock} lies beyond the cursor ${snapshot.lastBlockScanned}`);
+  if (maxBlock !== null && maxBlock > (snapshot.lastBlockScanned ?? -1)) problems.push(`an event at block ${maxBlock} lies beyond the cursor ${snapshot.lastBlockScanned}`);
   if (source !== undefined) {
     const head = await source.head();
-    const upTo = Math.min(snapshot.lastBlockScanned, head ?? -1);
+    const upTo = Math.min(snapshot.lastBlockScanned ?? -1, head ?? -1);
     const { events } = upTo < d.deploymentBlock ? { events: [] } : await source.read({ fromBlock: d.deploymentBlock, toBlock: upTo, maxEvents: Number.MAX_SAFE_INTEGER });
     const stored = new Map(storedEvents.map((e) => [eventKey(e), e]));
     const missing = events.filter((s) => {

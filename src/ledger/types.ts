@@ -5,14 +5,15 @@
  */
 
 /** Every event kind a feed may carry, in documentation order. */
-export const EVENT_KINDS = ['deposit', 'redeem', 'redeem_request', 'settle', 'interest', 'correction', 'fee', 'cost'] as const;
+export const EVENT_KINDS = ['deposit', 'redeem', 'redeem_request', 'settle', 'interest', 'correction', 'fee', 'cost', 'transfer'] as const;
 
 /**
  * What an event is: `deposit`/`redeem` (ERC-4626 Deposit/Withdraw), `redeem_request`
  * (ERC-7540 request, locks shares), `settle` (locked shares priced and burned), `interest`
  * (new on-chain balance of a rebasing token), `correction` (manual accounting fix), `fee`
  * (shares minted to the fee receiver: a management or performance fee), `cost` (money paid
- * out of the fund: gas, entry and exit costs of its trades).
+ * out of the fund: gas, entry and exit costs of its trades), `transfer` (shares moved between
+ * holders: an ERC-20 Transfer of the share token; the totals do not change).
  *
  * @example const kind: EventKind = 'deposit';
  */
@@ -33,6 +34,8 @@ export interface EventBase {
   blockNumber: number;
   /** Transaction hash, lower-case 0x + 64 hex digits. */
   txHash: string;
+  /** Hash of the block, lower-case 0x + 64 hex digits, when the source knows it (the chain source always does). */
+  blockHash?: string;
   /** Log index inside the block. With chainId and txHash, the event's unique key. */
   logIndex: number;
   /** Block time, ISO-8601 UTC (`2024-01-01T00:00:00.000Z`). */
@@ -150,6 +153,19 @@ export interface CostEvent extends EventBase {
 }
 
 /**
+ * Shares moved from one holder to another (an ERC-20 Transfer of the share token between two
+ * holders): `from`'s balance falls and `to`'s rises; supply and assets do not change.
+ *
+ * @example const e: TransferEvent = { ...base, kind: 'transfer', from: '0x…', to: '0x…', shares: 10n ** 18n };
+ */
+export interface TransferEvent extends EventBase {
+  kind: 'transfer';
+  from: string;
+  to: string;
+  shares: bigint;
+}
+
+/**
  * Why fee shares were minted.
  *
  * @example const r: FeeReason = 'performance';
@@ -161,7 +177,7 @@ export type FeeReason = 'management' | 'performance';
  *
  * @example if (event.kind === 'deposit') console.log(event.assets);
  */
-export type LedgerEvent = DepositEvent | RedeemEvent | RedeemRequestEvent | SettleEvent | InterestEvent | CorrectionEvent | FeeEvent | CostEvent;
+export type LedgerEvent = DepositEvent | RedeemEvent | RedeemRequestEvent | SettleEvent | InterestEvent | CorrectionEvent | FeeEvent | CostEvent | TransferEvent;
 
 /**
  * The vault the ledger keeps the books of.
@@ -188,12 +204,16 @@ export interface Deployment {
   shareDecimals: number;
   /** When `treasury init` ran (ISO-8601 UTC). */
   initialisedAt: string;
+  /** The vault asset's address (lower-case), when read from the chain; null for a ledger made from flags. */
+  assetAddress?: string | null;
+  /** The vault has ERC-7540 asynchronous redemptions (read from the chain), else false. */
+  asyncRedeem?: boolean;
 }
 
 /**
  * A change of one holding (position × asset) caused by one event.
  *
- * @example const u: BalanceUpdate = { id: 1, eventSeq: 1, cause: 'deposit', position: 'reserve', asset: 'USDC', quantity: 1_000_000_000n, previousBalance: 0n, valueUsd: 1000, chainId: 1, blockNumber: 100, txHash: '0x…', logIndex: 0, owner: '0x…', timestamp: '2024-01-01T00:00:00.000Z', cycle: null, notes: null };
+ * @example const u: BalanceUpdate = { id: 1, eventSeq: 1, cause: 'deposit', position: 'reserve', asset: 'USDC', quantity: 1_000_000_000n, previousBalance: 0n, valueUsd: 1000, chainId: 1, blockNumber: 100, blockHash: null, txHash: '0x…', logIndex: 0, owner: '0x…', timestamp: '2024-01-01T00:00:00.000Z', cycle: null, notes: null };
  */
 export interface BalanceUpdate {
   /** 1, 2, 3… in the order the updates were applied. */
@@ -213,6 +233,8 @@ export interface BalanceUpdate {
   valueUsd: number | null;
   chainId: number;
   blockNumber: number;
+  /** The block's hash when the event carried it, else null. */
+  blockHash: string | null;
   txHash: string;
   logIndex: number;
   owner: string | null;

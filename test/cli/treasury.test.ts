@@ -43,7 +43,7 @@ describe('capflow treasury', () => {
     const events = writeFeed(dir, FEED);
     const sync = runCliJson(['treasury', 'sync', '--events', events, '--db', db]);
     expect(sync.code).toBe(0);
-    expect(sync.json).toMatchObject({ applied: 7, duplicates: 0, cursor: 230, previousCursor: -1 });
+    expect(sync.json).toMatchObject({ applied: 7, duplicates: 0, cursor: 230, previousCursor: null });
 
     const show = runCliJson(['treasury', 'show', '--db', db]);
     expect(show.code).toBe(0);
@@ -114,7 +114,7 @@ describe('capflow treasury', () => {
     expect(r.stderr).toMatch(/^capflow: line 4: balance: must be a decimal string of base units/);
     expect(r.stderr).toContain(bad);
     const show = runCliJson(['treasury', 'show', '--db', db]);
-    expect(show.json).toMatchObject({ totalAssets: '0', lastBlockScanned: -1, counts: { deposit: 0 } });
+    expect(show.json).toMatchObject({ totalAssets: '0', lastBlockScanned: null, counts: { deposit: 0 } });
 
     const unknown = runCliJson(['treasury', 'sync', '--events', writeFeed(dir, [{ ...FEED[0], memo: 'hi' }], 'unknown.jsonl'), '--db', db]);
     expect(unknown.code).toBe(2);
@@ -158,7 +158,7 @@ describe('capflow treasury', () => {
       expect(r.json.error.field).toBe(field);
       expect(r.json.error.message).toMatch(message);
     });
-    expect(runCliJson(['treasury', 'show', '--db', db]).json).toMatchObject({ totalAssets: '0', lastBlockScanned: -1 });
+    expect(runCliJson(['treasury', 'show', '--db', db]).json).toMatchObject({ totalAssets: '0', lastBlockScanned: null });
   });
 
   it('reports events priced more than 1% off NAV per share, as a count and the first lines, without refusing them', () => {

@@ -35,8 +35,16 @@ describe('parseFeedLine', () => {
       { kind: 'settle', owner: OWNER, shares: '2', assets: '3' },
       { kind: 'interest', asset: 'aUSDC', balance: '10', force: true },
       { kind: 'correction', asset: 'USDC', quantity: '-5', reason: 'fee', position: 'reserve', cycle: 4, priceUsd: 1.0001, notes: 'x' },
+      { kind: 'transfer', from: OWNER, to: `0x${'ef'.repeat(20)}`, shares: '7', blockHash: `0x${'AB'.repeat(32)}` },
     ];
     for (const k of kinds) expect(parseFeedLine(JSON.stringify({ ...common, ...k }), 1).event.kind).toBe(k.kind);
+  });
+
+  it('takes any uint256 amount exactly (2^256 - 1 included)', () => {
+    const max = (2n ** 256n - 1n).toString();
+    const e = parseFeedLine(line({ assets: max, shares: max }), 1).event as { assets: bigint; shares: bigint };
+    expect(e.assets).toBe(2n ** 256n - 1n);
+    expect(e.shares).toBe(2n ** 256n - 1n);
   });
 
   it.each([
@@ -45,7 +53,13 @@ describe('parseFeedLine', () => {
     [line({ assets: '-5' }), /^line 7: assets: must be a decimal string of base units/],
     [line({ assets: 5 }), /^line 7: assets: .*expected string/i],
     [line({ assets: '1.5' }), /^line 7: assets/],
-    [line({ assets: '1'.repeat(39) }), /^line 7: assets: must have at most 38 digits/],
+    [line({ assets: (2n ** 256n).toString() }), /^line 7: assets: must be at most 2\^256 - 1/],
+    [line({ assets: '9'.repeat(79) }), /^line 7: assets: must be at most 2\^256 - 1/],
+    [line({ assets: '+5' }), /^line 7: assets: must be a decimal string of base units/],
+    [line({ assets: '1e6' }), /^line 7: assets: must be a decimal string of base units/],
+    [line({ assets: '007' }), /^line 7: assets: must be a decimal string of base units/],
+    [line({ kind: 'correction', owner: undefined, asset: 'USDC', quantity: `-${2n ** 256n}`, reason: 'x', assets: undefined, shares: undefined }), /^line 7: quantity: must be at most 2\^256 - 1/],
+    [line({ kind: 'transfer', owner: undefined, assets: undefined, from: OWNER, to: 'nope' }), /^line 7: to: must be 0x \+ 40 hex digits/],
     [line({ txHash: '0x12' }), /^line 7: txHash: must be 0x \+ 64 hex digits/],
     [line({ timestamp: '2024-01-01 00:00' }), /^line 7: timestamp: must be ISO-8601 UTC/],
     [line({ timestamp: '2024-13-45T00:00:00Z' }), /^line 7: timestamp: is not a valid date/],

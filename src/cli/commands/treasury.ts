@@ -226,7 +226,7 @@ function registerShow(treasury: Command): void {
               ['pending redemption shares', shares(json.pendingRedemptionShares), deployment.symbol],
               ['claimable (settled) redemptions', asset(json.claimableAssets), deployment.assetSymbol],
               ['pending redemptions', json.pendingRedemptionsUsd, 'USD'],
-              ['last block scanned', json.lastBlockScanned],
+              ['last block scanned', json.lastBlockScanned ?? 'none yet'],
             ]),
           ),
           renderTable(['position', 'asset', 'quantity (base units)'], json.holdings.map((h) => [h.position, h.asset, BigInt(h.quantity)])),

@@ -1,0 +1,274 @@
+/**
+ * Applying one event to the books: the book-keeping rules of deposits, redemptions, requests,
+ * settlements, interest, fees, costs, share transfers and corrections. A refused event
+ * leaves the books as they were.
+ */
+import { UserError } from '../core/errors.ts';
+import { mulDiv } from '../core/fixedPoint.ts';
+import { freeSharesOf, holdingOf, INTEREST_JUMP_LIMIT_PCT, JUMP_LIMIT_BPS, settledClaimOf, type OwnerRedemption, type TreasuryState } from './state.ts';
+import { CLAIMS_POSITION, PENDING_POSITION, RESERVE_POSITION, type BalanceUpdate, type EventKind, type InterestEvent, type LedgerEvent } from './types.ts';
+
+/** Refuses a deposit or redemption that does not move a positive amount of both assets and shares. */
+function requirePositiveAmounts(event: { kind: EventKind; assets: bigint; shares: bigint }): void {
+  requirePositive(event.kind, 'assets', event.assets);
+  requirePositive(event.kind, 'shares', event.shares);
+}
+
+function requirePositive(kind: EventKind, field: string, amount: bigint): void {
+  if (amount <= 0n) refuse(field, `must be > 0 in a ${kind}, got ${amount}`, 'a deposit or redemption moves both assets and shares');
+}
+
+function ownerOf(state: TreasuryState, owner: string): OwnerRedemption {
+  let r = state.redemptions.get(owner);
+  if (r === undefined) {
+    r = { pendingShares: 0n, claimableShares: 0n, claimableAssets: 0n };
+    state.redemptions.set(owner, r);
+  }
+  return r;
+}
+
+function dropIfSettled(state: TreasuryState, owner: string, r: OwnerRedemption): void {
+  if (r.pendingShares === 0n && r.claimableShares === 0n && r.claimableAssets === 0n) state.redemptions.delete(owner);
+}
+
+function refuse(field: string, message: string, hint?: string): never {
+  throw new UserError({ field, message, hint });
+}
+
+/** Adds `quantity` to a holding and records the balance update. */
+function move(state: TreasuryState, event: LedgerEvent, position: string, asset: string, quantity: bigint, out: BalanceUpdate[]): void {
+  let assets = state.holdings.get(position);
+  if (assets === undefined) {
+    assets = new Map();
+    state.holdings.set(position, assets);
+  }
+  const previousBalance = assets.get(asset) ?? 0n;
+  const next = previousBalance + quantity;
+  if (next === 0n) assets.delete(asset);
+  else assets.set(asset, next);
+  if (assets.size === 0) state.holdings.delete(position);
+  if (position !== PENDING_POSITION) state.totalAssets += quantity;
+  const valueUsd =
+    event.priceUsd === undefined || position === PENDING_POSITION ? null : (Number(quantity) / 10 ** state.config.assetDecimals) * event.priceUsd;
+  out.push({
+    id: state.nextUpdateId++,
+    eventSeq: state.eventsApplied + 1,
+    cause: event.kind,
+    position,
+    asset,
+    quantity,
+    previousBalance,
+    valueUsd,
+    chainId: event.chainId,
+    blockNumber: event.blockNumber,
+    blockHash: event.blockHash ?? null,
+    txHash: event.txHash,
+    logIndex: event.logIndex,
+    owner: 'owner' in event ? event.owner : null,
+    timestamp: event.timestamp,
+    cycle: event.cycle ?? null,
+    notes: event.kind === 'correction' || event.kind === 'cost' ? event.reason : (event.notes ?? null),
+  });
+}
+
+function payFromReserve(state: TreasuryState, event: LedgerEvent, assets: bigint, out: BalanceUpdate[]): void {
+  const cash = holdingOf(state, RESERVE_POSITION, state.config.assetSymbol);
+  if (assets > cash) refuse('assets', `pays ${assets} but the reserve holds ${cash} ${state.config.assetSymbol} base units`, 'record the cash that came back to the reserve first (a correction)');
+  move(state, event, RESERVE_POSITION, state.config.assetSymbol, -assets, out);
+}
+
+/** Interest: spreads the change of a rebasing token's balance over the positions holding it. */
+function applyInterest(state: TreasuryState, event: InterestEvent, out: BalanceUpdate[]): void {
+  const holders: { position: string; quantity: bigint }[] = [];
+  let total = 0n;
+  for (const [position, assets] of state.holdings) {
+    if (position === PENDING_POSITION || position === CLAIMS_POSITION) continue;
+    const quantity = assets.get(event.asset);
+    if (quantity === undefined) continue;
+    holders.push({ position, quantity });
+    total += quantity;
+  }
+  if (holders.length === 0) refuse('asset', `no position holds ${event.asset}`, 'record the holding with a correction before its interest');
+  const negative = total < 0n;
+  if (holders.some((h) => h.quantity < 0n !== negative)) refuse('asset', `positions hold ${event.asset} with mixed signs`, 'a token is either held (positive) or owed (negative)');
+  const newBalance = negative ? -event.balance : event.balance;
+  const interest = newBalance - total;
+  const absInterest = interest < 0n ? -interest : interest;
+  const absTotal = negative ? -total : total;
+  if (absInterest * 10_000n > absTotal * JUMP_LIMIT_BPS && event.force !== true) {
+    const pct = absTotal === 0n ? 'inf' : ((Number(absInterest) / Number(absTotal)) * 100).toFixed(2);
+    refuse('balance', `${event.asset} jumps from ${total} to ${newBalance} (${pct}%), above the ${INTEREST_JUMP_LIMIT_PCT * 100}% limit`, 'check the balance, or add "force": true to accept it');
+  }
+  // Pro rata, truncated; the remainder goes to the largest holder (ties: smallest position id).
+  holders.sort((a, b) => (a.position < b.position ? -1 : 1));
+  const parts = holders.map((h) => ({ position: h.position, quantity: (interest * h.quantity) / total }));
+  let largest = 0;
+  for (let i = 1; i < holders.length; i++) if (abs(holders[i].quantity) > abs(holders[largest].quantity)) largest = i;
+  parts[largest].quantity += interest - parts.reduce((s, p) => s + p.quantity, 0n);
+  for (const part of parts) if (part.quantity !== 0n) move(state, event, part.position, event.asset, part.quantity, out);
+  state.lastInterestSyncAt = event.timestamp;
+  state.lastInterestSyncBlock = event.blockNumber;
+  state.lastDistribution = { asset: event.asset, previousBalance: total, newBalance, interest, parts };
+}
+
+/** Adds `shares` (signed) to a holder's balance, remembering the balance before for a rollback. */
+function credit(state: TreasuryState, holder: string, shares: bigint, touched: Map<string, bigint>): void {
+  const previous = state.shareBalances.get(holder) ?? 0n;
+  if (!touched.has(holder)) touched.set(holder, previous);
+  const next = previous + shares;
+  if (next === 0n) state.shareBalances.delete(holder);
+  else state.shareBalances.set(holder, next);
+}
+
+function abs(x: bigint): bigint {
+  return x < 0n ? -x : x;
+}
+
+/**
+ * Applies one event to the books (in place) and appends its balance updates to `out`.
+ * Refuses, with a {@link UserError} naming the event field and leaving `state` unchanged,
+ * anything that would break the books: paying more than the reserve holds, redeeming or
+ * locking more shares than are free, settling more than an owner locked, an interest jump
+ * above 5% without `force`, a negative NAV or reserve, a deposit or redemption with zero or
+ * negative assets or shares, a transfer of no shares or to the sender. Share balances per
+ * holder follow deposits, redemptions, requests, fees and transfers.
+ *
+ * @example const updates: BalanceUpdate[] = []; applyEvent(state, { ...base, kind: 'deposit', owner, assets: 10n ** 9n, shares: 10n ** 21n }, updates);
+ */
+export function applyEvent(state: TreasuryState, event: LedgerEvent, out: BalanceUpdate[]): void {
+  const asset = state.config.assetSymbol;
+  const mark = out.length;
+  const before = snapshotScalars(state);
+  const touched = new Map<string, bigint>();
+  try {
+    switch (event.kind) {
+      case 'deposit':
+        requirePositiveAmounts(event);
+        move(state, event, RESERVE_POSITION, asset, event.assets, out);
+        state.totalShares += event.shares;
+        credit(state, event.owner, event.shares, touched);
+        break;
+      case 'redeem': {
+        const claim = settledClaimOf(state, event.owner);
+        requirePositive(event.kind, 'shares', event.shares);
+        // A settled claim may be worth 0 assets (a tiny redemption rounded down): paying it out moves none.
+        if (claim === undefined || event.assets !== 0n || claim.claimableAssets !== 0n) requirePositive(event.kind, 'assets', event.assets);
+        if (claim !== undefined) {
+          if (event.shares > claim.claimableShares) refuse('shares', `claims ${event.shares} shares but ${event.owner} has ${claim.claimableShares} settled`);
+          if (event.assets > claim.claimableAssets) refuse('assets', `claims ${event.assets} but ${event.owner} is owed ${claim.claimableAssets}`);
+          payFromReserve(state, event, event.assets, out);
+          move(state, event, CLAIMS_POSITION, asset, event.assets, out);
+          claim.claimableShares -= event.shares;
+          claim.claimableAssets -= event.assets;
+          dropIfSettled(state, event.owner, claim);
+        } else {
+          if (event.shares > freeSharesOf(state)) refuse('shares', `redeems ${event.shares} shares but only ${freeSharesOf(state)} are outstanding and not locked`);
+          payFromReserve(state, event, event.assets, out);
+          state.totalShares -= event.shares;
+          credit(state, event.owner, -event.shares, touched);
+        }
+        break;
+      }
+      case 'redeem_request': {
+        if (event.shares > freeSharesOf(state)) refuse('shares', `locks ${event.shares} shares but only ${freeSharesOf(state)} are outstanding and not locked`);
+        move(state, event, PENDING_POSITION, state.config.shareSymbol, event.shares, out);
+        state.pendingShares += event.shares;
+        ownerOf(state, event.owner).pendingShares += event.shares;
+        credit(state, event.owner, -event.shares, touched);
+        break;
+      }
+      case 'settle': {
+        const r = ownerOf(state, event.owner);
+        if (event.shares > r.pendingShares) {
+          dropIfSettled(state, event.owner, r);
+          refuse('shares', `settles ${event.shares} shares but ${event.owner} has ${r.pendingShares} locked`);
+        }
+        const assets = event.assets ?? mulDiv(event.shares, event.navPerShare ?? 0n, 10n ** BigInt(state.config.shareDecimals), 'floor');
+        if (assets > state.totalAssets) {
+          dropIfSettled(state, event.owner, r);
+          refuse(event.assets === undefined ? 'navPerShare' : 'assets', `settles for ${assets} but total assets are ${state.totalAssets}`);
+        }
+        move(state, event, PENDING_POSITION, state.config.shareSymbol, -event.shares, out);
+        move(state, event, CLAIMS_POSITION, asset, -assets, out);
+        state.pendingShares -= event.shares;
+        state.totalShares -= event.shares;
+        r.pendingShares -= event.shares;
+        r.claimableShares += event.shares;
+        r.claimableAssets += assets;
+        dropIfSettled(state, event.owner, r);
+        break;
+      }
+      case 'interest':
+        applyInterest(state, event, out);
+        break;
+      case 'fee':
+        requirePositive(event.kind, 'shares', event.shares);
+        state.totalShares += event.shares; // minted without assets: dilutes every holder
+        credit(state, event.owner, event.shares, touched);
+        break;
+      case 'transfer':
+        if (event.shares <= 0n) refuse('shares', `must be > 0 in a transfer, got ${event.shares}`);
+        if (event.from === event.to) refuse('to', `is the sender ${event.from}`, 'a transfer moves shares between two holders');
+        credit(state, event.from, -event.shares, touched);
+        credit(state, event.to, event.shares, touched);
+        break;
+      case 'cost': {
+        requirePositive(event.kind, 'quantity', event.quantity);
+        const position = event.position ?? RESERVE_POSITION;
+        if (position === PENDING_POSITION || position === CLAIMS_POSITION) refuse('position', `"${position}" is kept by the ledger itself`, 'pay costs from the reserve or a position id');
+        if (holdingOf(state, position, event.asset) < event.quantity) refuse('quantity', `pays ${event.quantity} but ${position} holds ${holdingOf(state, position, event.asset)} ${event.asset} base units`);
+        move(state, event, position, event.asset, -event.quantity, out);
+        break;
+      }
+      case 'correction': {
+        const position = event.position ?? RESERVE_POSITION;
+        if (position === PENDING_POSITION || position === CLAIMS_POSITION) refuse('position', `"${position}" is kept by the ledger itself`, 'correct the reserve or a position id');
+        if (position === RESERVE_POSITION && holdingOf(state, position, event.asset) + event.quantity < 0n) {
+          refuse('quantity', `would leave the reserve with ${holdingOf(state, position, event.asset) + event.quantity} ${event.asset} base units`);
+        }
+        move(state, event, position, event.asset, event.quantity, out);
+        state.lastCorrectionBlock = event.blockNumber;
+        state.lastCorrectionAt = event.timestamp;
+        break;
+      }
+    }
+    if (state.totalAssets < 0n) refuse(event.kind === 'correction' || event.kind === 'cost' ? 'quantity' : event.kind === 'interest' ? 'balance' : 'assets', `would make total assets negative (${state.totalAssets})`);
+  } catch (e) {
+    rollback(state, before, out, mark);
+    for (const [holder, shares] of touched) {
+      if (shares === 0n) state.shareBalances.delete(holder);
+      else state.shareBalances.set(holder, shares);
+    }
+    throw e;
+  }
+  state.counts[event.kind] += 1;
+  state.eventsApplied += 1;
+  if (event.cycle !== undefined && (state.lastCycle === null || event.cycle >= state.lastCycle)) {
+    state.lastCycle = event.cycle;
+    state.lastCycleAt = event.timestamp;
+  }
+}
+
+type Scalars = Pick<TreasuryState, 'totalShares' | 'pendingShares' | 'lastCorrectionBlock' | 'lastCorrectionAt' | 'lastInterestSyncAt' | 'lastInterestSyncBlock' | 'lastDistribution'>;
+
+function snapshotScalars(state: TreasuryState): Scalars {
+  const { totalShares, pendingShares, lastCorrectionBlock, lastCorrectionAt, lastInterestSyncAt, lastInterestSyncBlock, lastDistribution } = state;
+  return { totalShares, pendingShares, lastCorrectionBlock, lastCorrectionAt, lastInterestSyncAt, lastInterestSyncBlock, lastDistribution };
+}
+
+/** Undoes a refused event: reverses its holding moves (newest first) and restores the scalars. */
+function rollback(state: TreasuryState, before: Scalars, out: BalanceUpdate[], mark: number): void {
+  for (let i = out.length - 1; i >= mark; i--) {
+    const u = out[i];
+    const assets = state.holdings.get(u.position) ?? new Map<string, bigint>();
+    if (u.previousBalance === 0n) assets.delete(u.asset);
+    else assets.set(u.asset, u.previousBalance);
+    if (assets.size === 0) state.holdings.delete(u.position);
+    else state.holdings.set(u.position, assets);
+    if (u.position !== PENDING_POSITION) state.totalAssets -= u.quantity;
+    state.nextUpdateId--;
+  }
+  out.length = mark;
+  Object.assign(state, before);
+}
+

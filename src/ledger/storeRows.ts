@@ -1,0 +1,158 @@
+/**
+ * Rows of the ledger store and the values in them: events and balance updates written with
+ * DuckDB's appender and read back, token amounts as decimal strings (any uint256), times as
+ * TIMESTAMP.
+ */
+import type { DuckDBAppender, DuckDBTimestampValue, DuckDBValue } from '@duckdb/node-api';
+import type { InterestDistribution } from './state.ts';
+import type { BalanceUpdate, CorrectionEvent, DepositEvent, InterestEvent, LedgerEvent, SettleEvent, TransferEvent } from './types.ts';
+
+/** Set by the store when DuckDB is loaded: its timestamp value class (the module loads lazily). */
+let TimestampValue: typeof DuckDBTimestampValue | undefined;
+
+/**
+ * Hands this module DuckDB's timestamp class (the store does it once DuckDB is loaded).
+ *
+ * @example useTimestampClass((await duckDbApi()).DuckDBTimestampValue)
+ */
+export function useTimestampClass(cls: typeof DuckDBTimestampValue): void {
+  TimestampValue = cls;
+}
+
+/** Milliseconds since the epoch of an ISO-8601 time. @example toMs('1970-01-01T00:00:01Z') // 1000n */
+export function toMs(iso: string): bigint {
+  return BigInt(Date.parse(iso));
+}
+
+/** An ISO time or null as epoch ms. @example msOrNull(null) // null */
+export function msOrNull(iso: string | null): bigint | null {
+  return iso === null ? null : toMs(iso);
+}
+
+function timestampValue(iso: string): DuckDBTimestampValue {
+  if (TimestampValue === undefined) throw new Error('DuckDB is not loaded: open a LedgerStore first');
+  return new TimestampValue(toMs(iso) * 1000n);
+}
+
+/** Epoch ms from the database as ISO-8601 UTC, or null. @example isoOrNull(0n) // '1970-01-01T00:00:00.000Z' */
+export function isoOrNull(ms: DuckDBValue): string | null {
+  return ms === null ? null : new Date(Number(ms)).toISOString();
+}
+
+/** A number or null. @example numOrNull(5n) // 5 */
+export function numOrNull(v: DuckDBValue): number | null {
+  return v === null ? null : Number(v);
+}
+
+/** A stored amount (decimal string) as bigint. @example amountOf('12') // 12n */
+export function amountOf(v: DuckDBValue): bigint {
+  return BigInt(String(v));
+}
+
+/** Columns of `events` in {@link rowToEvent}'s order. */
+export const EVENT_COLUMNS =
+  'kind, chain_id, block_number, tx_hash, log_index, epoch_ms(timestamp), owner, assets, shares, nav_per_share, asset, balance, force, quantity, reason, position, cycle, price_usd, notes, block_hash, from_address, to_address';
+
+/** Every optional field of any event kind. */
+type EventFields = Partial<Omit<DepositEvent, 'kind'> & Omit<SettleEvent, 'kind'> & Omit<InterestEvent, 'kind'> & Omit<CorrectionEvent, 'kind' | 'reason'> & Omit<TransferEvent, 'kind'>> & { reason?: string };
+
+function appendVarcharOrNull(a: DuckDBAppender, value: string | undefined): void {
+  if (value === undefined) a.appendNull();
+  else a.appendVarchar(value);
+}
+
+function appendAmountOrNull(a: DuckDBAppender, value: bigint | undefined): void {
+  if (value === undefined) a.appendNull();
+  else a.appendVarchar(value.toString());
+}
+
+/**
+ * Appends an event as a row of `events` (columns in table order) with sequence number `seq`.
+ *
+ * @example appendEvent(appender, event, 1); appender.endRow();
+ */
+export function appendEvent(a: DuckDBAppender, e: LedgerEvent, seq: number): void {
+  const f = e as EventFields;
+  a.appendBigInt(BigInt(seq));
+  a.appendBigInt(BigInt(e.chainId));
+  a.appendVarchar(e.txHash);
+  a.appendInteger(e.logIndex);
+  a.appendBigInt(BigInt(e.blockNumber));
+  a.appendTimestamp(timestampValue(e.timestamp));
+  a.appendVarchar(e.kind);
+  appendVarcharOrNull(a, f.owner);
+  appendAmountOrNull(a, f.assets);
+  appendAmountOrNull(a, f.shares);
+  appendAmountOrNull(a, f.navPerShare);
+  appendVarcharOrNull(a, f.asset);
+  appendAmountOrNull(a, f.balance);
+  if (f.force === undefined) a.appendNull();
+  else a.appendBoolean(f.force);
+  appendAmountOrNull(a, f.quantity);
+  appendVarcharOrNull(a, f.reason);
+  appendVarcharOrNull(a, f.position);
+  if (f.cycle === undefined) a.appendNull();
+  else a.appendBigInt(BigInt(f.cycle));
+  if (f.priceUsd === undefined) a.appendNull();
+  else a.appendDouble(f.priceUsd);
+  appendVarcharOrNull(a, f.notes);
+  appendVarcharOrNull(a, e.blockHash);
+  appendVarcharOrNull(a, f.from);
+  appendVarcharOrNull(a, f.to);
+}
+
+const AMOUNT_FIELDS = new Set(['assets', 'shares', 'navPerShare', 'balance', 'quantity']);
+
+/**
+ * A stored row (selected with {@link EVENT_COLUMNS}) back to the event; absent fields stay absent.
+ *
+ * @example const events = rows.map(rowToEvent);
+ */
+export function rowToEvent(row: DuckDBValue[]): LedgerEvent {
+  const [kind, chainId, block, txHash, logIndex, ms, owner, assets, shares, navPerShare, asset, balance, force, quantity, reason, position, cycle, priceUsd, notes, blockHash, from, to] = row;
+  const e: Record<string, unknown> = {
+    kind: String(kind),
+    chainId: Number(chainId),
+    blockNumber: Number(block),
+    txHash: String(txHash),
+    logIndex: Number(logIndex),
+    timestamp: new Date(Number(ms)).toISOString(),
+  };
+  const optional: Record<string, unknown> = { blockHash, owner, from, to, assets, shares, navPerShare, asset, balance, force, quantity, reason, position, priceUsd, notes };
+  for (const [key, value] of Object.entries(optional)) if (value !== null) e[key] = AMOUNT_FIELDS.has(key) ? amountOf(value as DuckDBValue) : value;
+  if (cycle !== null) e.cycle = Number(cycle);
+  return e as unknown as LedgerEvent;
+}
+
+/**
+ * Appends a balance update as a row of `balance_updates`.
+ *
+ * @example appendUpdate(appender, update); appender.endRow();
+ */
+export function appendUpdate(a: DuckDBAppender, u: BalanceUpdate): void {
+  a.appendBigInt(BigInt(u.id));
+  a.appendBigInt(BigInt(u.eventSeq));
+  a.appendVarchar(u.cause);
+  a.appendVarchar(u.position);
+  a.appendVarchar(u.asset);
+  a.appendVarchar(u.quantity.toString());
+  a.appendVarchar(u.previousBalance.toString());
+  if (u.valueUsd === null) a.appendNull();
+  else a.appendDouble(u.valueUsd);
+}
+
+/**
+ * The stored text of an interest distribution back to data.
+ *
+ * @example parseDistribution('{"asset":"aUSDC","previousBalance":"1","newBalance":"2","interest":"1","parts":[]}').interest // 1n
+ */
+export function parseDistribution(text: string): InterestDistribution {
+  const d = JSON.parse(text) as { asset: string; previousBalance: string; newBalance: string; interest: string; parts: { position: string; quantity: string }[] };
+  return {
+    asset: d.asset,
+    previousBalance: BigInt(d.previousBalance),
+    newBalance: BigInt(d.newBalance),
+    interest: BigInt(d.interest),
+    parts: d.parts.map((p) => ({ position: p.position, quantity: BigInt(p.quantity) })),
+  };
+}
