@@ -18,3 +18,4 @@ import type { YieldPolicy, YieldState, YieldWorkspace } from './yieldManager/typ
 export * from './yieldManager/types.ts';
 export * from './yieldManager/kernel.ts';
 export * from './yieldManager/plan.ts';
+export { convergenceFraction } from './yieldManager/convergence.ts';

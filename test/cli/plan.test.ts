@@ -46,6 +46,20 @@ describe('capflow plan', () => {
     ]);
   });
 
+  it('converges: with rules.convergenceDays one plan moves √(dtDays / convergenceDays) of the way and says so', () => {
+    const snap = twoVenueSnapshot({ rules: twoVenueRules({ convergenceDays: 16, dtDays: 4, weights: [{ venue: 'ipor', maxConcentration: 0 }, { venue: 'aave', maxConcentration: 1 }] }) });
+    const { code, json } = runCliJson(['plan', '--input', write('converge.json', snap)]);
+    expect(code).toBe(0);
+    expect(json.decisions[1].targetUsd).toBeCloseTo(9500, 9);
+    expect(json.trades).toEqual([{ venue: 'aave', kind: 'credit_supply', action: 'supply', deltaUsd: 4750, deltaShares: null, settlesInDays: 0 }]);
+    const human = runCli(['plan', '--input', write('converge2.json', snap)]);
+    expect(human.stdout).toContain('Converging over 16 d, one plan every 4 d: this plan moves 50% of the way');
+    expect(human.stdout).toContain('aave: target 9,500.00 USD; this plan takes it to 4,750.00 USD.');
+    const bad = runCli(['plan', '--input', write('converge3.json', twoVenueSnapshot({ rules: twoVenueRules({ convergenceDays: 0 }) }))]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('rules.convergenceDays');
+  });
+
   it('reads YAML and prints the waterfall, a row per venue and the trades', () => {
     const r = runCli(['plan', '--input', 'examples/plan.yaml']);
     expect(r.code).toBe(0);

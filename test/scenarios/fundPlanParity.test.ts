@@ -59,6 +59,24 @@ describe('plan/fund parity: capflow plan on the fund\'s snapshot of a day gives 
     expect(checkParity(setup, 42, 0, setup.days)).toBeGreaterThan(100);
   });
 
+  it('with rules.convergenceDays: the fund converges as capflow plan does, and moves less on its first day', () => {
+    const setup = setupOf((d) => {
+      d.timesteps = 60;
+      d.params.rules.convergenceDays = 20;
+    });
+    expect(setup.policy.rules.convergenceDays).toBe(20);
+    expect(checkParity(setup, 42, 0, setup.days)).toBeGreaterThan(20);
+    const first = (s: FundSetup): number => {
+      const run = createFundRun(s, 42, 0, { detail: true });
+      completeFundDay(run, prepareFundDay(run, 0));
+      return run.series.trades.reduce((sum, t) => sum + t.amountUsd, 0);
+    };
+    const fullSpeed = setupOf((d) => {
+      d.timesteps = 60;
+    });
+    expect(first(setup)).toBeLessThan(0.5 * first(fullSpeed));
+  });
+
   it('on 200 random fund states', () => {
     let compared = 0;
     fc.assert(

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../core/config.ts';
 import { UserError } from '../../core/errors.ts';
-import { planYield, type YieldDecision, type YieldPlan, type YieldTrade } from '../../strategies/yieldManager.ts';
+import { convergenceFraction, planYield, type YieldDecision, type YieldPlan, type YieldTrade } from '../../strategies/yieldManager.ts';
 import { YieldSnapshotSchema, yieldInputFromSnapshot, type YieldSnapshot } from '../../strategies/yieldManager/snapshot.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { rightAlign } from '../columns.ts';
@@ -91,6 +91,14 @@ function notes(plan: YieldPlan, s: YieldSnapshot): string[] {
     if (d.breakEven !== null) {
       const verdict = d.boundBy === 'breakEven' ? 'skipped' : 'pays';
       out.push(`${d.venue}: deposit ${verdict}: adds ${usd(d.breakEven.gainUsd)} USD over ${s.rules.horizonDays} d vs cost ${usd(d.breakEven.costUsd)} USD.`);
+    }
+  }
+  const convergenceDays = s.rules.convergenceDays;
+  if (convergenceDays !== undefined) {
+    const fraction = convergenceFraction({ convergenceDays, dtDays: s.rules.dtDays });
+    out.push(`Converging over ${convergenceDays} d, one plan every ${s.rules.dtDays ?? 1} d: this plan moves ${PCT.format(fraction)} of the way to the targets (withdrawals forced by caps, liquidity or cash needs move at once).`);
+    for (const d of plan.decisions) {
+      if (Math.abs(d.targetUsd - d.amountUsd) >= 0.005) out.push(`${d.venue}: target ${usd(d.targetUsd)} USD; this plan takes it to ${usd(d.amountUsd)} USD.`);
     }
   }
   if (plan.shortfallUsd > 0) out.push(`Shortfall ${usd(plan.shortfallUsd)} USD: directional trades, the cash reserve and redemptions need more than cash plus withdrawable positions.`);

@@ -78,6 +78,8 @@ const RulesSchema = z.strictObject({
   sellHaircutPct: finite.refine((x) => x > 0 && x <= 1, 'must be in (0, 1]').default(0.01),
   cashChangeToleranceUsd: positive.default(500),
   horizonDays: positive.optional(),
+  /** Days over which the yield plan converges to its targets (as `capflow plan`'s rules.convergenceDays); absent: full speed. */
+  convergenceDays: positive.optional(),
   weights: z.array(YieldRuleSchema).min(1, 'at least one rule is needed'),
 });
 

@@ -167,6 +167,8 @@ export function compileFund(params: FundParams, days: number, inputs: FundInputs
       sellHaircutPct: params.rules.sellHaircutPct,
       cashChangeToleranceUsd: params.rules.cashChangeToleranceUsd,
       horizonDays: params.rules.horizonDays ?? null,
+      convergenceDays: params.rules.convergenceDays ?? null,
+      dtDays: 1,
     },
     venues: rules,
   };

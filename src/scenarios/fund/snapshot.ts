@@ -33,6 +33,7 @@ export function fundPlanRules(setup: FundSetup): YieldSnapshot['rules'] {
     sellHaircutPct: rules.sellHaircutPct,
     cashChangeToleranceUsd: rules.cashChangeToleranceUsd,
     ...(rules.horizonDays === null ? {} : { horizonDays: rules.horizonDays }),
+    ...(rules.convergenceDays === undefined || rules.convergenceDays === null ? {} : { convergenceDays: rules.convergenceDays, dtDays: rules.dtDays ?? 1 }),
     weights: setup.params.rules.weights.map((w) => ({ ...w })),
   };
 }

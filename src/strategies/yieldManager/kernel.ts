@@ -40,12 +40,20 @@
  *    and cash needs. The gate depends only on the deposit, so planning again after the trades
  *    gives the same verdict.
  *
+ * 7. Convergence (only with `convergenceDays`): the accepted amounts above are the targets
+ *    (`targetUsd`); one plan moves f = min(1, √(dtDays / convergenceDays)) of the way to them.
+ *    Withdrawals forced by caps or liquidity and money needed for cash obligations (pending
+ *    redemptions, shortfall, directional buys, the cash buffer) are not slowed; re-allocation
+ *    between venues and deployment of idle cash are. Details: `convergence.ts`.
+ *
  * Planning again after applying the trades (cash, positions, queued redemptions and the TVL
- * moved by our own trades) gives no trades: every cap depends only on what our own trades do
+ * moved by our own trades) gives no trades at full speed, and the next converged step with the
+ * same targets otherwise: every cap depends only on what our own trades do
  * not change (the available amount, the other holders' part of the TVL, locked money).
  */
 
 import { DAYS_PER_YEAR } from '../../core/time.ts';
+import { convergeYieldPlan, convergenceFraction } from './convergence.ts';
 import { YIELD_DUST_USD, type YieldPolicy, type YieldState, type YieldWorkspace } from './types.ts';
 
 const BOUND_CONCENTRATION = 0;
@@ -200,6 +208,8 @@ export function planYieldInto(policy: YieldPolicy, state: YieldState, ws: YieldW
     ws.askedUsd[i] = asked;
     ws.capUsd[i] = cap;
     ws.amountUsd[i] = amount;
+    ws.targetUsd[i] = amount;
+    ws.riskCapUsd[i] = riskCap;
     ws.tvlExcessUsd[i] = tvlExcess;
     ws.deltaUsd[i] = delta;
     ws.tradeUsd[i] = trade;
@@ -208,6 +218,16 @@ export function planYieldInto(policy: YieldPolicy, state: YieldState, ws: YieldW
     ws.costUsd[i] = cost;
     ws.boundBy[i] = bound;
     ws.noTrade[i] = noTrade;
+  }
+  const fraction = convergenceFraction(rules);
+  if (fraction < 1) {
+    convergeYieldPlan(policy, existing, ws, fraction, Math.max(available, lockedTotalUsd));
+    allocatedUsd = 0;
+    tradedUsd = 0;
+    for (let i = 0; i < n; i++) {
+      allocatedUsd += ws.amountUsd[i];
+      tradedUsd += ws.tradeUsd[i];
+    }
   }
   for (let i = 0; i < n; i++) ws.weight[i] = allocatedUsd > 0 ? ws.amountUsd[i] / allocatedUsd : 0;
 

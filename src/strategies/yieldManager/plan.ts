@@ -44,6 +44,8 @@ export interface YieldDecision {
   boundBy: YieldBoundBy;
   /** Accepted amount: the venue's size after this cycle. */
   amountUsd: number;
+  /** The full-speed accepted amount; differs from `amountUsd` only with `rules.convergenceDays`. */
+  targetUsd: number;
   existingUsd: number;
   /** Money that cannot leave the venue this cycle. */
   lockedUsd: number;
@@ -129,6 +131,7 @@ export function planYield(policy: YieldPolicy, state: YieldState, ws: YieldWorks
       capUsd: ws.capUsd[i],
       boundBy: YIELD_BOUND_BY[ws.boundBy[i]],
       amountUsd: ws.amountUsd[i],
+      targetUsd: ws.targetUsd[i],
       existingUsd: state.existingUsd[i],
       lockedUsd: ws.lockedUsd[i],
       deltaUsd: ws.deltaUsd[i],

@@ -49,6 +49,10 @@ const RulesSchema = z.strictObject({
   sellHaircutPct: z.number().gt(0).max(1),
   cashChangeToleranceUsd: z.number().gt(0),
   horizonDays: z.number().gt(0).optional(),
+  /** Days over which plans converge to their targets (each moves √(dtDays / convergenceDays) of the way); absent: full speed. */
+  convergenceDays: z.number().gt(0).optional(),
+  /** Days between two plans (the cadence), for the convergence fraction; default 1. */
+  dtDays: z.number().gt(0).optional(),
   weights: z.array(YieldRuleSchema).min(1, 'at least one rule is needed'),
 });
 
@@ -233,6 +237,8 @@ export function yieldPolicyFromSnapshot(s: YieldSnapshot): YieldPolicy {
       sellHaircutPct: s.rules.sellHaircutPct,
       cashChangeToleranceUsd: s.rules.cashChangeToleranceUsd,
       horizonDays: s.rules.horizonDays ?? null,
+      convergenceDays: s.rules.convergenceDays ?? null,
+      dtDays: s.rules.dtDays ?? 1,
     },
     venues: s.rules.weights.map((w) => yieldVenueRule(w, s.venues[w.venue])),
   };

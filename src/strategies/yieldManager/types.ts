@@ -57,6 +57,14 @@ export interface YieldRules {
   cashChangeToleranceUsd: number;
   /** Break-even horizon in days for the deposit gate; `null` turns the gate off. */
   horizonDays: number | null;
+  /**
+   * Days over which a plan converges to its targets: each plan moves min(1, √(dtDays /
+   * convergenceDays)) of the way (see `yieldManager/convergence.ts` for what is not slowed);
+   * absent or `null`: full speed.
+   */
+  convergenceDays?: number | null;
+  /** Days between two plans (the cadence), for the convergence fraction; default 1. */
+  dtDays?: number;
 }
 
 /**
@@ -148,8 +156,12 @@ export interface YieldWorkspace {
   askedUsd: Float64Array;
   /** The smallest of asked, pool-participation cap, maxUsd and remainder. */
   capUsd: Float64Array;
-  /** Accepted amount: the venue's size after this cycle. */
+  /** Accepted amount: the venue's size after this cycle (with convergence, one step toward `targetUsd`). */
   amountUsd: Float64Array;
+  /** The full-speed accepted amount (= amountUsd without convergence). */
+  targetUsd: Float64Array;
+  /** The smallest of the risk caps (asked, pool participation, maxUsd), before the remainder. */
+  riskCapUsd: Float64Array;
   /** Money that cannot leave the venue this cycle. */
   lockedUsd: Float64Array;
   /** How far the position is above its pool-participation cap (TVL shrink), 0 if not. */
@@ -215,6 +227,8 @@ export function createYieldWorkspace(venueCount: number): YieldWorkspace {
     askedUsd: f(),
     capUsd: f(),
     amountUsd: f(),
+    targetUsd: f(),
+    riskCapUsd: f(),
     lockedUsd: f(),
     tvlExcessUsd: f(),
     weight: f(),
