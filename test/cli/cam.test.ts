@@ -6,13 +6,39 @@ import { runCli, runCliJson } from '../helpers/cli.ts';
 const fx = JSON.parse(readFileSync(new URL('../fixtures/capital-allocation.json', import.meta.url), 'utf8'));
 
 describe('capflow cam rebalance', () => {
-  it('gives balanceChange, matrix, transfers and volume (direct by default)', () => {
+  it('gives balanceChange, matrix, the transfers it would execute and volume (direct by default)', () => {
     const { code, json } = runCliJson(['cam', 'rebalance', '--current', '700,300', '--target', '0.4,0.6']);
     expect(code).toBe(0);
-    expect(Object.keys(json)).toEqual(['balanceChange', 'matrix', 'transfers', 'volume']);
+    expect(Object.keys(json)).toEqual(['balanceChange', 'matrix', 'transfers', 'volume', 'requestedVolume', 'shortfall', 'balancesAfter']);
     expect(json.matrix[0][1]).toBeCloseTo(-300, 9);
-    expect(json.transfers).toEqual([{ from: 0, to: 1, amount: json.volume }]);
+    expect(json.transfers).toEqual([{ from: 0, to: 1, amount: json.volume, requested: json.requestedVolume }]);
+    expect(json.requestedVolume).toBeCloseTo(300, 9);
     expect(json.volume).toBeCloseTo(300, 9);
+    expect(json.shortfall).toBe(0);
+    expect(json.balancesAfter).toEqual([400, 600]);
+  });
+
+  it('caps each transfer at what its source holds when it runs (min-norm routes through an empty deposit)', () => {
+    // b = [600, 0, −600]; min-norm asks 200 from deposit 1 (empty) to 0, 400 from 2 to 0, 200 from 2 to 1
+    const { code, json } = runCliJson(['cam', 'rebalance', '--current', '0,0,1000', '--target', '0.6,0,0.4', '--method', 'min-norm']);
+    expect(code).toBe(0);
+    expect(json.transfers.map((t: { from: number; to: number; amount: number; requested: number }) => [t.from, t.to, t.amount])).toEqual([[1, 0, 0], [2, 0, 400], [2, 1, 200]]);
+    json.transfers.forEach((t: { requested: number }, k: number) => expect(t.requested).toBeCloseTo([200, 400, 200][k], 9));
+    expect(json.volume).toBe(600);
+    expect(json.shortfall).toBeCloseTo(200, 9);
+    expect(json.balancesAfter).toEqual([400, 200, 400]);
+    expect(json.balancesAfter.reduce((s: number, x: number) => s + x, 0)).toBe(1000);
+    const r = runCli(['cam', 'rebalance', '--current', '0,0,1000', '--target', '0.6,0,0.4', '--method', 'min-norm']);
+    expect(r.stdout).toMatch(/requested \(USD\)/);
+    expect(r.stdout).toMatch(/capped\s+200\s+USD/);
+  });
+
+  it('--rebalance-duration-days moves √(dt/T) of the way, as the CAM model steps (capped at 1)', () => {
+    const { json } = runCliJson(['cam', 'rebalance', '--current', '700,300', '--target', '0.4,0.6', '--rebalance-duration-days', '16', '--dt-days', '4']);
+    expect(json.balanceChange[1]).toBeCloseTo(150, 9);
+    expect(json.balancesAfter).toEqual([550, 450]);
+    const capped = runCliJson(['cam', 'rebalance', '--current', '700,300', '--target', '0.4,0.6', '--rebalance-duration-days', '1', '--dt-days', '4']);
+    expect(capped.json.balancesAfter).toEqual([400, 600]);
   });
 
   it('--method fei-reference reproduces the original matrix (n3_generic_rate_half)', () => {
@@ -39,6 +65,9 @@ describe('capflow cam rebalance', () => {
       [['--current', '700,300', '--target', '0.4,0.7'], '--target'],
       [['--current', '700,300', '--target', '0.4,0.6', '--rate', '2'], '--rate'],
       [['--current', '700,300', '--target', '0.4,0.6', '--method', 'magic'], '--method'],
+      [['--current', '700,300', '--target', '0.4,0.6', '--rate', '0.5', '--rebalance-duration-days', '30'], '--rate'],
+      [['--current', '700,300', '--target', '0.4,0.6', '--rebalance-duration-days', '0'], '--rebalance-duration-days'],
+      [['--current', '700,300', '--target', '0.4,0.6', '--dt-days', '2'], '--dt-days'],
       [['--target', '0.4,0.6'], '--current'],
       [['--current', '1e308,1e308', '--target', '0.1,0.9'], '--current'],
     ] as const) {

@@ -3,7 +3,7 @@
  */
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.ts';
-import { rebalancePlan, targetWeightsFromHistory, TRANSFER_METHODS, type TargetCompat } from '../../strategies/capitalAllocation.ts';
+import { rebalancePlan, rebalanceRate, targetWeightsFromHistory, TRANSFER_METHODS, type TargetCompat } from '../../strategies/capitalAllocation.ts';
 import { parseChoiceFlag, parseNumberFlag, parseNumberListFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
@@ -12,7 +12,25 @@ interface RebalanceOptions extends CommonOptions {
   current?: string;
   target?: string;
   rate?: string;
+  dtDays?: string;
+  rebalanceDurationDays?: string;
   method?: string;
+}
+
+/**
+ * The fraction of the gap one rebalance closes: `--rate`, or √(dt / rebalanceDuration) capped at
+ * 1 from `--rebalance-duration-days` (and `--dt-days`, default 1) as the CAM model steps; 1 when
+ * neither is given.
+ */
+function rateOf(opts: RebalanceOptions): number {
+  if (opts.rebalanceDurationDays === undefined) {
+    if (opts.dtDays !== undefined) throw new UserError({ field: '--dt-days', value: opts.dtDays, message: 'needs --rebalance-duration-days', hint: 'pass --rebalance-duration-days <T> (the rate is √(dt/T))' });
+    return parseNumberFlag('--rate', opts.rate, { min: 0, max: 1 }, 1);
+  }
+  if (opts.rate !== undefined) throw new UserError({ field: '--rate', value: opts.rate, message: 'conflicts with --rebalance-duration-days', hint: 'give either --rate or --rebalance-duration-days [--dt-days]' });
+  const durationDays = parseNumberFlag('--rebalance-duration-days', opts.rebalanceDurationDays, { gt: 0 }, 30);
+  const dtDays = parseNumberFlag('--dt-days', opts.dtDays, { gt: 0 }, 1);
+  return Math.min(1, rebalanceRate(dtDays, durationDays));
 }
 
 interface TargetsOptions extends CommonOptions {
@@ -47,12 +65,14 @@ export function registerCam(program: Command): void {
       .description('split the move toward target weights into transfers between deposits')
       .option('--current <b1,b2,...>', 'current balances (USD); the total is their sum')
       .option('--target <w1,w2,...>', 'target weights (0..1, summing to 1)')
-      .option('--rate <r>', 'fraction of the gap closed, √(dt/rebalanceDuration) (default 1)')
+      .option('--rate <r>', 'fraction of the gap closed (default 1; or give --rebalance-duration-days)')
+      .option('--rebalance-duration-days <T>', "the CAM model's rebalance duration: the rate is min(1, √(dt/T))")
+      .option('--dt-days <dt>', 'days between two rebalances, with --rebalance-duration-days (default 1)')
       .option('--method <m>', `transfer method: ${TRANSFER_METHODS.join('|')} (default direct)`),
     (opts) => {
       const current = parseNumberListFlag('--current', opts.current, { min: 0 });
       const target = parseNumberListFlag('--target', opts.target, { min: 0, max: 1 });
-      const rate = parseNumberFlag('--rate', opts.rate, { min: 0, max: 1 }, 1);
+      const rate = rateOf(opts);
       const method = parseChoiceFlag('--method', opts.method, TRANSFER_METHODS, 'direct');
       const plan = rebalancePlan(current, target, rate, method);
       return {
@@ -60,17 +80,19 @@ export function registerCam(program: Command): void {
         human: () =>
           [
             renderTable(
-              ['deposit', 'current (USD)', 'target weight', 'change (USD)'],
-              current.map((b, i) => [i, b, target[i], plan.balanceChange[i]]),
+              ['deposit', 'current (USD)', 'target weight', 'change (USD)', 'after (USD)'],
+              current.map((b, i) => [i, b, target[i], plan.balanceChange[i], plan.balancesAfter[i]]),
             ),
             '',
             plan.transfers.length === 0
               ? 'no transfers'
-              : renderTable(['from', 'to', 'amount (USD)'], plan.transfers.map((t) => [t.from, t.to, t.amount])),
+              : renderTable(['step', 'from', 'to', 'amount (USD)', 'requested (USD)'], plan.transfers.map((t, k) => [k + 1, t.from, t.to, t.amount, t.requested])),
             '',
             renderKeyValues([
               ['method', method],
+              ['rate', rate],
               ['volume', plan.volume, 'USD'],
+              ...(plan.shortfall > 0 ? ([['capped', plan.shortfall, 'USD requested from deposits that no longer held it']] as [string, number, string][]) : []),
             ]),
           ].join('\n'),
       };

@@ -3,13 +3,19 @@
  * flags), the balance change, its transfers.
  */
 import { UserError } from '../../core/errors.ts';
-import { balanceChange, transferMatrix, type TransferMethod } from './transfers.ts';
+import { balanceChange, emptyTotals, executeTransfers, transferMatrix, type TransferMethod } from './transfers.ts';
 
-/** One transfer of a plan, with 0-based deposit indexes. */
+/**
+ * One transfer of a plan, with 0-based deposit indexes: what executes (`amount`, capped at what
+ * the source holds at that moment) and what the matrix asked (`requested`).
+ *
+ * @example const t: AllocationTransfer = { from: 2, to: 1, amount: 200, requested: 200 };
+ */
 export interface AllocationTransfer {
   from: number;
   to: number;
   amount: number;
+  requested: number;
 }
 
 /** A rebalance step for people and the CLI. */
@@ -18,10 +24,16 @@ export interface RebalancePlan {
   balanceChange: number[];
   /** n×n flows (upper triangle; positive = from column j to row i) */
   matrix: number[][];
-  /** non-zero flows in execution (row-major) order */
+  /** non-zero flows of the matrix in execution (row-major) order, each capped at what its source holds then */
   transfers: AllocationTransfer[];
-  /** Σ transfer amounts */
+  /** Σ executed transfer amounts */
   volume: number;
+  /** Σ requested transfer amounts */
+  requestedVolume: number;
+  /** Σ (requested − executed): what the sources could not pay */
+  shortfall: number;
+  /** balances after the transfers execute */
+  balancesAfter: number[];
 }
 
 /**
@@ -65,7 +77,7 @@ function checkVector(field: string, values: readonly number[], what: string): vo
  *
  * @example
  * rebalancePlan([700, 300], [0.4, 0.6], 1, 'direct')
- * // { balanceChange: [-300, 300], matrix: [[0, -300], [0, 0]], transfers: [{ from: 0, to: 1, amount: 300 }], volume: 300 }
+ * // { balanceChange: [-300, 300], matrix: [[0, -300], [0, 0]], transfers: [{ from: 0, to: 1, amount: 300, requested: 300 }], volume: 300, requestedVolume: 300, shortfall: 0, balancesAfter: [400, 600] }
  */
 export function rebalancePlan(balances: readonly number[], targetWeights: readonly number[], rate: number, method: TransferMethod = 'direct'): RebalancePlan {
   checkVector('--current', balances, 'a balance');
@@ -81,12 +93,24 @@ export function rebalancePlan(balances: readonly number[], targetWeights: readon
   const b = balanceChange(balances, targetWeights, rate, new Float64Array(n));
   const flat = transferMatrix(b, method, new Float64Array(n * n));
   const matrix = Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * n, i * n + n)));
+  const after = Float64Array.from(balances);
+  const executed = new Float64Array(n * n);
+  const totals = executeTransfers(after, flat, executed, emptyTotals());
   const transfers: AllocationTransfer[] = [];
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       const v = flat[i * n + j];
-      if (v !== 0) transfers.push(v > 0 ? { from: j, to: i, amount: v } : { from: i, to: j, amount: -v });
+      const x = Math.abs(executed[i * n + j]);
+      if (v !== 0) transfers.push(v > 0 ? { from: j, to: i, amount: x, requested: v } : { from: i, to: j, amount: x, requested: -v });
     }
   }
-  return { balanceChange: Array.from(b), matrix, transfers, volume: transfers.reduce((s, t) => s + t.amount, 0) };
+  return {
+    balanceChange: Array.from(b),
+    matrix,
+    transfers,
+    volume: totals.executedVolume,
+    requestedVolume: totals.requestedVolume,
+    shortfall: totals.shortfall,
+    balancesAfter: Array.from(after),
+  };
 }
