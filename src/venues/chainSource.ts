@@ -147,6 +147,14 @@ export async function readLiveFund(client: PublicClient, spec: LiveFundSpec, blo
         hint: "set apyLookbackBlocks below the vault's age in blocks",
       });
     }
+    const apy = sharePriceApy(thenAssets, vault.assetsPerPriceProbe, now - thenSeconds);
+    if (!Number.isFinite(apy)) {
+      throw new UserError({
+        field: 'apyLookbackBlocks', value: spec.apyLookbackBlocks,
+        message: `venue ${v.name}: the share price moved from ${thenAssets} to ${vault.assetsPerPriceProbe} in ${now - thenSeconds} s, which annualises to no finite APY`,
+        hint: 'look back further (a larger apyLookbackBlocks)',
+      });
+    }
     const probeDecimals = assetDecimals + 9;
     venues.push({ spec: v, kind: v.kind, vault });
     observations.push({
@@ -156,7 +164,7 @@ export async function readLiveFund(client: PublicClient, spec: LiveFundSpec, blo
       tvlUsd: usdOf(vault.totalAssets + vault.claimableAssets, assetDecimals, price),
       availableLiquidityUsd: usdOf(vault.maxWithdraw, assetDecimals, price),
       redeemQueuedUsd: usdOf(vault.pendingAssets + vault.claimableAssets, assetDecimals, price),
-      apy: sharePriceApy(thenAssets, vault.assetsPerPriceProbe, now - thenSeconds),
+      apy,
       sharePrice: usdOf(vault.assetsPerPriceProbe, probeDecimals, price),
       withdrawDelayDays: v.kind === 'erc7540' ? v.withdrawDelayDays : 0,
     });

@@ -10,7 +10,7 @@
  * so the stablecoin's utilisation and rates move. The tokens are Aave's test ERC-20s
  * (anyone may mint), the protocol is the real code.
  */
-import type { Abi, Address, Hex, PublicClient, WalletClient } from 'viem';
+import { parseAbi, type Abi, type Address, type Hex, type PublicClient, type WalletClient } from 'viem';
 import { RAY } from '../../core/fixedPoint.ts';
 import { USDC_RATE_STRATEGY, rateStrategyToRay, type RateStrategy } from '../../protocols/aave.ts';
 import { gasWithHeadroom } from '../send.ts';
@@ -30,6 +30,9 @@ const ARTIFACT = {
   aggregator: 'mocks/oracle/CLAggregators/MockAggregator.sol/MockAggregator',
   erc20: 'mocks/tokens/MintableERC20.sol/MintableERC20',
 } as const;
+
+/** The open `mint` of test tokens (Aave's MintableERC20 returns a bool, capflow's TestToken nothing: no output decoded). */
+const MINT_ABI = parseAbi(['function mint(address to, uint256 amount)']);
 
 /** Logic libraries in deployment order (FlashLoanLogic links BorrowLogic). */
 const LIBRARIES = ['SupplyLogic', 'BorrowLogic', 'LiquidationLogic', 'EModeLogic', 'BridgeLogic', 'FlashLoanLogic', 'PoolLogic', 'ConfiguratorLogic'] as const;
@@ -262,7 +265,7 @@ export async function moveAaveUtilisation(market: AaveMarket, clients: { wallet:
   const poolAbi = loadAaveArtifact(ARTIFACT.pool).abi;
   const supply = async (asset: Address, amount: bigint): Promise<void> => {
     if (amount === 0n) return;
-    await d.call(asset, erc20, 'mint', [who, amount]);
+    await d.call(asset, MINT_ABI, 'mint', [who, amount]);
     await d.call(asset, erc20, 'approve', [market.pool, amount]);
     await d.call(market.pool, poolAbi, 'supply', [asset, amount, who, 0]);
   };
@@ -277,5 +280,5 @@ export async function moveAaveUtilisation(market: AaveMarket, clients: { wallet:
  * @example await mintTestToken(market.usdc.asset, holder, 250_000n * 10n ** 6n, { wallet, client });
  */
 export async function mintTestToken(asset: Address, to: Address, amount: bigint, clients: { wallet: WalletClient; client: PublicClient }): Promise<void> {
-  await makeDeployer(clients.wallet, clients.client).call(asset, loadAaveArtifact(ARTIFACT.erc20).abi, 'mint', [to, amount]);
+  await makeDeployer(clients.wallet, clients.client).call(asset, MINT_ABI, 'mint', [to, amount]);
 }

@@ -24,6 +24,18 @@ function sharesFor(v: LiveVenueRead & { kind: 'erc4626' | 'erc7540' }, assets: b
 }
 
 /**
+ * Shares for a redemption request of `assets`; every share held when what would be left is
+ * worth at most one base unit (the USD amount was rounded down to base units).
+ *
+ * @example requestShares(vaultRead, 19_999_999n) // all shares when they are worth 20_000_000n
+ */
+function requestShares(v: LiveVenueRead & { kind: 'erc4626' | 'erc7540' }, assets: bigint): bigint {
+  const shares = sharesFor(v, assets);
+  const leftAssets = ((v.vault.holderShares - shares) * v.vault.assetsPerPriceProbe) / priceProbeShares(v.vault.shareDecimals);
+  return leftAssets <= 1n ? v.vault.holderShares : shares;
+}
+
+/**
  * One trade as a venue operation. An ERC-7540 vault's immediate withdrawal claims settled
  * redemptions (its maxWithdraw), so emptying it requests the redemption of every share held.
  */
@@ -35,7 +47,7 @@ function orderFor(t: YieldTrade, v: LiveVenueRead, units: bigint, emptied: boole
   }
   const vault = v.vault.address;
   if (t.deltaUsd > 0) return { venue, op: 'vault-deposit', vault, asset: v.vault.asset, assets: units };
-  if (t.settlesInDays > 0) return { venue, op: 'vault-request-redeem', vault, shares: emptied ? v.vault.holderShares : sharesFor(v, units) };
+  if (t.settlesInDays > 0) return { venue, op: 'vault-request-redeem', vault, shares: emptied ? v.vault.holderShares : requestShares(v, units) };
   if (emptied && v.kind === 'erc4626') return { venue, op: 'vault-redeem', vault, shares: v.vault.holderShares };
   return { venue, op: 'vault-withdraw', vault, assets: units };
 }
