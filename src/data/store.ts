@@ -118,8 +118,9 @@ export class HistoryStore {
     }
     DateValue = (await duckDbApi()).DuckDBDateValue;
     const instance = await openDuckDb(path, opts.create ? undefined : { access_mode: 'READ_ONLY' }, { field, action: opts.create ? 'create' : 'open', hint: 'is it a capflow history file, not used by another process?' });
+    const existed = existsSync(path);
     const store = new HistoryStore(path, instance, await instance.connect());
-    if (opts.create) for (const sql of SCHEMA) await store.conn.run(sql);
+    if (opts.create && (!existed || (await store.hasSchema()) || (await store.tableCount()) === 0)) for (const sql of SCHEMA) await store.conn.run(sql);
     else if (!(await store.hasSchema())) {
       store.close();
       throw new UserError({ field, value: path, message: `${path} is not a capflow history file (no series table)`, hint: 'pass the file `capflow data import` wrote' });
@@ -136,6 +137,10 @@ export class HistoryStore {
   private async hasSchema(): Promise<boolean> {
     const rows = await this.rows(`SELECT count(*) FROM information_schema.tables WHERE table_name IN ('series', 'venue_days', 'price_days')`);
     return Number(rows[0][0]) === 3;
+  }
+
+  private async tableCount(): Promise<number> {
+    return Number((await this.rows('SELECT count(*) FROM information_schema.tables'))[0][0]);
   }
 
   private async rows(sql: string, values?: DuckDBValue[]): Promise<DuckDBValue[][]> {

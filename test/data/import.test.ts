@@ -151,6 +151,14 @@ describe('rejections (nothing stored)', () => {
     expect((await rejected(importHistory(db, path, venue('c', { map: { date: 'date', index: 'tvl' }, resample: 'mean' })))).field).toBe('--resample');
   });
 
+  it('refuses to write into a DuckDB file that is not a history file', async () => {
+    const other = join(dir, 'ledger.duckdb');
+    await queryDuckDb(other, 'CREATE TABLE events (x INTEGER)');
+    const e = await rejected(importHistory(other, file('ok.csv', GOOD), venue('ok')));
+    expect(e.message).toContain('is not a capflow history file');
+    expect(await queryDuckDb(other, `SELECT table_name FROM information_schema.tables`)).toEqual([['events']]);
+  });
+
   it('leaves the history file as it was: no partial series, the old one kept on a refused replace', async () => {
     await importHistory(db, file('ok.csv', GOOD), venue('ok'));
     const before = await withHistoryStore(db, async (s) => ({ list: await s.list(), days: await s.venueDays('ok') }));

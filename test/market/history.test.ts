@@ -13,6 +13,7 @@ import {
   DEFAULT_QUALITY,
   growthFactors,
   HISTORY_BOOTSTRAP_STREAM,
+  resamplePrices,
   stationaryBootstrapIndices,
   venueDataFlags,
   type VenueHistory,
@@ -122,6 +123,14 @@ describe('stationary block bootstrap', () => {
       }),
       { numRuns: 10 },
     );
+  });
+
+  it('moves prices along the same source days, by each source day\'s ratio', () => {
+    const prices = { asset: 'ETH', dates: a.dates, price: Float64Array.from(a.dates, (_, i) => 1000 + 10 * i) };
+    const p = bootstrapHistories([a], { days: 100, meanBlockDays: 5 }, Rng.fromSeed(3));
+    const path = resamplePrices(prices, p.sourceDay);
+    expect(path[0]).toBe(prices.price[p.sourceDay[0]]);
+    for (let t = 1; t <= 100; t++) expect(path[t] / path[t - 1]).toBeCloseTo(prices.price[p.sourceDay[t]] / prices.price[p.sourceDay[t] - 1], 12);
   });
 
   it('refuses histories over different days and a mean block below 1', () => {

@@ -7,7 +7,7 @@
  */
 import { UserError } from '../../core/errors.ts';
 import type { Rng } from '../../core/rng.ts';
-import type { VenueHistory } from './series.ts';
+import type { PriceHistory, VenueHistory } from './series.ts';
 
 /** The stream name a run's bootstrap draws from: `Rng.named(seed, run, HISTORY_BOOTSTRAP_STREAM)`. */
 export const HISTORY_BOOTSTRAP_STREAM = 'market:history-bootstrap';
@@ -100,4 +100,21 @@ export function bootstrapHistories(histories: readonly VenueHistory[], opts: { d
   if (!Number.isInteger(opts.days) || opts.days < 0) throw new UserError({ field: 'days', value: opts.days, message: `must be an integer ≥ 0, got ${opts.days}` });
   const sourceDay = stationaryBootstrapIndices(n, opts.days + 1, opts.meanBlockDays, rng);
   return { sourceDay, venues: histories.map((h) => resampleVenue(h, sourceDay)) };
+}
+
+/**
+ * An asset's prices along a bootstrapped path (`sourceDay` from {@link bootstrapHistories}, so
+ * prices move with the venues): day 0 is the first source day's price, then each day moves by
+ * its source day's price ratio. The history must cover the same days as the venues'.
+ *
+ * @example resamplePrices(eth, path.sourceDay)[0] === eth.price[path.sourceDay[0]]
+ */
+export function resamplePrices(prices: PriceHistory, sourceDay: Int32Array): Float64Array {
+  const out = new Float64Array(sourceDay.length);
+  for (let t = 0; t < out.length; t++) {
+    const s = sourceDay[t];
+    if (s < 1 || s >= prices.price.length) throw new UserError({ field: 'market.prices', value: prices.asset, message: `${prices.asset} has ${prices.price.length} days; the path copies day ${s}`, hint: 'load prices over the venues\' horizon' });
+    out[t] = t === 0 ? prices.price[s] : (out[t - 1] * prices.price[s]) / prices.price[s - 1];
+  }
+  return out;
 }
