@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importHistory } from '../../src/data/import.ts';
 import { loadHistoryMarket, venueGrowthFactors } from '../../src/data/load.ts';
-import { compoundedGrowth, reservePathFromHistory, vaultPathFromHistory } from '../../src/market/history/index.ts';
+import { compoundedGrowth, DEFAULT_QUALITY, reservePathFromHistory, vaultPathFromHistory, venueDataFlags } from '../../src/market/history/index.ts';
 import { creditSupply } from '../../src/venues/creditSupply.ts';
 import { vault } from '../../src/venues/vault.ts';
 import { withHistoryStore } from '../../src/data/store.ts';
@@ -92,6 +92,19 @@ describe('DefiLlama daily yields (apy_base: APR in percent; tvl: available liqui
     expect(Number.isNaN(days.tvlUsd[0])).toBe(true);
     expect(days.apy[0]).toBeCloseTo(Math.pow(1 + 0.1191186 / 365, 365) - 1, 12);
     expect(days.dailyReturn[1]).toBe(11.91186 / 100 / 365);
+  });
+});
+
+describe('stale and anomalous days on real data', () => {
+  it('Morpho STEAKUSDT: the 0 % day (a missing value, PROVENANCE) is anomalous; the second carried-forward day is stale past 1 day', async () => {
+    const { venues } = await loadHistoryMarket({ db, venues: ['morpho-blue_STEAKUSDT_Ethereum'] });
+    const h = venues[0];
+    const flags = venueDataFlags(h, { ...DEFAULT_QUALITY, maxStaleDays: 1 });
+    const at = (d: string): string | null => flags[h.dates.indexOf(d)];
+    expect(at('2024-07-09')).toBe('anomalous');
+    expect([at('2024-09-08'), at('2024-09-09'), at('2025-05-18')]).toEqual([null, 'stale', null]);
+    expect(Array.from(h.ageDays.subarray(h.dates.indexOf('2024-09-08'), h.dates.indexOf('2024-09-10') + 1))).toEqual([1, 2, 0]);
+    expect(flags.filter((f) => f === 'anomalous').length).toBeLessThan(0.06 * h.dates.length);
   });
 });
 

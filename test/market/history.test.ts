@@ -141,7 +141,7 @@ describe('stationary block bootstrap', () => {
 });
 
 describe('stale and anomalous days', () => {
-  const apy = Array.from({ length: 40 }, (_, i) => 0.05 + (i % 3) * 0.001);
+  const apy = Array.from({ length: 40 }, (_, i) => 0.08 + (i % 3) * 0.001);
 
   it('flags a day whose observation is older than maxStaleDays as stale', () => {
     const ageDays = apy.map((_, i) => (i >= 20 && i < 24 ? i - 19 : 0));
@@ -161,6 +161,7 @@ describe('stale and anomalous days', () => {
 
   it('needs minWindowDays known values before testing, and checks its parameters', () => {
     const flags = venueDataFlags({ apy: [0.05, 0.9, 0.05], ageDays: [0, 0, 0] }, DEFAULT_QUALITY);
+    expect(DEFAULT_QUALITY).toMatchObject({ madMultiple: 10, minMadApy: 0.005 });
     expect(flags).toEqual([null, null, null]);
     expect(caughtUserError(() => venueDataFlags({ apy: [], ageDays: [] }, { ...DEFAULT_QUALITY, windowDays: 1 })).field).toBe('windowDays');
   });
