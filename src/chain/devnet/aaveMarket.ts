@@ -110,7 +110,7 @@ function makeDeployer(wallet: WalletClient, client: PublicClient): Deployer {
     async call(address, abi, functionName, args) {
       const { request } = await client.simulateContract({ address, abi, functionName, args, account });
       const gas = gasWithHeadroom(await client.estimateContractGas({ address, abi, functionName, args, account }));
-      const hash = await wallet.writeContract({ ...request, gas });
+      const hash = await wallet.writeContract({ ...request, gas, chain });
       const receipt = await client.waitForTransactionReceipt({ hash });
       if (receipt.status !== 'success') throw new Error(`${functionName} on ${address} reverted (tx ${hash})`);
     },
