@@ -24,7 +24,7 @@ afterAll(async () => anvil?.stop());
 
 describe('the live-plan demo market', () => {
   it('plans, executes from the holder key, and then has nothing to do', () => {
-    const file = marketDemoPlanFile(demo, 10);
+    const file = marketDemoPlanFile(demo);
     expect(LivePlanSchema.safeParse(file).success).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'capflow-demo-'));
     const input = join(dir, 'live.yaml');
@@ -32,6 +32,9 @@ describe('the live-plan demo market', () => {
     const batch = join(dir, 'batch.json');
     const planned = runCliJson(['plan', '--rpc', anvil.rpcUrl, '--input', input, '--emit-txs', batch]);
     expect(planned.stderr).toBe('');
+    const [demoVault, asyncVault] = planned.json.rateImpact;
+    expect(demoVault.apy).toBeCloseTo((1 + 500 / 550_000) ** (365 / 7) - 1, 2); // a week's donated yield
+    expect(asyncVault.apy).toBeCloseTo((1 + 700 / 500_000) ** (365 / 7) - 1, 2);
     expect(planned.json.plan.trades.map((t: any) => [t.venue, t.action])).toEqual([
       ['demo-vault', 'deposit'],
       ['async-vault', 'deposit'],

@@ -26,13 +26,16 @@ export interface MarketDemo {
   aave: AaveMarket;
   /** The fund: dev account 2 (anvil's third default account), with cash and a vault position. */
   holder: Address;
+  /** Blocks from just after both vaults were deployed to the end of the seeding (a look-back for their APY). */
+  vaultAgeBlocks: number;
 }
 
 /**
  * Deploys and seeds the demo market from the devnet's unlocked dev accounts: account 0
  * deploys, account 1 supplies 2,000,000 USDC to Aave and borrows 1,200,000 against WETH,
- * account 3 deposits 500,000 USDC in each vault, and the holder (account 2) gets 250,000 USDC
- * of cash and 50,000 USDC in the ERC-4626 vault.
+ * account 3 deposits 500,000 USDC in each vault, the holder (account 2) gets 250,000 USDC
+ * of cash and 50,000 USDC in the ERC-4626 vault; then the vaults earn (500 and 700 USDC are
+ * donated to them) and a week passes.
  *
  * @example const demo = await deployMarketDemo((await startAnvil()).rpcUrl);
  */
@@ -53,17 +56,27 @@ export async function deployMarketDemo(rpcUrl: string): Promise<MarketDemo> {
   for (const vault of [vaults.vault4626, vaults.vault7540]) await deposit(depositor, vault, 500_000n * USDC);
   await deposit(holder, vaults.vault4626, 50_000n * USDC);
   await mintTestToken(vaults.token, holder, 250_000n * USDC, minter);
-  return { chainId: await client.getChainId(), token: vaults.token, vaults, aave, holder };
+  // a week of vault yield (donated to the vaults) and Aave interest
+  for (const [vault, assets] of [[vaults.vault4626, 500n * USDC], [vaults.vault7540, 700n * USDC]] as const) {
+    await mintTestToken(vaults.token, depositor, assets, minter);
+    await send(devnet, depositor, vaults.token, ERC4626_ABI, 'transfer', [vault, assets]);
+  }
+  await client.request({ method: 'evm_increaseTime' as never, params: [7 * 86_400] as never });
+  await client.request({ method: 'evm_mine' as never, params: [] as never });
+  const head = await client.getBlockNumber({ cacheTime: 0 });
+  const sinceVaults = Number(head) - Math.max(vaults.vault4626Block, vaults.vault7540Block) - 1;
+  return { chainId: await client.getChainId(), token: vaults.token, vaults, aave, holder, vaultAgeBlocks: sinceVaults };
 }
 
 /**
  * A `capflow plan --rpc` plan file for the demo market: three venues (the ERC-4626 vault with
  * a 20 % pool-participation cap, the ERC-7540 vault, the Aave reserve taking the rest), 5 % of
- * equity kept in cash, vault APYs over the last `apyLookbackBlocks` blocks.
+ * equity kept in cash, vault APYs over the vaults' life (`apyLookbackBlocks` = {@link MarketDemo.vaultAgeBlocks}).
  *
- * @example stringify(marketDemoPlanFile(demo, 10))
+ * @example stringify(marketDemoPlanFile(demo))
  */
-export function marketDemoPlanFile(demo: MarketDemo, apyLookbackBlocks: number): Record<string, unknown> {
+export function marketDemoPlanFile(demo: MarketDemo): Record<string, unknown> {
+  const apyLookbackBlocks = demo.vaultAgeBlocks;
   return {
     chainId: demo.chainId,
     holder: demo.holder,
