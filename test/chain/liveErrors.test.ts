@@ -2,16 +2,19 @@
  * `capflow plan --rpc` / `capflow execute` on the anvil Aave market: a market that moved
  * between plan and execute is refused, and bad inputs (no key, another key, wrong chain id,
  * unknown venue kind, a venue of another asset, no code, a non-vault, an RPC down) exit 2
- * with a clear message, and send nothing.
+ * with a clear message, and send nothing; an RPC failing mid-read names the venue.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { deployAaveMarket, mintTestToken, moveAaveUtilisation, type AaveMarket } from '../../src/chain/devnet/aaveMarket.ts';
 import { ERC20_ABI } from '../../src/chain/abi.ts';
-import { runCli, runCliJson } from '../helpers/cli.ts';
+import { ROOT, runCli, runCliJson } from '../helpers/cli.ts';
 import { ANVIL_KEYS, startAnvilClients, type Anvil } from '../helpers/anvil.ts';
 
 const USDC = 10n ** 6n;
@@ -62,6 +65,40 @@ beforeAll(async () => {
   expect(r.json.plan.decisions[0].boundBy).toBe('poolParticipation');
 });
 afterAll(async () => anvil?.stop());
+
+/** A JSON-RPC proxy to `target` that answers HTTP 500 to every eth_call after the first `okCalls`. */
+async function startFailingProxy(target: string, okCalls: number): Promise<{ url: string; close(): Promise<void> }> {
+  let calls = 0;
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const list = [JSON.parse(text)].flat();
+    if (list.some((b: { method?: string }) => b.method === 'eth_call') && ++calls > okCalls) {
+      res.statusCode = 500;
+      res.end('upstream down');
+      return;
+    }
+    const answer = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+    res.setHeader('content-type', 'application/json');
+    res.end(await answer.text());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/v3/0123456789abcdef0123456789abcdef`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** Runs the CLI without blocking this process (the proxy above answers from here). */
+function runCliAsync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [`${ROOT}bin/capflow`, ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
 
 describe('capflow execute refuses and sends nothing', () => {
   it('without CAPFLOW_PRIVATE_KEY, or with a key that is not the holder', async () => {
@@ -127,6 +164,20 @@ describe('capflow plan --rpc refuses bad venues, naming them', () => {
       expect(() => readFileSync(out)).toThrow();
     });
   }
+
+  it('exits 2 naming the venue when the RPC fails mid-read, writing nothing', async () => {
+    const proxy = await startFailingProxy(anvil.rpcUrl, 2); // the third eth_call on fails
+    try {
+      const out = join(dir, 'snap-mid-read.yaml');
+      const r = await runCliAsync(['plan', '--rpc', proxy.url, '--input', write('mid.yaml', liveFile()), '--snapshot-out', out]);
+      expect(r.stderr).toMatch(/^capflow: venues\.aave-usdc: reading .* at block \d+ failed: /);
+      expect(r.stderr).not.toContain(proxy.url);
+      expect(r.code).toBe(2);
+      expect(() => readFileSync(out)).toThrow();
+    } finally {
+      await proxy.close();
+    }
+  });
 
   it('exits 2 for an RPC that is down, and for --block without --rpc', () => {
     const down = runCli(['plan', '--rpc', 'http://127.0.0.1:1', '--input', write('ok.yaml', liveFile())]);
