@@ -29,7 +29,28 @@ export function parseNumberFlag(flag: string, raw: string | undefined, bounds: N
       hint: 'write it in decimal, e.g. 1500, -0.25 or 1e-4',
     });
   }
-  return checkNumber(flag, value, bounds);
+  checkNumber(flag, value, bounds);
+  return checkMagnitude(flag, value, bounds);
+}
+
+/**
+ * The largest magnitude a flag takes unless its bounds say otherwise: 10^15 (a quadrillion USD,
+ * tokens or steps is beyond every flag's meaning, and far from float64 overflow). Integer flags
+ * are within 2^53 − 1 too.
+ */
+export const MAX_FLAG_MAGNITUDE = 1e15;
+
+/** Worker threads a command may start at most. */
+export const MAX_WORKERS = 256;
+
+/** Refuses a value beyond ±{@link MAX_FLAG_MAGNITUDE} on a side its bounds leave open. */
+function checkMagnitude(flag: string, value: number, bounds: NumberBounds): number {
+  const openAbove = bounds.max === undefined && bounds.lt === undefined;
+  const openBelow = bounds.min === undefined && bounds.gt === undefined;
+  if ((openAbove && value > MAX_FLAG_MAGNITUDE) || (openBelow && value < -MAX_FLAG_MAGNITUDE)) {
+    throw new UserError({ field: flag, value, message: `must be within ±1e15 (beyond any value this flag means), got ${value}`, hint: `pass ${flag} in its usual range` });
+  }
+  return value;
 }
 
 /** Decimal text: optional sign, digits with an optional fraction (or a bare fraction), optional exponent. */

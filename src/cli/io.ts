@@ -3,7 +3,8 @@
  * errors to exit codes (2 for bad input, 1 for internal faults).
  */
 import type { Command } from 'commander';
-import { EXIT_INTERNAL_ERROR, EXIT_USER_ERROR, isUserError } from '../core/errors.ts';
+import { BUG_REPORT_HINT, CheckFailedError, EXIT_CHECK_FAILED, EXIT_INTERNAL_ERROR, EXIT_USER_ERROR, isUserError } from '../core/errors.ts';
+import { toResultJson } from '../core/json.ts';
 
 /** What a command produced: a machine value for `--json` and a text for people. */
 export interface CommandOutput {
@@ -16,14 +17,38 @@ export interface CommonOptions {
   json?: boolean;
 }
 
-/** JSON text in which bigints are decimal strings. */
+/**
+ * JSON text in which bigints are decimal strings; a NaN or ±Infinity is an error naming the
+ * figure (exit 2), never `null` (see {@link toResultJson}).
+ *
+ * @example toJsonText({ n: 1n }) // '{\n  "n": "1"\n}'
+ */
 export function toJsonText(value: unknown, indent = 2): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), indent);
+  return toResultJson(value, indent);
 }
 
-/** Writes a command's output as JSON or as text. */
+/**
+ * Writes a command's output as JSON or as text. The JSON text is built (and checked for
+ * non-finite figures) before anything is printed, so a refused result prints nothing.
+ *
+ * @example emit({ json: { a: 1 }, human: () => 'a = 1' }, { json: true });
+ */
 export function emit(output: CommandOutput, opts: CommonOptions): void {
-  process.stdout.write(`${opts.json ? toJsonText(output.json) : output.human()}\n`);
+  const text = opts.json ? toJsonText(output.json) : output.human();
+  (writesDataToStdout(opts) ? process.stderr : process.stdout).write(`${text}\n`);
+}
+
+/** Output flags whose value `-` sends the data they name to stdout. */
+const DATA_OUTPUT_OPTIONS = ['out', 'snapshotOut', 'emitTxs'] as const;
+
+/**
+ * True when an output flag is `-`: stdout then carries that data, and the command's own
+ * summary goes to stderr so the two never mix.
+ *
+ * @example writesDataToStdout({ out: '-' }) // true
+ */
+export function writesDataToStdout(opts: object): boolean {
+  return DATA_OUTPUT_OPTIONS.some((k) => (opts as Record<string, unknown>)[k] === '-');
 }
 
 /**
@@ -50,13 +75,23 @@ export function withOutput<O extends CommonOptions>(
  * otherwise) and returns the exit code.
  */
 export function reportError(e: unknown, json: boolean): number {
+  if (e instanceof CheckFailedError) {
+    if (json) process.stdout.write(`${safeJson({ error: { message: e.message, field: null }, result: e.result ?? null })}\n`);
+    else process.stderr.write(`capflow: ${e.message}\n`);
+    return EXIT_CHECK_FAILED;
+  }
   if (isUserError(e)) {
-    if (json) process.stdout.write(`${toJsonText({ error: { message: e.message, field: e.field ?? null } })}\n`);
+    if (json) process.stdout.write(`${safeJson({ error: { message: e.message, field: e.field ?? null } })}\n`);
     else process.stderr.write(`capflow: ${e.message}\n`);
     return EXIT_USER_ERROR;
   }
   const message = e instanceof Error ? e.message : String(e);
-  if (json) process.stdout.write(`${toJsonText({ error: { message: `internal error: ${message}`, field: null } })}\n`);
-  else process.stderr.write(`capflow: internal error: ${message}\n${e instanceof Error && process.env.CAPFLOW_DEBUG ? `${e.stack}\n` : ''}`);
+  if (json) process.stdout.write(`${safeJson({ error: { message: `internal error: ${message}`, field: null, report: BUG_REPORT_HINT } })}\n`);
+  else process.stderr.write(`capflow: internal error: ${message}\ncapflow: ${BUG_REPORT_HINT}\n${e instanceof Error && process.env.CAPFLOW_DEBUG ? `${e.stack}\n` : ''}`);
   return EXIT_INTERNAL_ERROR;
+}
+
+/** JSON of an error report: never throws (non-finite numbers become strings). */
+function safeJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
 }

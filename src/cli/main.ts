@@ -2,7 +2,9 @@
  * The capflow command line: builds the commander program and maps errors to exit codes.
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT_USER_ERROR } from '../core/errors.ts';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USER_ERROR } from '../core/errors.ts';
+import { discardPendingOutputs } from '../core/outputFile.ts';
+import { stopAllProgress } from './progress.ts';
 import { registerCommands } from './commands/index.ts';
 import { reportError, toJsonText } from './io.ts';
 
@@ -25,10 +27,33 @@ async function buildProgram(argv: readonly string[] = []): Promise<Command> {
 }
 
 /**
+ * Ctrl-C (SIGINT): clear the progress bar and show the cursor, remove every temporary output
+ * file (nothing is left half-written at a target), and exit 130.
+ */
+function onInterrupt(): void {
+  stopAllProgress();
+  discardPendingOutputs();
+  process.stderr.write('capflow: interrupted; nothing was written\n');
+  process.exit(EXIT_INTERRUPTED);
+}
+
+/**
  * Runs the CLI on `argv` (without `node` and the script) and returns the exit code:
- * 0 success, 2 bad input, 1 internal fault.
+ * 0 success, 2 bad input or usage, 3 a check that found a difference, 1 internal fault
+ * (130 on Ctrl-C: the process exits from the signal handler).
+ *
+ * @example process.exitCode = await main(['lending', 'rates', '--utilization', '0.5']);
  */
 export async function main(argv: string[]): Promise<number> {
+  process.on('SIGINT', onInterrupt);
+  try {
+    return await runMain(argv);
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+}
+
+async function runMain(argv: string[]): Promise<number> {
   exitQuietlyOnClosedStdout();
   const json = argv.includes('--json');
   const program = await buildProgram(argv);
@@ -41,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
   capture(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return EXIT_OK;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0; // --help, --version

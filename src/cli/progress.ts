@@ -12,6 +12,25 @@ export interface Progress {
 
 const SILENT: Progress = { update: () => undefined, stop: () => undefined };
 
+/** Bars on screen now, so an interrupt can clear them. */
+const active = new Set<Progress>();
+
+/** Shows the cursor again (cli-progress hides it while a bar runs) and clears the bar's line. */
+const RESTORE_TERMINAL = '\r\x1b[2K\x1b[?25h';
+
+/**
+ * Stops every bar on screen, clears its line and shows the cursor again (on Ctrl-C). Returns
+ * how many bars were stopped.
+ *
+ * @example process.once('SIGINT', () => { stopAllProgress(); process.exit(130); });
+ */
+export function stopAllProgress(stream: NodeJS.WriteStream = process.stderr): number {
+  const bars = [...active];
+  for (const bar of bars) bar.stop();
+  if (bars.length > 0 && stream.isTTY) stream.write(RESTORE_TERMINAL);
+  return bars.length;
+}
+
 /**
  * A bar titled `label` when `stream` is a TTY, otherwise a silent reporter.
  *
@@ -25,18 +44,22 @@ export async function createProgress(label: string, stream: NodeJS.WriteStream =
     cliProgress.Presets.shades_classic,
   );
   let started = false;
-  return {
+  const progress: Progress = {
     update(done, total) {
       if (!started) {
         bar.start(total, 0);
         started = true;
+        active.add(progress);
       }
       bar.update(done);
     },
     stop() {
+      active.delete(progress);
       if (started) bar.stop();
+      started = false;
     },
   };
+  return progress;
 }
 
 /**

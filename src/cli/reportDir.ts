@@ -3,8 +3,8 @@
  * under a temporary name (see {@link beginOutput}) and renamed into place only when all are
  * written, so a failed write leaves the previous report as it was.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { errorCode } from '../core/files.ts';
 import { beginOutput } from '../core/outputFile.ts';
@@ -29,11 +29,45 @@ export function reportLines(report: ReportPaths | undefined): string[] {
 }
 
 /**
+ * Checks before any work that `dir` can take the report: an existing directory that is
+ * writable, or a new one whose nearest existing ancestor is a writable directory. Throws a
+ * {@link UserError} naming `flag` otherwise (a file, an unwritable place, `-`).
+ *
+ * @example checkReportDir('out') // ok: created when the report is written
+ */
+export function checkReportDir(dir: string, flag = '--report'): void {
+  const fail = (message: string): never => {
+    throw new UserError({ field: flag, value: dir, message, hint: 'pass a writable directory (created when missing)' });
+  };
+  if (dir === '' || dir === '-') fail('must be a directory (the report is three files)');
+  let cur = resolve(dir);
+  for (;;) {
+    let st;
+    try {
+      st = statSync(cur);
+    } catch {
+      const parent = dirname(cur);
+      if (parent === cur) return fail(`cannot create ${dir}`);
+      cur = parent;
+      continue;
+    }
+    if (!st.isDirectory()) fail(cur === resolve(dir) ? `${dir} is not a directory` : `cannot create ${dir}: ${cur} is not a directory`);
+    try {
+      accessSync(cur, constants.W_OK);
+    } catch (e) {
+      fail(`cannot write into ${cur} (${errorCode(e)})`);
+    }
+    return;
+  }
+}
+
+/**
  * Writes `files` into `dir` (created when missing) and returns the absolute paths.
  *
  * @example writeReportDir('out', fundReportFiles(result)).html // '/…/out/report.html'
  */
 export function writeReportDir(dir: string, files: FundReportFiles, flag = '--report'): ReportPaths {
+  checkReportDir(dir, flag);
   const abs = resolve(dir);
   try {
     mkdirSync(abs, { recursive: true });

@@ -77,12 +77,59 @@ export function parseConfigText(text: string, source: string, format: 'json' | '
   }
 }
 
+/** Nesting deeper than any scenario or snapshot needs (they nest about 6 levels). */
+export const MAX_CONFIG_DEPTH = 64;
+/** The largest magnitude of any number in a config file: 2^53 − 1 (seeds; amounts are far below). */
+export const MAX_CONFIG_MAGNITUDE = Number.MAX_SAFE_INTEGER;
+
 /**
- * Reads a `.json`, `.yaml` or `.yml` file and validates it.
+ * Refuses a parsed document nested deeper than {@link MAX_CONFIG_DEPTH}, or holding a number
+ * that is NaN, ±Infinity or beyond ±{@link MAX_CONFIG_MAGNITUDE} — before a schema walks it
+ * (a deep document would overflow the stack). Iterative: any depth is safe to check.
+ *
+ * @example checkConfigShape({ a: [1, 2] }, 'x.yaml') // ok
+ */
+export function checkConfigShape(doc: unknown, source = ''): void {
+  const inFile = source === '' ? '' : ` (in ${source})`;
+  const stack: Array<{ value: unknown; path: PropertyKey[] }> = [{ value: doc, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as { value: unknown; path: PropertyKey[] };
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value) || Math.abs(value) > MAX_CONFIG_MAGNITUDE) {
+        throw new UserError({ field: formatPath(path), value, message: `is out of range: numbers must be finite and within ±${MAX_CONFIG_MAGNITUDE} (got ${showValue(value)})${inFile}`, hint: 'use the value the field documents' });
+      }
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length >= MAX_CONFIG_DEPTH) {
+      throw new UserError({ field: formatPath(path.slice(0, 8)), message: `is nested deeper than ${MAX_CONFIG_DEPTH} levels${inFile}`, hint: 'no capflow file nests that deep: check the structure' });
+    }
+    // pushed in reverse, so the first problem in document order is the one reported
+    const children: Array<[PropertyKey, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ value: children[i][1], path: [...path, children[i][0]] });
+  }
+}
+
+/** Reads standard input as text (for the path `-`). */
+function readStdin(source: string): string {
+  try {
+    return readFileSync(0, 'utf8');
+  } catch (e) {
+    throw new UserError({ field: source, message: `cannot read standard input (${(e as NodeJS.ErrnoException).code ?? String(e)})`, hint: 'pipe the file in, or pass its path' });
+  }
+}
+
+/**
+ * Reads a `.json`, `.yaml` or `.yml` file (`-`: standard input, JSON or YAML) and validates it.
  *
  * @example const snapshot = loadConfigFile('plan.yaml', PlanSnapshotSchema);
  */
 export function loadConfigFile<S extends z.ZodType>(path: string, schema: S): z.output<S> {
+  if (path === '-') {
+    const doc = parseConfigText(readStdin('-'), '(stdin)', 'yaml');
+    checkConfigShape(doc, '(stdin)');
+    return parseConfig(schema, doc, '(stdin)');
+  }
   const ext = extname(path).toLowerCase();
   if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml') {
     throw new UserError({ field: path, message: `unsupported config file type "${ext || '(none)'}"`, hint: 'use a .json, .yaml or .yml file' });
@@ -94,5 +141,7 @@ export function loadConfigFile<S extends z.ZodType>(path: string, schema: S): z.
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError({ field: path, message: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(e)})`, hint: 'check the path' });
   }
-  return parseConfig(schema, parseConfigText(text, path, ext === '.json' ? 'json' : 'yaml'), path);
+  const doc = parseConfigText(text, path, ext === '.json' ? 'json' : 'yaml');
+  checkConfigShape(doc, path);
+  return parseConfig(schema, doc, path);
 }

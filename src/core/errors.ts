@@ -7,10 +7,20 @@
  * escapes is an internal fault (exit code 1).
  */
 
+/** Exit code of a command that did what was asked. */
+export const EXIT_OK = 0;
 /** Exit code for bad input (flags, config files, event feeds). */
 export const EXIT_USER_ERROR = 2;
-/** Exit code for internal faults. */
+/** Exit code for internal faults (a bug in capflow). */
 export const EXIT_INTERNAL_ERROR = 1;
+/** Exit code of a check that ran and found a difference (`treasury verify`). */
+export const EXIT_CHECK_FAILED = 3;
+/** Exit code after Ctrl-C (SIGINT): 128 + the signal's number 2, as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
+/** Where an internal error (exit 1) asks to be reported. */
+export const BUG_REPORT_HINT =
+  'this is a bug in capflow: please report it on the capflow issue tracker with the command line, its input files and the output of the same command run with CAPFLOW_DEBUG=1';
 
 /**
  * Bad input, reported with the field that holds it and a hint on how to fix it.
@@ -42,6 +52,23 @@ function formatUserErrorMessage(opts: { message: string; field?: string; value?:
   const where = opts.field === undefined ? '' : `${opts.field}: `;
   const hint = opts.hint === undefined ? '' : ` (${opts.hint})`;
   return `${where}${opts.message}${hint}`;
+}
+
+/**
+ * A check that ran to the end and found a difference (e.g. `treasury verify` on an
+ * inconsistent ledger): exit code 3, not a bug and not bad input.
+ *
+ * @example throw new CheckFailedError('the ledger is inconsistent: holdings differ', { consistent: false });
+ */
+export class CheckFailedError extends Error {
+  /** What the check found, for `--json` (printed as the command's output). */
+  readonly result: unknown;
+
+  constructor(message: string, result?: unknown) {
+    super(message);
+    this.name = 'CheckFailedError';
+    this.result = result;
+  }
 }
 
 /** True when `e` is a {@link UserError}. */

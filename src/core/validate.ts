@@ -40,7 +40,7 @@ export function describeBounds(b: NumberBounds): string {
 export function checkNumber(field: string, value: number, bounds: NumberBounds): number {
   const ok =
     Number.isFinite(value) &&
-    (!bounds.integer || Number.isInteger(value)) &&
+    (!bounds.integer || Number.isSafeInteger(value)) &&
     (bounds.min === undefined || value >= bounds.min) &&
     (bounds.max === undefined || value <= bounds.max) &&
     (bounds.gt === undefined || value > bounds.gt) &&

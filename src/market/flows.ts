@@ -48,6 +48,11 @@ export function checkFlowSpec(spec: FlowSpec, path = 'flows'): FlowSpec {
     const v = spec[key];
     if (!Number.isFinite(v) || v < 0) throw new UserError({ field: `${path}.${key}`, value: v, message: `must be a finite number >= 0, got ${v}` });
   }
+  for (const key of ['depositsPerDay', 'redemptionsPerDay'] as const) {
+    if (spec[key] > MAX_FLOWS_PER_DAY) {
+      throw new UserError({ field: `${path}.${key}`, value: spec[key], message: `must be a number from 0 to ${MAX_FLOWS_PER_DAY} (flows per day), got ${spec[key]}`, hint: 'a Poisson rate of investor requests per day' });
+    }
+  }
   if (!(spec.redemptionMaxPct > 0 && spec.redemptionMaxPct <= 1)) {
     throw new UserError({ field: `${path}.redemptionMaxPct`, value: spec.redemptionMaxPct, message: `must be in (0, 1], got ${spec.redemptionMaxPct}` });
   }
@@ -61,6 +66,9 @@ export function checkFlowSpec(spec: FlowSpec, path = 'flows'): FlowSpec {
   }
   return spec;
 }
+
+/** The largest Poisson rate of deposits (and of redemptions) per day a flow process takes. */
+export const MAX_FLOWS_PER_DAY = 10_000;
 
 /**
  * Empty day buffers with room for `capacity` flows of each kind.

@@ -50,7 +50,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { parseConfig } from '../core/config.ts';
 import { relocateError, showValue, UserError } from '../core/errors.ts';
-import { runJobs, type SubstepRecording } from '../sim/engine.ts';
+import { runJobs, runTableSize, type SubstepRecording } from '../sim/engine.ts';
 import type { Model, State } from '../sim/model.ts';
 import { runStudy, type FinalStats, type ModelPayload, type StudyChunkResult, type StudyDetail } from '../sim/runner.ts';
 import type { SinkSummary, SinkTarget } from '../sim/sinks.ts';
@@ -125,10 +125,57 @@ export const SCENARIO_MODELS: Record<string, ScenarioModel<any, any>> = {
 
 const MAX_SAFE_SEED = Number.MAX_SAFE_INTEGER;
 
+/**
+ * The size limits of a study, so that a file can never ask for more memory or time than a
+ * machine has (each is refused with exit 2 naming the field and the range):
+ * - `timesteps` ≤ 1,000,000 (2,700 years of days; 114 years of hours);
+ * - `runs` ≤ 10,000,000 per subset, and runs × subsets ≤ 10,000,000;
+ * - a sweep of at most 10,000 subsets;
+ * - one run's table (rows × columns) ≤ 16,777,216 values (128 MiB of float64).
+ *
+ * @example STUDY_LIMITS.maxTimesteps // 1000000
+ */
+export const STUDY_LIMITS = { maxTimesteps: 1_000_000, maxRuns: 10_000_000, maxJobs: 10_000_000, maxSubsets: 10_000, maxRunCells: 2 ** 24 } as const;
+
+/** Refuses a sweep of more than {@link STUDY_LIMITS}.maxSubsets subsets, or too many runs, before it is expanded. */
+function checkSweepSize(values: Record<string, unknown[]>, mode: SweepMode, runs: number): void {
+  const lengths = Object.values(values).map((v) => v.length);
+  const subsets = lengths.length === 0 ? 1 : mode === 'zip' ? Math.max(...lengths) : lengths.reduce((a, b) => a * b, 1);
+  if (subsets > STUDY_LIMITS.maxSubsets) {
+    throw new UserError({ field: 'sweep.parameters', value: subsets, message: `makes ${subsets} subsets; at most ${STUDY_LIMITS.maxSubsets} are allowed`, hint: 'sweep fewer values, or split the study' });
+  }
+  if (subsets * runs > STUDY_LIMITS.maxJobs) {
+    throw new UserError({ field: 'runs', value: runs, message: `${runs} runs × ${subsets} subsets = ${subsets * runs} runs; at most ${STUDY_LIMITS.maxJobs} are allowed`, hint: 'lower runs or sweep fewer values' });
+  }
+}
+
+/**
+ * Refuses a study whose single run would record more than {@link STUDY_LIMITS}.maxRunCells
+ * values (rows × columns, learnt from subset 0's initial state; nothing is simulated). Models
+ * with their own chunk runner are not measured.
+ *
+ * @example checkRunSize(parseScenario(doc))
+ */
+export async function checkRunSize(scenario: Scenario): Promise<void> {
+  const entry = scenario.module === undefined ? SCENARIO_MODELS[scenario.model] : await importScenarioModule(scenario.module);
+  if (entry === undefined || entry.runChunk !== undefined || scenario.subsets.length === 0) return;
+  const build = entry.build as (params: unknown, inputs: unknown) => Model<unknown, State>;
+  const size = runTableSize(build(scenario.subsets[0], scenario.inputs[0]), scenario.subsets[0], { timesteps: scenario.timesteps, seed: scenario.seed, run: 0, subset: 0, substeps: scenario.substeps });
+  const cells = size.rows * size.columns;
+  if (cells > STUDY_LIMITS.maxRunCells) {
+    throw new UserError({
+      field: 'timesteps',
+      value: scenario.timesteps,
+      message: `a run of ${scenario.timesteps} timesteps records ${size.rows} rows × ${size.columns} columns = ${cells} values, above the limit ${STUDY_LIMITS.maxRunCells} (128 MiB)`,
+      hint: 'lower timesteps, record `substeps: last`, or model fewer columns',
+    });
+  }
+}
+
 const EnvelopeSchema = z.strictObject({
   model: z.string(),
-  timesteps: z.number().int().min(1),
-  runs: z.number().int().min(1).default(1),
+  timesteps: z.number().int().min(1).max(STUDY_LIMITS.maxTimesteps),
+  runs: z.number().int().min(1).max(STUDY_LIMITS.maxRuns).default(1),
   seed: z.number().int().min(0).max(MAX_SAFE_SEED).default(0),
   substeps: z.enum(['all', 'last']).default('all'),
   params: z.unknown(),
@@ -197,6 +244,7 @@ export function parseScenario(data: unknown, source = '', entry?: ScenarioModel<
   const base = parseParams(model, doc.params, source);
   const mode: SweepMode = doc.sweep?.mode ?? 'cartesian';
   const values = doc.sweep?.parameters ?? {};
+  checkSweepSize(values, mode, doc.runs);
   const overrides = sweepOverrides(values, mode);
   const read = new Map<string, unknown>();
   const subsets: unknown[] = [];
@@ -319,6 +367,7 @@ export async function runScenario(
   scenario: Scenario,
   opts: { workers?: number; backend?: StudyBackend; out?: SinkTarget; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<ScenarioRunResult> {
+  await checkRunSize(scenario);
   const payload: ScenarioPayload = {
     model: scenario.model,
     module: scenario.module,

@@ -240,6 +240,20 @@ function simulateInto<P, S extends State>(model: Model<P, S>, params: P, spec: R
 }
 
 /**
+ * The size of one run's table before it runs: its columns and rows (the initial state is built
+ * to learn the recorded columns; nothing is simulated).
+ *
+ * @example runTableSize(model, params, { timesteps: 365, seed: 1, run: 0, subset: 0 }) // { columns: 12, rows: 1096 }
+ */
+export function runTableSize<P, S extends State>(model: Model<P, S>, params: P, spec: RunSpec): { columns: number; rows: number } {
+  checkTimesteps(spec.timesteps);
+  const rng = Rng.stream(spec.seed, spec.run);
+  const state = { ...model.initialState({ params, seed: spec.seed, run: spec.run, subset: spec.subset, timesteps: spec.timesteps, rng }) } as State;
+  const layout = recordLayout(model as unknown as Model<unknown, State>, state);
+  return { columns: layout.columns.length, rows: rowsPerRun(model.blocks.length, spec.timesteps, spec.substeps) };
+}
+
+/**
  * Runs one Monte Carlo run of `model` and returns its rows.
  *
  * @example

@@ -2,7 +2,7 @@
  * Result sinks: where the engine's rows go. A sink receives {@link ResultChunk}s in run order
  * and writes the table
  * `results(run INTEGER, subset INTEGER, seed UBIGINT, timestep INTEGER, substep INTEGER, <state columns> DOUBLE)`
- * to memory, a DuckDB database file, a Parquet file or a CSV file (the last two are written by
+ * to memory (or nowhere: `discard` counts them), a DuckDB database file, a Parquet file or a CSV file (the last two are written by
  * DuckDB's `COPY … TO`, single-threaded, so the same rows give the same bytes). `seed` is the
  * master seed; run `r` drew from `Rng.stream(seed, r)`.
  *
@@ -15,13 +15,14 @@ import { extname } from 'node:path';
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckDbApi } from '../core/duckdb.ts';
 import { firstErrorLine, UserError } from '../core/errors.ts';
-import { beginOutput, checkOutputPath } from '../core/outputFile.ts';
+import { beginOutput, checkOutputPath, isStreamTarget } from '../core/outputFile.ts';
 import type { Seed } from '../core/rng.ts';
 import { concatChunks, KEY_COLUMNS, type ResultChunk } from './engine.ts';
 
 /** Where results go. @example { kind: 'parquet', path: 'out.parquet' } */
 export type SinkTarget =
   | { kind: 'memory' }
+  | { kind: 'discard' }
   | { kind: 'duckdb'; path: string; table?: string }
   | { kind: 'parquet'; path: string }
   | { kind: 'csv'; path: string };
@@ -56,12 +57,13 @@ export const RESULTS_TABLE = 'results';
  * Also checks that the path can be written (its directory exists and is writable), so a bad
  * `--out` is reported before anything runs.
  *
- * @example sinkTargetForPath('runs.parquet') // { kind: 'parquet', path: 'runs.parquet' }
+ * @example sinkTargetForPath( 'runs.parquet') // { kind: 'parquet', path: 'runs.parquet' }; '-' is CSV on stdout
  */
 export function sinkTargetForPath(path: string, field = '--out'): SinkTarget {
   const ext = extname(path).toLowerCase();
   let target: SinkTarget;
-  if (ext === '.duckdb' || ext === '.db') target = { kind: 'duckdb', path };
+  if (ext === '' && isStreamTarget(path)) target = { kind: 'csv', path }; // stdout, /dev/stdout, a FIFO: CSV text
+  else if (ext === '.duckdb' || ext === '.db') target = { kind: 'duckdb', path };
   else if (ext === '.parquet') target = { kind: 'parquet', path };
   else if (ext === '.csv') target = { kind: 'csv', path };
   else throw new UserError({ field, value: path, message: `unsupported output type "${ext || '(none)'}"`, hint: 'use a .duckdb, .parquet or .csv file' });
@@ -117,7 +119,25 @@ function memorySink(): ResultSink {
   };
 }
 
-async function duckdbSink(target: Exclude<SinkTarget, { kind: 'memory' }>, seed: bigint): Promise<ResultSink> {
+/** Counts rows and keeps none: a study whose table is not wanted needs no memory for it. */
+function discardSink(): ResultSink {
+  let rows = 0;
+  let columns: string[] = [...KEY_COLUMNS];
+  return {
+    async write(chunk) {
+      rows += chunk.rows;
+      columns = chunk.columns;
+    },
+    async close() {
+      return { kind: 'discard', rows, columns };
+    },
+    async abort() {
+      rows = 0;
+    },
+  };
+}
+
+async function duckdbSink(target: Exclude<SinkTarget, { kind: 'memory' } | { kind: 'discard' }>, seed: bigint): Promise<ResultSink> {
   const isFile = target.kind === 'duckdb';
   const table = target.kind === 'duckdb' ? (target.table ?? RESULTS_TABLE) : RESULTS_TABLE;
   const out = beginOutput(target.path, '--out');
@@ -195,5 +215,6 @@ async function duckdbSink(target: Exclude<SinkTarget, { kind: 'memory' }>, seed:
  */
 export async function openSink(target: SinkTarget, seed: Seed): Promise<ResultSink> {
   if (target.kind === 'memory') return memorySink();
+  if (target.kind === 'discard') return discardSink();
   return duckdbSink(target, BigInt(seed));
 }

@@ -103,7 +103,10 @@ export function inProcessBackend(): StudyBackend {
     workers: 1,
     async run<T, R>(work: StudyWork<T>, onResult: (result: R, chunk: StudyChunk) => void | Promise<void>) {
       const fn = await chunkFunction<T, R>(work.module, work.exportName);
-      for (const chunk of work.chunks) await onResult(await fn({ ...chunk, payload: work.payload }), chunk);
+      for (const chunk of work.chunks) {
+        await onResult(await fn({ ...chunk, payload: work.payload }), chunk);
+        await new Promise<void>((r) => setImmediate(r)); // let signals (Ctrl-C) and I/O in between chunks
+      }
     },
   };
 }

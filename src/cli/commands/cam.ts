@@ -110,7 +110,7 @@ export function registerCam(program: Command): void {
       .option('--compat <mode>', 'fei-reference: reproduce the original model exactly (default: fixed edge cases)'),
     (opts) => {
       const history = parseHistory(opts.history);
-      const window = parseNumberFlag('--window', opts.window, { integer: true, min: 1 }, 3);
+      const window = parseNumberFlag('--window', opts.window, { integer: true, min: 1, max: 100_000 }, 3);
       const volatileRisk = parseNumberFlag('--volatile-risk', opts.volatileRisk, { min: 0 }, 0);
       const volatile = opts.volatile === undefined ? [] : parseNumberListFlag('--volatile', opts.volatile, { integer: true, min: 0 });
       if (new Set(volatile).size !== volatile.length) throw new UserError({ field: '--volatile', value: opts.volatile, message: 'lists a deposit twice' });

@@ -10,7 +10,14 @@ import type { Accounting } from '../../strategies/deltaNeutral.ts';
 import type { PriceSource } from '../../scenarios/deltaNeutral/kernel.ts';
 import { buildDeltaNeutralJob, DELTA_NEUTRAL_DEFAULTS, listSource, loadPriceCsvFile, monteCarloDeltaNeutral, runDeltaNeutralOnce, syntheticSource, type DeltaNeutralSettings } from '../../scenarios/deltaNeutral/study.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
-import { parseChoiceFlag, parseNumberFlag } from '../flags.ts';
+import { MAX_WORKERS, parseChoiceFlag, parseNumberFlag } from '../flags.ts';
+
+/** Steps of one price path at most (80 MB of float64 per path). */
+const MAX_PATH_STEPS = 10_000_000;
+/** Monte Carlo paths at most. */
+const MAX_PATH_RUNS = 10_000_000;
+/** Steps per year at most: one a second. */
+const MAX_STEPS_PER_YEAR = 31_536_000;
 import { withOutput, type CommonOptions } from '../io.ts';
 import { withProgress } from '../progress.ts';
 import { DAYS_PER_YEAR } from '../../core/time.ts';
@@ -80,11 +87,11 @@ function priceSource(opts: DeltaNeutralOptions): PriceSource {
     return listSource('--prices-json', parsed);
   }
   const kind = parseChoiceFlag<SyntheticKind>('--synthetic', opts.synthetic, ['normal', 'gbm', 'jump']);
-  const stepsPerYear = parseNumberFlag('--steps-per-year', opts.stepsPerYear, { integer: true, min: 1 }, DAYS_PER_YEAR);
+  const stepsPerYear = parseNumberFlag('--steps-per-year', opts.stepsPerYear, { integer: true, min: 1, max: MAX_STEPS_PER_YEAR }, DAYS_PER_YEAR);
   return syntheticSource({
     kind,
     volPerStep: parseNumberFlag('--daily-vol', opts.dailyVol, { min: 0 }),
-    steps: parseNumberFlag('--steps', opts.steps, { integer: true, min: 1 }),
+    steps: parseNumberFlag('--steps', opts.steps, { integer: true, min: 1, max: MAX_PATH_STEPS }),
     initialPrice: parseNumberFlag('--initial-price', opts.initialPrice, { gt: 0 }),
     jump:
       kind === 'jump'
@@ -102,13 +109,13 @@ function settingsFrom(opts: DeltaNeutralOptions): DeltaNeutralSettings {
   return {
     ...DELTA_NEUTRAL_DEFAULTS,
     accounting,
-    stepsPerYear: parseNumberFlag('--steps-per-year', opts.stepsPerYear, { integer: true, min: 1 }, DAYS_PER_YEAR),
+    stepsPerYear: parseNumberFlag('--steps-per-year', opts.stepsPerYear, { integer: true, min: 1, max: MAX_STEPS_PER_YEAR }, DAYS_PER_YEAR),
     poolApr: parseNumberFlag('--pool-apr', opts.poolApr, { min: 0 }),
     funding: { kind: 'constant', value: parseNumberFlag('--funding-apr', opts.fundingApr) },
     makerFeePct: parseNumberFlag('--maker-fee', opts.makerFee, { min: 0, lt: 1 }),
     takerFeePct: opts.takerFee === undefined ? undefined : parseNumberFlag('--taker-fee', opts.takerFee, { min: 0, lt: 1 }),
     fixedCostUsd: parseNumberFlag('--fixed-cost', opts.fixedCost, { min: 0 }, DELTA_NEUTRAL_DEFAULTS.fixedCostUsd),
-    rebalanceEvery: parseNumberFlag('--rebalance-every', opts.rebalanceEvery, { integer: true, min: 0 }),
+    rebalanceEvery: parseNumberFlag('--rebalance-every', opts.rebalanceEvery, { integer: true, min: 0, max: MAX_PATH_STEPS }),
     band: opts.band === undefined ? undefined : parseNumberFlag('--band', opts.band, { gt: 0 }),
     capitalUsd: parseNumberFlag('--capital', opts.capital, { gt: 0 }, DELTA_NEUTRAL_DEFAULTS.capitalUsd),
     shortLeverage: parseNumberFlag('--short-leverage', opts.shortLeverage, { gt: 0 }, DELTA_NEUTRAL_DEFAULTS.shortLeverage),
@@ -190,7 +197,7 @@ export function registerDeltaNeutral(program: Command): void {
       const source = priceSource(opts);
       const settings = settingsFrom(opts);
       if (settings.accounting === 'reference') exactOnlyFlags(opts);
-      const runs = parseNumberFlag('--runs', opts.runs, { integer: true, min: 1 }, 1);
+      const runs = parseNumberFlag('--runs', opts.runs, { integer: true, min: 1, max: MAX_PATH_RUNS }, 1);
       const seed = parseNumberFlag('--seed', opts.seed, { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }, 0);
       const job = buildDeltaNeutralJob(settings, source, seed);
       if (runs === 1) {
@@ -201,7 +208,7 @@ export function registerDeltaNeutral(program: Command): void {
         };
       }
       const steps = source.kind === 'synthetic' ? source.spec.steps : source.prices.length - 1;
-      const workers = parseNumberFlag('--workers', opts.workers, { integer: true, min: 1 }, runs * steps < SINGLE_THREAD_PATH_STEPS ? 1 : defaultWorkers());
+      const workers = parseNumberFlag('--workers', opts.workers, { integer: true, min: 1, max: MAX_WORKERS }, runs * steps < SINGLE_THREAD_PATH_STEPS ? 1 : defaultWorkers());
       const study = await withProgress('delta-neutral paths', (onProgress) => monteCarloDeltaNeutral(job, { runs, workers, onProgress }));
       return {
         json: study,

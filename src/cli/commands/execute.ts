@@ -83,7 +83,7 @@ export function registerExecute(program: Command): void {
     const batch = loadConfigFile(args[0], LiveBatchSchema);
     const client = rpcClient(opts.rpc);
     const maxDriftUsd = parseNumberFlag('--max-drift-usd', opts.maxDriftUsd, { min: 0 });
-    const confirmations = parseNumberFlag('--confirmations', opts.confirmations, { min: 1, integer: true });
+    const confirmations = parseNumberFlag('--confirmations', opts.confirmations, { min: 1, max: 1000, integer: true });
     const holder = batch.meta.createdFromSafeAddress;
     const account = opts.dryRun ? undefined : senderAccount();
     if (account !== undefined && account.address.toLowerCase() !== holder.toLowerCase()) {

@@ -11,14 +11,17 @@ import { compileFund } from '../../scenarios/fund/setup.ts';
 import { fundSnapshotOnDay } from '../../scenarios/fund/snapshot.ts';
 import { UserError } from '../../core/errors.ts';
 import { withProgress } from '../progress.ts';
-import { runFundStudy } from '../../scenarios/fund/study.ts';
+import { FUND_DAILY_COLUMNS, runFundStudy } from '../../scenarios/fund/study.ts';
 import { writeFundResults } from '../../scenarios/fund/store.ts';
 import type { FundParams } from '../../scenarios/fund/schema.ts';
 import type { FundInputs } from '../../scenarios/fund/setup.ts';
 import type { Scenario } from '../../scenarios/index.ts';
 import { fundReportFiles, fundSummary, fundSummaryRows } from '../../report/fundReport.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
-import { reportLines, writeReportDir } from '../reportDir.ts';
+import { checkReportDir, reportLines, writeReportDir } from '../reportDir.ts';
+
+/** Daily figures (runs × days × columns) a fund study may hold in memory: 512 MiB. */
+const MAX_FUND_DAILY_CELLS = 2 ** 26;
 
 /** Writes run 0's state on `day` (before its plan) as a `capflow plan` input, atomically. */
 async function writeFundSnapshot(params: FundParams, spec: { days: number; seed: number; inputs: FundInputs }, req: { day: number; path: string }): Promise<{ day: number; path: string }> {
@@ -45,6 +48,11 @@ export async function runFundFromCli(scenario: Scenario, opts: { workers: number
   }
   const params = scenario.subsets[0] as FundParams;
   const spec = { params, days: scenario.timesteps, runs: scenario.runs, seed: scenario.seed, inputs: scenario.inputs[0] as FundInputs };
+  const cells = spec.runs * (spec.days + 1) * FUND_DAILY_COLUMNS.length;
+  if (cells > MAX_FUND_DAILY_CELLS) {
+    throw new UserError({ field: 'runs', value: spec.runs, message: `${spec.runs} runs × ${spec.days + 1} days × ${FUND_DAILY_COLUMNS.length} daily figures = ${cells} values, above the limit ${MAX_FUND_DAILY_CELLS} (512 MiB)`, hint: 'lower runs or timesteps' });
+  }
+  if (opts.report !== undefined) checkReportDir(opts.report);
   const started = performance.now();
   const study = await withProgress('fund runs', (onProgress) => runFundStudy(spec, { workers: opts.workers, onProgress }));
   if (opts.out !== undefined) await writeFundResults(opts.out, study, { model: 'fund', timesteps: spec.days, runs: spec.runs, seed: spec.seed, params });

@@ -84,7 +84,7 @@ function registerCloseShort(leverage: Command): void {
     leverage
       .command('close-short')
       .description('buy back (part of) a short with collateral and repay the debt')
-      .option('--collateral <qty>', 'stablecoin collateral held, USD (> 0)')
+      .option('--collateral <qty>', 'stablecoin collateral held, USD (>= 0; what is left must pay the buy-back and stay above water)')
       .option('--borrowed <qty>', 'token debt, tokens (> 0)')
       .option('--close <qty>', 'tokens to buy back and repay, in (0, --borrowed]')
       .option('--price <usd>', 'price of the borrowed token, USD per token (> 0)')
@@ -103,11 +103,12 @@ function registerCloseShort(leverage: Command): void {
       ),
     (opts) => {
       const input = {
-        collateralQuantity: parseNumberFlag('--collateral', opts.collateral, { gt: 0 }),
-        borrowedQuantity: parseNumberFlag('--borrowed', opts.borrowed, { gt: 0 }),
-        closeQuantity: parseNumberFlag('--close', opts.close, { gt: 0 }),
-        price: parseNumberFlag('--price', opts.price, { gt: 0 }),
-        feePct: parseNumberFlag('--fee', opts.fee, { min: 0, lt: 1 }, 0),
+        // Bounds are the library's (estimateCloseShort checks each, naming the flag): one rule, checked once.
+        collateralQuantity: parseNumberFlag('--collateral', opts.collateral),
+        borrowedQuantity: parseNumberFlag('--borrowed', opts.borrowed),
+        closeQuantity: parseNumberFlag('--close', opts.close),
+        price: parseNumberFlag('--price', opts.price),
+        feePct: parseNumberFlag('--fee', opts.fee, {}, 0),
       };
       const json = estimateCloseShort(input, {
         collateralQuantity: '--collateral',

@@ -21,6 +21,7 @@ import { planLiveModes, type LiveModePlan } from '../../strategies/yieldManager/
 import type { YieldSnapshot } from '../../strategies/yieldManager/snapshot.ts';
 import { renderTable } from '../../report/table.ts';
 import { withLedgerStore } from '../../ledger/store.ts';
+import { expectDuckDbKind } from '../../core/duckdbKind.ts';
 import { pendingRedemptionsUsd } from '../../ledger/treasury.ts';
 import { toJsonText, type CommandOutput } from '../io.ts';
 
@@ -139,6 +140,7 @@ function modesJson(m: LiveModePlan): Record<string, unknown> {
  * @example await ledgerPendingRedemptionsUsd('fund.duckdb', 1) // 1500.25
  */
 async function ledgerPendingRedemptionsUsd(path: string, assetPriceUsd: number): Promise<number> {
+  await expectDuckDbKind(path, ['missing', 'ledger'], '--db', 'a treasury ledger', 'pass the ledger written by `capflow treasury init --db <path>`');
   return withLedgerStore(path, async (store) => pendingRedemptionsUsd(await store.loadState(), assetPriceUsd).totalUsd);
 }
 

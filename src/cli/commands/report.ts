@@ -10,7 +10,7 @@ import { loadFundResult } from '../../scenarios/fund/store.ts';
 import { fundReportFiles, fundSummaryRows } from '../../report/fundReport.ts';
 import { renderTable } from '../../report/table.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
-import { reportLines, writeReportDir } from '../reportDir.ts';
+import { checkReportDir, reportLines, writeReportDir } from '../reportDir.ts';
 
 interface ReportOptions extends CommonOptions {
   /** Set by commander: `--report` is a required option. */
@@ -58,6 +58,7 @@ export function registerReport(program: Command): void {
     async (opts, args) => {
       const path = args[0];
       if (path === undefined) throw new UserError({ field: '<results.duckdb>', message: 'is required' });
+      checkReportDir(opts.report);
       const stored = await loadFundResult(path);
       const settings = reportSettings(stored, opts);
       const result: FundResult = { ...stored, ...(settings === undefined ? {} : { report: settings }) };

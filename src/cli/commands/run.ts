@@ -10,9 +10,9 @@ import { UserError } from '../../core/errors.ts';
 import { checkOutputPath } from '../../core/outputFile.ts';
 import { defaultWorkers } from '../../sim/parallel.ts';
 import { withProgress } from '../progress.ts';
-import { sinkTargetForPath } from '../../sim/sinks.ts';
-import { loadScenario, runScenario } from '../../scenarios/index.ts';
-import { parseNumberFlag } from '../flags.ts';
+import { sinkTargetForPath, type SinkTarget } from '../../sim/sinks.ts';
+import { loadScenario, runScenario, STUDY_LIMITS } from '../../scenarios/index.ts';
+import { MAX_WORKERS, parseNumberFlag } from '../flags.ts';
 import { runFundFromCli } from './fundRun.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
@@ -45,7 +45,7 @@ export function registerRun(program: Command): void {
     program
       .command('run')
       .description('run a scenario file (Monte Carlo runs, sweeps) and write its result table')
-      .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
+      .argument('<scenario>', 'scenario file (.yaml, .yml or .json; - reads stdin)')
       .option('--runs <n>', 'Monte Carlo runs per parameter subset (overrides the file)')
       .option('--seed <s>', 'master seed (overrides the file)')
       .option('--workers <n>', 'worker threads (default: the cores)')
@@ -57,10 +57,10 @@ export function registerRun(program: Command): void {
       const path = args[0];
       if (path === undefined) throw new UserError({ field: '<scenario>', message: 'is required' });
       const doc = loadConfigFile(path, z.unknown()) as Record<string, unknown>;
-      if (opts.runs !== undefined && doc !== null && typeof doc === 'object') doc.runs = parseNumberFlag('--runs', opts.runs, { integer: true, min: 1 });
+      if (opts.runs !== undefined && doc !== null && typeof doc === 'object') doc.runs = parseNumberFlag('--runs', opts.runs, { integer: true, min: 1, max: STUDY_LIMITS.maxRuns });
       if (opts.seed !== undefined && doc !== null && typeof doc === 'object') doc.seed = parseNumberFlag('--seed', opts.seed, { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
-      const workers = parseNumberFlag('--workers', opts.workers, { integer: true, min: 1 }, defaultWorkers());
-      const out = opts.out === undefined ? undefined : sinkTargetForPath(opts.out);
+      const workers = parseNumberFlag('--workers', opts.workers, { integer: true, min: 1, max: MAX_WORKERS }, defaultWorkers());
+      const out: SinkTarget = opts.out === undefined ? { kind: 'discard' } : sinkTargetForPath(opts.out);
       const scenario = await loadScenario(doc, path);
       const snapshot = snapshotRequest(opts, scenario.model === 'fund' && scenario.subsets.length === 1 ? scenario.timesteps : null);
       if (scenario.model === 'fund' && scenario.subsets.length === 1) {
@@ -84,7 +84,7 @@ export function registerRun(program: Command): void {
               ['seed', meta.seed],
               ['workers', meta.workers],
               ['rows', output.rows],
-              ['output', output.path ?? '(memory; pass --out to keep the table)'],
+              ['output', output.path ?? '(not kept; pass --out to keep the table)'],
             ]),
             '',
             ...final.map((f) =>

@@ -3,7 +3,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { UserError } from '../../core/errors.ts';
+import { CheckFailedError, UserError } from '../../core/errors.ts';
 import { fromBaseUnits } from '../../core/fixedPoint.ts';
 import { writeAtomically } from '../../core/outputFile.ts';
 import { MAX_DECIMALS_OFFSET } from '../../protocols/erc4626.ts';
@@ -11,6 +11,7 @@ import { ADDRESS_PATTERN, ISO_UTC_PATTERN, SYMBOL_PATTERN, TX_HASH_PATTERN } fro
 import { generateFeed } from '../../ledger/generate.ts';
 import { JsonlEventSource } from '../../ledger/source.ts';
 import { DEFAULT_DB_PATH, withLedgerStore } from '../../ledger/store.ts';
+import { expectDuckDbKind, type DuckDbFileKind } from '../../core/duckdbKind.ts';
 import { DEFAULT_BATCH_SIZE, syncLedger, verifyLedger, type SyncProgress } from '../../ledger/sync.ts';
 import { treasurySummary } from '../../ledger/treasury.ts';
 import { EVENT_KINDS, type Deployment, type EventKind } from '../../ledger/types.ts';
@@ -62,6 +63,15 @@ interface GenerateOptions extends CommonOptions {
 }
 
 const DB_HELP = `ledger file (default ${DEFAULT_DB_PATH})`;
+
+/**
+ * Refuses (exit 2, the file untouched) a `--db` that is not a ledger — fund results, a result
+ * table, another database, not DuckDB at all — before the ledger store opens it (and would add
+ * its tables). A missing file passes: the store says there is no ledger.
+ */
+async function checkLedgerFile(path: string, allowed: readonly DuckDbFileKind[] = ['missing', 'ledger']): Promise<void> {
+  await expectDuckDbKind(path, allowed, '--db', 'a treasury ledger', 'pass the ledger written by `capflow treasury init --db <path>`');
+}
 
 function dbPath(opts: DbOptions): string {
   return opts.db ?? DEFAULT_DB_PATH;
@@ -119,6 +129,7 @@ function registerInit(treasury: Command): void {
     async (opts) => {
       const deployment = deploymentFrom(opts);
       const path = dbPath(opts);
+      await checkLedgerFile(path, ['missing', 'empty', 'ledger']);
       await withLedgerStore(path, (store) => store.init(deployment), { create: true });
       const json = { db: path, deployment };
       const human = (): string =>
@@ -146,7 +157,7 @@ function registerSync(treasury: Command): void {
       .option('--db <path>', DB_HELP)
       .addHelpText('after', '\nEvery line is checked before anything is written; each batch is one transaction.\n\nExample:\n  capflow treasury sync --events events.jsonl --db fund.duckdb --json\n'),
     async (opts) => {
-      const batchSize = parseNumberFlag('--batch-size', opts.batchSize, { integer: true, min: 1 }, DEFAULT_BATCH_SIZE);
+      const batchSize = parseNumberFlag('--batch-size', opts.batchSize, { integer: true, min: 1, max: 1_000_000 }, DEFAULT_BATCH_SIZE);
       if (opts.events === undefined) throw new UserError({ field: '--events', message: 'is required', hint: 'pass --events <file.jsonl>' });
       const path = dbPath(opts);
       const source = JsonlEventSource.fromFile(opts.events);
@@ -155,6 +166,7 @@ function registerSync(treasury: Command): void {
             process.stderr.write(`synced ${p.applied} events (${p.duplicates} duplicates), cursor ${p.cursor}\n`);
           }
         : undefined;
+      await checkLedgerFile(path);
       const json = await withLedgerStore(path, (store) => syncLedger(store, source, { batchSize, onBatch }));
       const deviations = json.priceDeviations;
       const limit = `${deviations.limitPct * 100}%`;
@@ -207,6 +219,7 @@ function registerShow(treasury: Command): void {
       .addHelpText('after', '\nQuantities are decimal strings in base units in --json; sharePrice is asset token units per share token.\n\nExample:\n  capflow treasury show --db fund.duckdb --json\n'),
     async (opts) => {
       const assetPriceUsd = parseNumberFlag('--asset-price-usd', opts.assetPriceUsd, { min: 0 }, 1);
+      await checkLedgerFile(dbPath(opts));
       const { deployment, state, lastUpdatedAt } = await withLedgerStore(dbPath(opts), async (store) => ({
         deployment: await store.deployment(),
         state: await store.loadState(),
@@ -248,7 +261,8 @@ function registerHistory(treasury: Command): void {
       .addHelpText('after', '\nExample:\n  capflow treasury history --cause interest --limit 10 --db fund.duckdb\n'),
     async (opts) => {
       const cause = opts.cause === undefined ? undefined : parseChoiceFlag<EventKind>('--cause', opts.cause, EVENT_KINDS);
-      const limit = parseNumberFlag('--limit', opts.limit, { integer: true, min: 1 }, 100);
+      const limit = parseNumberFlag('--limit', opts.limit, { integer: true, min: 1, max: 1_000_000 }, 100);
+      await checkLedgerFile(dbPath(opts));
       const json = await withLedgerStore(dbPath(opts), (store) => store.history({ cause, limit }));
       const human = (): string =>
         [
@@ -270,11 +284,12 @@ function registerVerify(treasury: Command): void {
       .description('check the ledger: snapshot = replay of its events, updates add up, nothing beyond the cursor')
       .option('--events <file.jsonl>', 'also check it holds exactly this feed’s events up to the cursor')
       .option('--db <path>', DB_HELP)
-      .addHelpText('after', '\nExits 1 when the ledger is inconsistent.\n\nExample:\n  capflow treasury verify --events events.jsonl --db fund.duckdb\n'),
+      .addHelpText('after', '\nExits 3 when the ledger is inconsistent.\n\nExample:\n  capflow treasury verify --events events.jsonl --db fund.duckdb\n'),
     async (opts) => {
       const source = opts.events === undefined ? undefined : JsonlEventSource.fromFile(opts.events);
+      await checkLedgerFile(dbPath(opts));
       const json = await withLedgerStore(dbPath(opts), (store) => verifyLedger(store, source));
-      if (!json.consistent) throw new Error(`the ledger is inconsistent: ${json.problems.join('; ')}`);
+      if (!json.consistent) throw new CheckFailedError(`the ledger is inconsistent: ${json.problems.join('; ')}`, json);
       const human = (): string => `consistent: ${json.events} events up to block ${json.cursor}`;
       return { json, human };
     },
@@ -291,8 +306,8 @@ function registerGenerate(treasury: Command): void {
       .option('--out <file.jsonl>', 'where to write the feed')
       .addHelpText('after', '\nExample:\n  capflow treasury generate --events 1000 --seed 7 --out events.jsonl\n'),
     async (opts) => {
-      const events = parseNumberFlag('--events', opts.events, { integer: true, min: 1 });
-      const seed = parseNumberFlag('--seed', opts.seed, { integer: true, min: 0 }, 1);
+      const events = parseNumberFlag('--events', opts.events, { integer: true, min: 1, max: 10_000_000 });
+      const seed = parseNumberFlag('--seed', opts.seed, { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }, 1);
       if (opts.out === undefined) throw new UserError({ field: '--out', message: 'is required', hint: 'pass --out <file.jsonl>' });
       const out = opts.out;
       await writeAtomically(out, '--out', (tempPath) => writeLines(tempPath, out, generateFeed({ events, seed })));

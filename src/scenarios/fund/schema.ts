@@ -197,6 +197,9 @@ export type FundSleeveParams = z.output<typeof SleeveSchema>;
 /** The fees' validated terms. @example const f: FundFeeParams = params.fees; */
 export type FundFeeParams = z.output<typeof FeesSchema>;
 
+/** Investor flows one run may expect at most (each is a ledger event of the detail run). */
+const MAX_FLOW_EVENTS = 2_000_000;
+
 function fail(field: string, value: unknown, message: string, hint?: string): never {
   throw new UserError({ field: `params.${field}`, value, message, hint });
 }
@@ -223,7 +226,13 @@ export function checkFundParams(p: FundParams, ctx: { timesteps: number }): void
     else checkSeries(`venues.${name}.apy`, v.apy, ctx.timesteps);
     checkSeries(`venues.${name}.tvlUsd`, v.tvlUsd, ctx.timesteps);
   }
-  if (!('feed' in p.flows)) checkFlowSpec(p.flows, 'params.flows');
+  if (!('feed' in p.flows)) {
+    checkFlowSpec(p.flows, 'params.flows');
+    const perRun = (p.flows.depositsPerDay + p.flows.redemptionsPerDay) * ctx.timesteps;
+    if (perRun > MAX_FLOW_EVENTS) {
+      fail('flows.depositsPerDay', p.flows.depositsPerDay, `(deposits + redemptions per day) × ${ctx.timesteps} days = ${perRun} expected flows per run, above the limit ${MAX_FLOW_EVENTS}`, 'lower the rates or the days');
+    }
+  }
   const benchmark = p.report?.benchmark;
   if (typeof benchmark === 'string' && !(benchmark in p.venues)) fail('report.benchmark', benchmark, `is not a venue of this fund (${Object.keys(p.venues).join(', ')})`, 'name a venue or give a yearly rate such as 0.05');
   const s = p.sleeve;
