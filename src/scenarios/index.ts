@@ -50,6 +50,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { parseConfig } from '../core/config.ts';
 import { relocateError, showValue, UserError } from '../core/errors.ts';
+import { checkOutputPath } from '../core/outputFile.ts';
 import { runJobs, runTableSize, type SubstepRecording } from '../sim/engine.ts';
 import type { Model, State } from '../sim/model.ts';
 import { runStudy, type FinalStats, type ModelPayload, type StudyChunkResult, type StudyDetail } from '../sim/runner.ts';
@@ -367,6 +368,7 @@ export async function runScenario(
   scenario: Scenario,
   opts: { workers?: number; backend?: StudyBackend; out?: SinkTarget; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<ScenarioRunResult> {
+  if (opts.out !== undefined && 'path' in opts.out) checkOutputPath(opts.out.path, '--out'); // a bad path first, before any model is built
   await checkRunSize(scenario);
   const payload: ScenarioPayload = {
     model: scenario.model,
