@@ -1,7 +1,7 @@
 /**
  * `capflow/venues`: the places a fund's money sits, one module per kind (cash, credit
- * supply, ERC-4626 vault, ERC-7540 async vault, delta-neutral sleeve), each a plain state
- * plus functions returning the new state and what moved; and the one
+ * supply, ERC-4626 vault, ERC-7540 async vault, delta-neutral sleeve, leveraged short), each
+ * a plain state plus functions returning the new state and what moved; and the one
  * {@link VenueObservation} a policy reads, whether the venue is simulated, from a snapshot,
  * historical or read live from a chain.
  *
@@ -20,6 +20,7 @@ export * from './asyncVault.ts';
 export * from './cash.ts';
 export * from './creditSupply.ts';
 export * from './deltaNeutralSleeve.ts';
+export * from './leveragedShort.ts';
 export * from './vault.ts';
 export * from './observe.ts';
 export * from './registry.ts';
