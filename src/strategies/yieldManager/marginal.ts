@@ -159,7 +159,7 @@ export function allocateMarginal(venues: readonly MarginalVenue[]): MarginalAllo
 /**
  * The bounds the rule fill used, per venue in rule order: locked money below, the tightest
  * of the rule's concentration, pool-participation and maxUsd caps above (never below what
- * the rule fill placed or what is locked), and the rule fill's amount as the start.
+ * the rule fill placed or what is locked), and the rule fill's full-speed amount (its target) as the start.
  *
  * @example ruleFillBounds(snapshot, planYield(policy, state))[0].maxUsd
  */
@@ -171,7 +171,7 @@ export function ruleFillBounds(s: YieldSnapshot, plan: YieldPlan): { venue: stri
     let cap = available * w.maxConcentration;
     if (w.maxPoolParticipation !== undefined && v.tvlUsd !== undefined) cap = Math.min(cap, poolParticipationCapUsd(w.maxPoolParticipation, v.tvlUsd, d.existingUsd));
     if (w.maxUsd !== undefined) cap = Math.min(cap, w.maxUsd);
-    return { venue: w.venue, minUsd: d.lockedUsd, maxUsd: Math.max(cap, d.amountUsd, d.lockedUsd), startUsd: d.amountUsd };
+    return { venue: w.venue, minUsd: d.lockedUsd, maxUsd: Math.max(cap, d.targetUsd, d.lockedUsd), startUsd: d.targetUsd };
   });
 }
 
