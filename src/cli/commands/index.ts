@@ -16,6 +16,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Regist
   ['plan', async () => (await import('./plan.ts')).registerPlan],
   ['execute', async () => (await import('./execute.ts')).registerExecute],
   ['treasury', async () => (await import('./treasury.ts')).registerTreasury],
+  ['chain', async () => (await import('./chain.ts')).registerChain],
   ['delta-neutral', async () => (await import('./deltaNeutral.ts')).registerDeltaNeutral],
   ['cam', async () => (await import('./cam.ts')).registerCam],
   ['leverage', async () => (await import('./leverage.ts')).registerLeverage],

@@ -19,12 +19,13 @@ import { formatNumber, renderKeyValues, renderTable } from '../../report/table.t
 import { rightAlign } from '../columns.ts';
 import { parseChoiceFlag, parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
+import { initFromChain, syncChain, verifyChain, type ChainFlags } from './treasuryChain.ts';
 
 interface DbOptions extends CommonOptions {
   db?: string;
 }
 
-interface InitOptions extends DbOptions {
+interface InitOptions extends DbOptions, ChainFlags {
   chainId?: string;
   address?: string;
   name?: string;
@@ -37,7 +38,7 @@ interface InitOptions extends DbOptions {
   blockTime?: string;
 }
 
-interface SyncOptions extends DbOptions {
+interface SyncOptions extends DbOptions, ChainFlags {
   events?: string;
   batchSize?: string;
   progress?: boolean;
@@ -52,7 +53,7 @@ interface HistoryOptions extends DbOptions {
   limit?: string;
 }
 
-interface VerifyOptions extends DbOptions {
+interface VerifyOptions extends DbOptions, ChainFlags {
   events?: string;
 }
 
@@ -63,6 +64,12 @@ interface GenerateOptions extends CommonOptions {
 }
 
 const DB_HELP = `ledger file (default ${DEFAULT_DB_PATH})`;
+const RPC_HELP = 'JSON-RPC URL of the chain (default $CAPFLOW_RPC_URL); printed without credentials';
+
+/** Chain mode: --rpc given, or $CAPFLOW_RPC_URL set and no --events feed. */
+function fromChain(opts: { rpc?: string; events?: string }): boolean {
+  return opts.rpc !== undefined || (opts.events === undefined && (process.env.CAPFLOW_RPC_URL ?? '') !== '');
+}
 
 /**
  * Refuses (exit 2, the file untouched) a `--db` that is not a ledger — fund results, a result
@@ -124,9 +131,13 @@ function registerInit(treasury: Command): void {
       .option('--deployment-block <n>', 'deployment block; earlier events are refused (default 0)')
       .option('--tx-hash <0x…>', 'deployment transaction hash')
       .option('--block-time <iso>', 'deployment block time, ISO-8601 UTC')
+      .option('--rpc <url>', `read the deployment from the chain: ${RPC_HELP}`)
+      .option('--vault <0x…>', 'with --rpc: the ERC-4626 / ERC-7540 vault address')
+      .option('--from-block <n>', 'with --rpc: the deployment block (default: found by bisecting on eth_getCode)')
       .option('--db <path>', DB_HELP)
-      .addHelpText('after', '\nExample:\n  capflow treasury init --chain-id 1 --address 0x1111111111111111111111111111111111111111 --name "Capflow USD" --symbol cfUSD --db fund.duckdb\n'),
+      .addHelpText('after', '\nExamples:\n  capflow treasury init --rpc http://127.0.0.1:8545 --vault 0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0 --db fund.duckdb\n  capflow treasury init --chain-id 1 --address 0x1111111111111111111111111111111111111111 --name "Capflow USD" --symbol cfUSD --db fund.duckdb\n'),
     async (opts) => {
+      if (opts.rpc !== undefined || opts.vault !== undefined) return initFromChain(dbPath(opts), opts);
       const deployment = deploymentFrom(opts);
       const path = dbPath(opts);
       await checkLedgerFile(path, ['missing', 'empty', 'ledger']);
@@ -150,15 +161,21 @@ function registerSync(treasury: Command): void {
   withOutput<SyncOptions>(
     treasury
       .command('sync')
-      .description('apply a JSON-lines event feed to the ledger (replays are no-ops)')
+      .description('apply the vault\'s chain events (--rpc) or a JSON-lines event feed (--events) to the ledger (replays are no-ops)')
       .option('--events <file.jsonl>', 'event feed, one JSON object per line (see the README for the format)')
+      .option('--rpc <url>', `scan the chain from the cursor: ${RPC_HELP}`)
+      .option('--confirmations <n>', 'with --rpc: blocks below the head left unread (default 0)')
+      .option('--to-block <n>', 'with --rpc: scan up to this block (default head − confirmations)')
+      .option('--max-range <n>', 'with --rpc: largest eth_getLogs range tried, in blocks; halved while the node refuses (default 5000)')
+      .option('--max-reorg-depth <n>', 'with --rpc: deepest reorganisation rolled back (default 64)')
       .option('--batch-size <n>', `events per transaction, whole blocks (default ${DEFAULT_BATCH_SIZE})`)
       .option('--progress', 'print a line on stderr after each committed batch')
       .option('--db <path>', DB_HELP)
       .addHelpText('after', '\nEvery line is checked before anything is written; each batch is one transaction.\n\nExample:\n  capflow treasury sync --events events.jsonl --db fund.duckdb --json\n'),
     async (opts) => {
+      if (fromChain(opts)) return syncChain(dbPath(opts), opts);
       const batchSize = parseNumberFlag('--batch-size', opts.batchSize, { integer: true, min: 1, max: 1_000_000 }, DEFAULT_BATCH_SIZE);
-      if (opts.events === undefined) throw new UserError({ field: '--events', message: 'is required', hint: 'pass --events <file.jsonl>' });
+      if (opts.events === undefined) throw new UserError({ field: '--events', message: 'is required', hint: 'pass --events <file.jsonl>, or --rpc <url> to sync from the chain' });
       const path = dbPath(opts);
       const source = JsonlEventSource.fromFile(opts.events);
       const onBatch = opts.progress
@@ -283,9 +300,11 @@ function registerVerify(treasury: Command): void {
       .command('verify')
       .description('check the ledger: snapshot = replay of its events, updates add up, nothing beyond the cursor')
       .option('--events <file.jsonl>', 'also check it holds exactly this feed’s events up to the cursor')
+      .option('--rpc <url>', `compare the books at the cursor with the chain at that block: ${RPC_HELP}`)
       .option('--db <path>', DB_HELP)
-      .addHelpText('after', '\nExits 3 when the ledger is inconsistent.\n\nExample:\n  capflow treasury verify --events events.jsonl --db fund.duckdb\n'),
+      .addHelpText('after', '\nExit 3 when the ledger is inconsistent or (with --rpc) differs from the chain, with the differences.\n\nExamples:\n  capflow treasury verify --rpc http://127.0.0.1:8545 --db fund.duckdb\n  capflow treasury verify --events events.jsonl --db fund.duckdb\n'),
     async (opts) => {
+      if (fromChain(opts)) return verifyChain(dbPath(opts), opts);
       const source = opts.events === undefined ? undefined : JsonlEventSource.fromFile(opts.events);
       await checkLedgerFile(dbPath(opts));
       const json = await withLedgerStore(dbPath(opts), (store) => verifyLedger(store, source));
