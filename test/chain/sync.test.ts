@@ -82,8 +82,8 @@ describe('treasury sync from a real ERC-7540 vault on anvil (a seeded 200-operat
     }, { create: true });
     const r = runCli(['treasury', 'verify', '--rpc', anvil.rpcUrl, '--db', db]);
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/2 of \d+ figures differ from the chain at block \d+/);
-    expect(r.stdout).toMatch(/shares of 0x[0-9a-f]{40}/);
+    expect(r.stderr).toMatch(/2 of \d+ figures differ from the chain at block \d+/);
+    expect(r.stderr).toMatch(/shares of 0x[0-9a-f]{40}/);
     expect(runCliJson(['treasury', 'verify', '--rpc', anvil.rpcUrl, '--db', db]).code).toBe(3);
   });
 
