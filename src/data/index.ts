@@ -16,5 +16,5 @@
 export { importHistory, type ImportResult } from './import.ts';
 export { loadHistoryMarket, toVenueHistory, venueGrowthFactors, type HistoryMarket, type HistoryRequest } from './load.ts';
 export { HistoryStore, withHistoryStore, DEFAULT_DATA_DB, type SeriesInfo, type SeriesSummary, type StoredVenueDays } from './store.ts';
-export { checkImportSpec, parseMapFlag, loadImportConfig, ImportConfigSchema, type ImportSpec, type ImportConfig, type MappedField, type SeriesKind } from './spec.ts';
+export { checkImportSpec, specFromConfig, parseMapFlag, loadImportConfig, ImportConfigSchema, type ImportSpec, type ImportConfig, type MappedField, type SeriesKind } from './spec.ts';
 export { toDailySeries, rateReturn, rateToApy, type DailySeries, type DailyStats, type RawTable } from './daily.ts';

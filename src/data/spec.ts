@@ -101,6 +101,30 @@ export const ImportConfigSchema = z.strictObject({
 export type ImportConfig = z.output<typeof ImportConfigSchema>;
 
 /**
+ * The complete import spec for series `name` of `kind` from its options (a config file's, or
+ * flags over one): columns default to the field names, gaps and empty cells to `error`,
+ * undeclared units stay null (and are refused where needed). Checked by {@link checkImportSpec}.
+ *
+ * @example specFromConfig('venue', 'lending-usdc', loadImportConfig('examples/data/lending-usdc.yaml')).rate // 'apr'
+ */
+export function specFromConfig(kind: SeriesKind, name: string, config: ImportConfig): ImportSpec {
+  const defaultMap: ImportSpec['map'] = kind === 'venue' ? { date: 'date' } : { date: 'date', price: 'price' };
+  return checkImportSpec({
+    kind,
+    name,
+    map: { ...defaultMap, ...config.map },
+    apyUnit: config.apyUnit ?? null,
+    rate: config.rate ?? null,
+    resample: config.resample ?? null,
+    gaps: config.gaps ?? 'error',
+    nulls: config.nulls ?? 'error',
+    epoch: config.epoch ?? null,
+    from: config.from ?? null,
+    to: config.to ?? null,
+  });
+}
+
+/**
  * Reads an import's YAML (or JSON) options file.
  *
  * @example loadImportConfig('examples/data/aave.yaml').map?.apy // 'apy_base'

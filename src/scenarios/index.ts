@@ -59,7 +59,7 @@ import { backendFor, type StudyBackend, type StudyTask } from '../sim/study.ts';
 import { expandSweep, sweepOverrides, type SweepMode } from '../sim/sweep.ts';
 import { buildCamModel, CamParamsSchema, checkCamParams } from './cam.ts';
 import { buildDeltaNeutralModel, checkDeltaNeutralParams, DeltaNeutralParamsSchema, loadDeltaNeutralInputs } from './deltaNeutral.ts';
-import { buildFundModel, checkFundParams, FundParamsSchema, loadFundInputs, runFundChunk } from './fund/index.ts';
+import { buildFundModel, checkFundParams, FundParamsSchema, loadFundHistoryInputs, loadFundInputs, runFundChunk } from './fund/index.ts';
 
 export type { FinalStats, ModelPayload } from '../sim/runner.ts';
 
@@ -79,6 +79,8 @@ export interface ScenarioModel<P, I = unknown> {
   /** reads what the parameters point to (files), once per subset in the parent; errors name `params.…` */
   inputs?(params: P, ctx: { timesteps: number }): I;
   /** cross-field checks; throw a UserError whose field starts with `params.` */
+  /** completes the inputs with what only asynchronous readers can load (a DuckDB history file); {@link loadScenario} awaits it */
+  completeInputs?(params: P, inputs: I, ctx: { timesteps: number }): Promise<I>;
   check?(params: P, ctx: { timesteps: number; inputs: I }): void;
   /** the engine model of one parameter subset (called in workers) */
   build?(params: P, inputs: I): Model<P, State>;
@@ -118,6 +120,7 @@ export const SCENARIO_MODELS: Record<string, ScenarioModel<any, any>> = {
     description: 'a USDC fund day by day: investor flows in the treasury ledger, yield manager over venue modules (credit supply, vaults), a delta-neutral sleeve',
     params: FundParamsSchema,
     inputs: (params, ctx) => loadFundInputs(params, ctx.timesteps),
+    completeInputs: loadFundHistoryInputs,
     check: checkFundParams,
     build: buildFundModel,
     runChunk: runFundChunk,
@@ -310,10 +313,27 @@ export function importScenarioModule(href: string, field = 'model'): Promise<Sce
  */
 export async function loadScenario(data: unknown, source = ''): Promise<Scenario> {
   const modelName = (data as { model?: unknown } | null)?.model;
-  if (typeof modelName !== 'string' || Object.hasOwn(SCENARIO_MODELS, modelName) || !isModulePath(modelName)) return parseScenario(data, source);
+  if (typeof modelName !== 'string' || Object.hasOwn(SCENARIO_MODELS, modelName) || !isModulePath(modelName)) return completeInputs(parseScenario(data, source), SCENARIO_MODELS[String(modelName)]);
   const href = pathToFileURL(resolve(source === '' ? '.' : dirname(source), modelName)).href;
   const entry = await importScenarioModule(href);
-  return parseScenario(data, source, entry, href);
+  return completeInputs(parseScenario(data, source, entry, href), entry);
+}
+
+/** Awaits the model's asynchronous inputs of each distinct subset (errors name the sweep subset as parseScenario does). */
+async function completeInputs(scenario: Scenario, entry: ScenarioModel<unknown> | undefined): Promise<Scenario> {
+  const complete = entry?.completeInputs;
+  if (complete === undefined) return scenario;
+  const done = new Map<string, unknown>();
+  for (let i = 0; i < scenario.subsets.length; i++) {
+    const key = JSON.stringify(scenario.subsets[i]);
+    try {
+      if (!done.has(key)) done.set(key, await complete(scenario.subsets[i], scenario.inputs[i], { timesteps: scenario.timesteps }));
+    } catch (e) {
+      throw scenario.subsets.length === 1 ? e : relocateError(e, (field) => (field === '' ? sweepSubsetLabel(i, scenario.overrides[i]) : `${sweepSubsetLabel(i, scenario.overrides[i])}: ${field}`));
+    }
+    scenario.inputs[i] = done.get(key);
+  }
+  return scenario;
 }
 
 /** What workers receive: the model (registry name or module URL) and its payload. */

@@ -16,6 +16,8 @@ import { vault } from '../../src/venues/vault.ts';
 import { withHistoryStore } from '../../src/data/store.ts';
 import type { ImportSpec } from '../../src/data/spec.ts';
 import { ROOT } from '../helpers/cli.ts';
+import { loadScenario } from '../../src/scenarios/index.ts';
+import { compileFund, simulateFundRun, type FundInputs, type FundParams } from '../../src/scenarios/fund/index.ts';
 import { queryDuckDb } from '../helpers/duckdb.ts';
 
 const DATA = `${ROOT}../shared/data`;
@@ -59,6 +61,9 @@ function compoundDailyApr(byDate: Map<string, number>): { first: string; last: s
   return { first: dates[0], last: dates[dates.length - 1], growth };
 }
 
+/** What compounding each venue's source file gives (computed from the file, above the import code), for the fund test below. */
+const FILE_GROWTH = new Map<string, { first: string; last: string; growth: number }>();
+
 async function storedGrowth(name: string): Promise<{ first: string; last: string; growth: number }> {
   const { dates, factors } = await venueGrowthFactors(db, name);
   return { first: dates[0], last: dates[dates.length - 1], growth: factors.reduce((g, f) => g * f, 1) };
@@ -77,6 +82,7 @@ describe('DefiLlama daily yields (apy_base: APR in percent; tvl: available liqui
     const cols = readPlainCsv(file);
     const byDate = new Map(cols.date.map((d, i) => [d, Number(cols.apy_base[i]) / 100]));
     const expected = compoundDailyApr(byDate);
+    FILE_GROWTH.set(base, expected);
     expect(r.days).toBe(365);
     expect(r.stats.gapsFilled).toBe(base.startsWith('morpho') ? 3 : 0);
     const got = await storedGrowth(base);
@@ -129,6 +135,7 @@ describe('Aave v3 hourly Parquet (lender_variable_apr: APR in percent; hourly ro
       }
     }
     const expected = compoundDailyApr(byDate);
+    FILE_GROWTH.set(name, expected);
     const got = await storedGrowth(name);
     expect([got.first, got.last]).toEqual([expected.first, expected.last]);
     expect(Math.abs(got.growth / expected.growth - 1)).toBeLessThan(1e-13);
@@ -154,9 +161,47 @@ describe('USDC on Compound v2, Aave v1 and Aave v2, ~hourly CSV (rates: APR frac
       if (cell !== '') byDate.set(ts.slice(0, 10), Number(cell)); // rows are in time order: the last one wins
     });
     const expected = compoundDailyApr(byDate);
+    FILE_GROWTH.set(name, expected);
     const got = await storedGrowth(name);
     expect([got.first, got.last]).toEqual([expected.first, expected.last]);
     expect(Math.abs(got.growth / expected.growth - 1)).toBeLessThan(1e-13);
+  });
+});
+
+describe('a fund backtested on each real venue history', () => {
+  /** A single-venue fund with no flows, no fees, no costs and no cash buffer, following `series` for its whole range. */
+  async function finalNav(series: string, kind: 'credit_supply' | 'vault', range: { first: string; last: string }): Promise<{ navUsd: number; days: number }> {
+    const days = Math.round((Date.parse(range.last) - Date.parse(range.first)) / DAY_MS);
+    const doc = {
+      model: 'fund',
+      timesteps: days,
+      params: {
+        initialDepositUsd: 5_000_000,
+        flows: { depositsPerDay: 0, redemptionsPerDay: 0 },
+        market: { source: 'history', db, from: range.first, to: range.last },
+        rules: { cashBufferPct: 0, weights: [{ venue: 'v', maxConcentration: 1 }] },
+        venues: { v: { kind, series } },
+      },
+    };
+    const scenario = await loadScenario(doc, 'backtest.yaml');
+    const setup = compileFund(scenario.subsets[0] as FundParams, scenario.timesteps, scenario.inputs[0] as FundInputs);
+    const run = simulateFundRun(setup, 1, 0, { detail: false });
+    expect(run.series.dates[0]).toBe(range.first);
+    expect(run.series.dates[days]).toBe(range.last);
+    expect(run.series.navUsd[0]).toBe(5_000_000);
+    expect(run.series.venues[0].valueUsd[0]).toBe(5_000_000); // all of it placed on day 0
+    return { navUsd: run.series.navUsd[days], days };
+  }
+
+  it('ends at exactly the NAV that compounding the venue\'s file gives, as a lending reserve and as a vault', async () => {
+    expect(FILE_GROWTH.size).toBe(15);
+    for (const [series, range] of FILE_GROWTH) {
+      for (const kind of ['credit_supply', 'vault'] as const) {
+        const { navUsd } = await finalNav(series, kind, range);
+        // base-unit rounding of the position (1e-6 USD per day at most) is all that separates them
+        expect(Math.abs(navUsd / (5_000_000 * range.growth) - 1), `${series} as ${kind}`).toBeLessThan(1e-9);
+      }
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.ts';
 import { importHistory } from '../../data/import.ts';
 import type { FileFormat } from '../../data/read.ts';
-import { checkImportSpec, DATE_PATTERN, loadImportConfig, parseMapFlag, type ImportConfig, type ImportSpec, type SeriesKind } from '../../data/spec.ts';
+import { DATE_PATTERN, loadImportConfig, parseMapFlag, specFromConfig, type ImportConfig, type ImportSpec } from '../../data/spec.ts';
 import { DEFAULT_DATA_DB, withHistoryStore, type SeriesSummary } from '../../data/store.ts';
 import { formatNumber, renderKeyValues, renderTable } from '../../report/table.ts';
 import { parseChoiceFlag } from '../flags.ts';
@@ -40,15 +40,15 @@ interface ShowOptions extends DbOptions {
 
 const DB_HELP = `history file (default ${DEFAULT_DATA_DB})`;
 
-function dateFlag(flag: string, raw: string | undefined, fallback: string | undefined): string | null {
-  const value = raw ?? fallback;
-  if (value === undefined) return null;
-  if (!DATE_PATTERN.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new UserError({ field: flag, value, message: `must be a YYYY-MM-DD date, got ${JSON.stringify(value)}` });
-  return value;
+function dateFlag(flag: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!DATE_PATTERN.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) throw new UserError({ field: flag, value: raw, message: `must be a YYYY-MM-DD date, got ${JSON.stringify(raw)}` });
+  return raw;
 }
 
-function defaultMap(kind: SeriesKind): ImportSpec['map'] {
-  return kind === 'venue' ? { date: 'date' } : { date: 'date', price: 'price' };
+/** A flag's choice, or the config's value when the flag is absent. */
+function choice<T extends string>(flag: string, raw: string | undefined, choices: readonly T[], fallback: T | undefined): T | undefined {
+  return raw === undefined ? fallback : parseChoiceFlag(flag, raw, choices);
 }
 
 /**
@@ -63,19 +63,16 @@ function importSpecFrom(opts: ImportOptions): ImportSpec {
     const flag = kind === 'venue' ? '--venue' : '--asset';
     throw new UserError({ field: flag, message: `is required with --as ${kind}`, hint: `pass ${flag} <name>` });
   }
-  const map = { ...defaultMap(kind), ...config.map, ...(opts.map === undefined ? {} : parseMapFlag(opts.map)) };
-  return checkImportSpec({
-    kind,
-    name,
-    map,
-    apyUnit: opts.apyUnit === undefined ? (config.apyUnit ?? null) : parseChoiceFlag('--apy-unit', opts.apyUnit, ['fraction', 'percent', 'ray'] as const),
-    rate: opts.rate === undefined ? (config.rate ?? null) : parseChoiceFlag('--rate', opts.rate, ['apr', 'apy'] as const),
-    resample: opts.resample === undefined ? (config.resample ?? null) : parseChoiceFlag('--resample', opts.resample, ['last', 'mean'] as const),
-    gaps: parseChoiceFlag('--gaps', opts.gaps, ['error', 'ffill', 'drop'] as const, config.gaps ?? 'error'),
-    nulls: parseChoiceFlag('--nulls', opts.nulls, ['error', 'skip'] as const, config.nulls ?? 'error'),
-    epoch: opts.epoch === undefined ? (config.epoch ?? null) : parseChoiceFlag('--epoch', opts.epoch, ['s', 'ms'] as const),
-    from: dateFlag('--from', opts.from, config.from),
-    to: dateFlag('--to', opts.to, config.to),
+  return specFromConfig(kind, name, {
+    map: { ...config.map, ...(opts.map === undefined ? {} : parseMapFlag(opts.map)) },
+    apyUnit: choice('--apy-unit', opts.apyUnit, ['fraction', 'percent', 'ray'] as const, config.apyUnit),
+    rate: choice('--rate', opts.rate, ['apr', 'apy'] as const, config.rate),
+    resample: choice('--resample', opts.resample, ['last', 'mean'] as const, config.resample),
+    gaps: choice('--gaps', opts.gaps, ['error', 'ffill', 'drop'] as const, config.gaps),
+    nulls: choice('--nulls', opts.nulls, ['error', 'skip'] as const, config.nulls),
+    epoch: choice('--epoch', opts.epoch, ['s', 'ms'] as const, config.epoch),
+    from: dateFlag('--from', opts.from) ?? config.from,
+    to: dateFlag('--to', opts.to) ?? config.to,
   });
 }
 

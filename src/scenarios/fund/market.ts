@@ -8,6 +8,10 @@ import { fillRateProcess } from '../../market/processes.ts';
 import { gbmStep } from '../../market/prices.ts';
 import type { SleeveMarket } from '../../venues/deltaNeutralSleeve.ts';
 import type { FundSetup } from './setup.ts';
+import type { FundHistory } from './history.ts';
+import { bootstrapHistories, HISTORY_BOOTSTRAP_STREAM, resamplePrices } from '../../market/history/bootstrap.ts';
+import type { DailyMarket } from '../../market/history/paths.ts';
+import type { VenueHistory } from '../../market/history/series.ts';
 import { fundVenueKind } from './venueKinds.ts';
 import { DAYS_PER_YEAR } from '../../core/time.ts';
 
@@ -30,6 +34,35 @@ export function venueStreamName(venue: string): string {
   return `venue:${venue}`;
 }
 
+/** The first `n` days of a history, as the venue modules' market reads it. */
+function firstDays(h: VenueHistory, n: number): DailyMarket {
+  return { dailyReturn: h.dailyReturn.subarray(0, n), apy: h.apy.subarray(0, n), tvlUsd: h.tvlUsd.subarray(0, n), availableLiquidityUsd: h.availableLiquidityUsd.subarray(0, n) };
+}
+
+/**
+ * The venues' paths and the sleeve's prices from history: the history itself, or (with
+ * `market.bootstrap`) run `run`'s stationary block bootstrap of the venues' joint days, the
+ * sleeve's price moving along the same source days.
+ */
+function historyMarket(setup: FundSetup, history: FundHistory, seed: Seed, run: number): { venues: unknown[]; sleevePrices: Float64Array | null } {
+  const n = setup.days + 1;
+  const names = Object.keys(history.venues);
+  const priceSeries = setup.params.sleeve?.priceSeries;
+  const prices = priceSeries === undefined ? null : history.prices[priceSeries];
+  const bootstrap = setup.params.market?.bootstrap;
+  let byName: Record<string, DailyMarket>;
+  let sleevePrices: Float64Array | null;
+  if (bootstrap === undefined) {
+    byName = Object.fromEntries(names.map((name) => [name, firstDays(history.venues[name], n)]));
+    sleevePrices = prices === null ? null : prices.price.slice(0, n);
+  } else {
+    const path = bootstrapHistories(names.map((name) => history.venues[name]), { days: setup.days, meanBlockDays: bootstrap.meanBlockDays }, Rng.named(seed, run, HISTORY_BOOTSTRAP_STREAM));
+    byName = Object.fromEntries(path.venues.map((v) => [v.venue, v]));
+    sleevePrices = prices === null ? null : resamplePrices(prices, path.sourceDay);
+  }
+  return { venues: setup.venues.map((p) => fundVenueKind(p).fromHistory(p, byName[p.series as string])), sleevePrices };
+}
+
 /**
  * Samples run `run`'s market for master seed `seed`.
  *
@@ -37,16 +70,22 @@ export function venueStreamName(venue: string): string {
  */
 export function sampleFundMarket(setup: FundSetup, seed: Seed, run: number): FundMarket {
   const days = setup.days;
-  const venues = setup.venues.map((p, i) => {
-    const name = setup.venueTerms[i].name;
-    return fundVenueKind(p).sample(p, days, Rng.named(seed, run, venueStreamName(name)), `params.venues.${name}`);
-  });
+  const fromHistory = setup.history === null ? null : historyMarket(setup, setup.history, seed, run);
+  const venues =
+    fromHistory?.venues ??
+    setup.venues.map((p, i) => {
+      const name = setup.venueTerms[i].name;
+      return fundVenueKind(p).sample(p, days, Rng.named(seed, run, venueStreamName(name)), `params.venues.${name}`);
+    });
   const s = setup.params.sleeve;
   if (setup.sleeve === null || s === undefined) return { venues, sleeve: null };
-  const prices = new Float64Array(days + 1);
-  const priceRng = Rng.named(seed, run, 'sleeve:price');
-  prices[0] = s.price.initialPrice;
-  for (let t = 1; t <= days; t++) prices[t] = gbmStep(prices[t - 1], s.price.dailyVol, s.price.dailyDrift, priceRng.normal());
+  let prices = fromHistory?.sleevePrices ?? null;
+  if (prices === null) {
+    prices = new Float64Array(days + 1);
+    const priceRng = Rng.named(seed, run, 'sleeve:price');
+    prices[0] = s.price.initialPrice;
+    for (let t = 1; t <= days; t++) prices[t] = gbmStep(prices[t - 1], s.price.dailyVol, s.price.dailyDrift, priceRng.normal());
+  }
   const fundingApr = fillRateProcess(new Float64Array(days + 1), s.funding, 1 / DAYS_PER_YEAR, Rng.named(seed, run, 'sleeve:funding'), 'params.sleeve.funding');
   return { venues, sleeve: { prices, fundingApr } };
 }

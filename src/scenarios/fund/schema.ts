@@ -41,26 +41,33 @@ const costs = {
   exitCostPct: fraction.default(0),
 };
 
+/** A stored history's name (`capflow data import --venue/--asset`). */
+const seriesName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a stored series name: 1-64 letters, digits, ".", "_" or "-"');
+
+/** With `market.source: history`, a venue's market is the history `series` names; else its processes. */
 const CreditSupplySchema = z.strictObject({
   kind: z.literal('credit_supply'),
   strategy: StrategySchema.default(StrategySchema.parse({})),
-  utilisation: RateProcessSchema,
-  tvlUsd: RateProcessSchema,
+  utilisation: RateProcessSchema.optional(),
+  tvlUsd: RateProcessSchema.optional(),
+  series: seriesName.optional(),
   ...costs,
 });
 
 const VaultSchema = z.strictObject({
   kind: z.literal('vault'),
-  apy: RateProcessSchema,
-  tvlUsd: RateProcessSchema,
+  apy: RateProcessSchema.optional(),
+  tvlUsd: RateProcessSchema.optional(),
+  series: seriesName.optional(),
   initialSharePrice: positive.default(1),
   ...costs,
 });
 
 const AsyncVaultSchema = z.strictObject({
   kind: z.literal('async_vault'),
-  apy: RateProcessSchema,
-  tvlUsd: RateProcessSchema,
+  apy: RateProcessSchema.optional(),
+  tvlUsd: RateProcessSchema.optional(),
+  series: seriesName.optional(),
   initialSharePrice: positive.default(1),
   /** Days a redemption request takes to settle and pay (ERC-7540). */
   withdrawDelayDays: z.number().int().min(1),
@@ -121,6 +128,8 @@ const SleeveSchema = z.strictObject({
   resizeEveryDays: z.number().int().min(1).default(30),
   /** Resize only when |value / target − 1| exceeds this. */
   resizeBandPct: fraction.default(0.1),
+  /** With `market.source: history`: the stored price series the sleeve's token follows (replaces `price`). */
+  priceSeries: seriesName.optional(),
   price: z
     .strictObject({
       initialPrice: positive.default(3000),
@@ -141,6 +150,41 @@ const SleeveSchema = z.strictObject({
   liquidationPenaltyPct: finite.refine((x) => x >= 0 && x < 1, 'must be in [0, 1)').default(EXACT_DEFAULTS.liquidationPenaltyPct),
   reinvestFees: z.boolean().default(EXACT_DEFAULTS.reinvestFees),
 });
+
+const isoDate = z.iso.date('must be a calendar date YYYY-MM-DD');
+
+/**
+ * Where the venues' markets come from: generated processes (no `market`), or history — a
+ * history file from `capflow data import` (`db`), or files imported on the fly with the same
+ * checks (`import`) — over the days every named series covers (cut to from/to). `bootstrap`
+ * makes each run a seeded stationary block bootstrap of the venues' joint days.
+ */
+const MarketSchema = z
+  .strictObject({
+    source: z.literal('history'),
+    db: z.string().min(1).optional(),
+    import: z
+      .array(
+        z.strictObject({
+          file: z.string().min(1),
+          /** The import's options file (as `capflow data import --config`). */
+          config: z.string().min(1).optional(),
+          as: z.enum(['venue', 'prices']),
+          name: seriesName,
+        }),
+      )
+      .min(1)
+      .optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    bootstrap: z.strictObject({ meanBlockDays: finite.refine((x) => x >= 1, 'must be >= 1 (days)') }).optional(),
+    /** Venue data quality: a day older than maxStaleDays, or an APY more than madMultiple median absolute deviations off its trailing median, takes no new deposits. */
+    quality: z.strictObject({ maxStaleDays: z.number().int().min(0).optional(), madMultiple: positive.optional() }).optional(),
+  })
+  .superRefine((m, ctx) => {
+    if ((m.db === undefined) === (m.import === undefined)) ctx.addIssue({ code: 'custom', path: ['db'], message: 'give exactly one of db (a history file) and import (files to import)' });
+    if (m.from !== undefined && m.to !== undefined && m.from > m.to) ctx.addIssue({ code: 'custom', path: ['from'], message: `is after to ${m.to}` });
+  });
 
 const FEE_DEFAULTS = { managementPct: 0, performancePct: 0, crystallizeEveryDays: 365, receiver: '0x00000000000000000000000000000000000fee00' };
 
@@ -180,6 +224,7 @@ export const FundParamsSchema = z.strictObject({
   sleeve: SleeveSchema.optional(),
   /** Gas paid per transaction the fund sends to a venue (deposit, withdrawal, redemption request, claim), USD. */
   gasPerTxUsd: usd.default(0),
+  market: MarketSchema.optional(),
   fees: FeesSchema.default(FEE_DEFAULTS),
   report: ReportSchema.optional(),
 });
@@ -196,6 +241,8 @@ export type FundVenueParams = z.output<typeof VenueSchema>;
 export type FundSleeveParams = z.output<typeof SleeveSchema>;
 /** The fees' validated terms. @example const f: FundFeeParams = params.fees; */
 export type FundFeeParams = z.output<typeof FeesSchema>;
+/** The history market's validated terms. @example const m: FundMarketParams | undefined = params.market; */
+export type FundMarketParams = z.output<typeof MarketSchema>;
 
 /** Investor flows one run may expect at most (each is a ledger event of the detail run). */
 const MAX_FLOW_EVENTS = 2_000_000;
@@ -210,6 +257,21 @@ function checkSeries(field: string, process: RateProcess, timesteps: number): vo
   }
 }
 
+/** A venue's market: its history series with a history market, else its processes (long enough for the horizon). */
+function checkVenueMarket(p: FundParams, name: string, v: FundVenueParams, timesteps: number): void {
+  const processes: [string, RateProcess | undefined][] = v.kind === 'credit_supply' ? [['utilisation', v.utilisation], ['tvlUsd', v.tvlUsd]] : [['apy', v.apy], ['tvlUsd', v.tvlUsd]];
+  if (p.market !== undefined) {
+    if (v.series === undefined) fail(`venues.${name}.series`, undefined, 'is required with market.source: history (the stored venue series this venue follows)');
+    for (const [key, process] of processes) if (process !== undefined) fail(`venues.${name}.${key}`, process.kind, 'a venue following history has no generated process', 'remove it');
+    return;
+  }
+  if (v.series !== undefined) fail(`venues.${name}.series`, v.series, 'a history series needs market.source: history', 'remove it, or add a history market');
+  for (const [key, process] of processes) {
+    if (process === undefined) fail(`venues.${name}.${key}`, undefined, 'is required (a process), or follow a history series with market.source: history');
+    checkSeries(`venues.${name}.${key}`, process, timesteps);
+  }
+}
+
 /**
  * Cross-field checks of a fund scenario: the rule list against the venues (the checks of
  * `capflow plan`'s snapshot, {@link yieldRuleListIssues}), the sleeve and the cash buffer
@@ -221,11 +283,7 @@ function checkSeries(field: string, process: RateProcess, timesteps: number): vo
 export function checkFundParams(p: FundParams, ctx: { timesteps: number }): void {
   const [ruleIssue] = yieldRuleListIssues(p.rules.weights, Object.keys(p.venues));
   if (ruleIssue !== undefined) fail(formatPath(ruleIssue.path), ruleIssue.value, ruleIssue.message);
-  for (const [name, v] of Object.entries(p.venues)) {
-    if (v.kind === 'credit_supply') checkSeries(`venues.${name}.utilisation`, v.utilisation, ctx.timesteps);
-    else checkSeries(`venues.${name}.apy`, v.apy, ctx.timesteps);
-    checkSeries(`venues.${name}.tvlUsd`, v.tvlUsd, ctx.timesteps);
-  }
+  for (const [name, v] of Object.entries(p.venues)) checkVenueMarket(p, name, v, ctx.timesteps);
   if (!('feed' in p.flows)) {
     checkFlowSpec(p.flows, 'params.flows');
     const perRun = (p.flows.depositsPerDay + p.flows.redemptionsPerDay) * ctx.timesteps;
@@ -244,5 +302,7 @@ export function checkFundParams(p: FundParams, ctx: { timesteps: number }): void
     if (!(s.shortLeverage < maxLeverage)) fail('sleeve.shortLeverage', s.shortLeverage, `must be below the maximum short leverage ${maxLeverage.toFixed(4)} for liquidationThreshold ${s.liquidationThreshold}`);
     if (s.rebalanceEvery === 0 && s.band === undefined) fail('sleeve.rebalanceEvery', 0, 'no schedule and no band: the hedge would never be rebalanced', 'set rebalanceEvery >= 1 or a band');
     checkSeries('sleeve.funding', s.funding, ctx.timesteps);
+    if (p.market === undefined && s.priceSeries !== undefined) fail('sleeve.priceSeries', s.priceSeries, 'a price series needs market.source: history', 'remove it, or add a history market');
+    if (p.market !== undefined && s.priceSeries === undefined) fail('sleeve.priceSeries', undefined, 'is required with market.source: history (the stored price series the sleeve follows)');
   }
 }

@@ -15,6 +15,7 @@ import type { SleeveTerms } from '../../venues/deltaNeutralSleeve.ts';
 import type { VenueTerms } from '../../venues/types.ts';
 import type { FundParams, FundSleeveParams, FundVenueParams } from './schema.ts';
 import { fundVenueKind } from './venueKinds.ts';
+import { loadFundHistory, type FundHistory } from './history.ts';
 import { DAYS_PER_YEAR } from '../../core/time.ts';
 
 /** Investor flows of one day read from a feed (base units). */
@@ -52,7 +53,9 @@ export interface FundSetup {
   sleeve: SleeveTerms | null;
   /** The sleeve's sizing rule, or null without a sleeve. */
   sleeveRule: SleeveResizeRule | null;
-  /** ISO dates of days 0…days. */
+  /** The history the market follows (market.source: history), or null for generated paths. */
+  history: FundHistory | null;
+  /** ISO dates of days 0…days (the history's, with a history market). */
   dates: string[];
 }
 
@@ -135,10 +138,12 @@ function exactParams(s: FundSleeveParams): ExactParams {
  */
 export interface FundInputs {
   feed: FeedFlows | null;
+  /** The history a `market.source: history` fund follows (read asynchronously by {@link loadFundHistoryInputs}), else null. */
+  history: FundHistory | null;
 }
 
 /** Inputs of a fund that reads nothing (flows from the seeded process). */
-export const NO_FUND_INPUTS: FundInputs = { feed: null };
+export const NO_FUND_INPUTS: FundInputs = { feed: null, history: null };
 
 /**
  * Reads what the parameters point to (the flow feed) for a horizon of `days` days. Errors
@@ -147,7 +152,20 @@ export const NO_FUND_INPUTS: FundInputs = { feed: null };
  * @example const inputs = loadFundInputs(params, 365); compileFund(params, 365, inputs);
  */
 export function loadFundInputs(params: FundParams, days: number): FundInputs {
-  return { feed: 'feed' in params.flows ? readFeedFlows(params.flows.feed, params.startDate, days) : null };
+  return { feed: 'feed' in params.flows ? readFeedFlows(params.flows.feed, params.startDate, days) : null, history: null };
+}
+
+/**
+ * Completes the inputs with what asynchronous readers load: the history of a fund whose
+ * `market.source` is `history` (and a feed's days counted from the history's first date).
+ *
+ * @example const inputs = await loadFundHistoryInputs(params, loadFundInputs(params, 365), { timesteps: 365 });
+ */
+export async function loadFundHistoryInputs(params: FundParams, inputs: FundInputs, ctx: { timesteps: number }): Promise<FundInputs> {
+  if (params.market === undefined) return inputs;
+  const history = await loadFundHistory(params, ctx.timesteps);
+  const feed = 'feed' in params.flows ? readFeedFlows(params.flows.feed, history.dates[0], ctx.timesteps) : null;
+  return { feed, history };
 }
 
 /**
@@ -177,7 +195,8 @@ export function compileFund(params: FundParams, days: number, inputs: FundInputs
   if ('feed' in flows && (feed === null || feed.days.length !== days + 1)) throw new Error(`params.flows.feed is not loaded for ${days} days: pass loadFundInputs(params, ${days}) to compileFund`);
   const flowSpec = 'feed' in flows ? null : flows;
   const sleeve = params.sleeve !== undefined && params.sleeve.sharePct > 0 ? sleeveTerms(params.sleeve) : null;
-  const dates = Array.from({ length: days + 1 }, (_, d) => addDays(params.startDate, d));
+  if (params.market !== undefined && inputs.history === null) throw new Error('params.market is not loaded: pass loadFundHistoryInputs(params, inputs, ctx) to compileFund (loadScenario does)');
+  const dates = inputs.history === null ? Array.from({ length: days + 1 }, (_, d) => addDays(params.startDate, d)) : inputs.history.dates.slice(0, days + 1);
   const sleeveRule = sleeve === null || params.sleeve === undefined ? null : { ...params.sleeve, minTradeUsd: params.rules.cashChangeToleranceUsd };
-  return { params, days, policy, venues, venueTerms, flowSpec, feed, sleeve, sleeveRule, dates };
+  return { params, days, policy, venues, venueTerms, flowSpec, feed, history: inputs.history, sleeve, sleeveRule, dates };
 }
