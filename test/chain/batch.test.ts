@@ -10,7 +10,7 @@ import { ERC20_ABI, ERC4626_ABI, ERC7540_ABI } from '../../src/chain/abi.ts';
 import { aavePoolAbi } from '../../src/chain/venues/aaveAbi.ts';
 import { rpcErrorText } from '../../src/chain/venues/read.ts';
 import { tradeDrift } from '../../src/strategies/yieldManager/liveBatch.ts';
-import { liveTradeOrders } from '../../src/strategies/yieldManager/liveTrades.ts';
+import { liveTradeOrders, netOrderUnits } from '../../src/strategies/yieldManager/liveTrades.ts';
 import { sharePriceApy, type LiveFundRead } from '../../src/venues/chainSource.ts';
 
 const A = (n: number): Address => `0x${n.toString(16).padStart(40, '0')}` as Address;
@@ -84,6 +84,17 @@ describe('liveTradeOrders', () => {
       { venue: 'w', op: 'vault-request-redeem', vault: asyncVault, shares: 50n * 10n ** 18n },
       { venue: 'aave', op: 'aave-supply', pool, asset: usdc, assets: 1_234_567_891n },
     ]);
+  });
+
+  it('netOrderUnits: what each venue receives now (requests move nothing; "all" is the position)', () => {
+    const live = liveRead();
+    const orders = [
+      { venue: 'aave', op: 'aave-withdraw' as const, pool, asset: usdc, assets: maxUint256 },
+      { venue: 'v', op: 'vault-redeem' as const, vault, shares: 1n },
+      { venue: 'w', op: 'vault-request-redeem' as const, vault: asyncVault, shares: 1n },
+      { venue: 'w', op: 'vault-deposit' as const, vault: asyncVault, asset: usdc, assets: 7n },
+    ];
+    expect(['aave', 'v', 'w'].map((venue) => netOrderUnits(orders, live, venue))).toEqual([-5n, -2_000_000_000n, 7n]);
   });
 
   it('drops a trade under one base unit and converts at the asset price', () => {

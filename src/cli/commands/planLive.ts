@@ -11,12 +11,12 @@ import { loadConfigFile } from '../../core/config.ts';
 import { UserError } from '../../core/errors.ts';
 import { checkOutputPath, writeAtomically } from '../../core/outputFile.ts';
 import { redactRpcUrl, rpcUrlFrom } from '../../chain/rpcUrl.ts';
-import { batchTransactions, safeBatch, type BatchTransaction, type TradeOrder } from '../../chain/batch.ts';
+import { batchTransactions, safeBatch, type BatchTransaction } from '../../chain/batch.ts';
 import { venueApyAfter, type VenueRateImpact } from '../../venues/chainRates.ts';
 import { readLiveFund, type LiveFundRead } from '../../venues/chainSource.ts';
 import type { YieldPlan } from '../../strategies/yieldManager.ts';
 import { LivePlanSchema, liveFundSpec, type LivePlan } from '../../strategies/yieldManager/liveInput.ts';
-import { liveTradeOrders } from '../../strategies/yieldManager/liveTrades.ts';
+import { liveTradeOrders, netOrderUnits } from '../../strategies/yieldManager/liveTrades.ts';
 import { planLiveModes, type LiveModePlan } from '../../strategies/yieldManager/liveModes.ts';
 import type { YieldSnapshot } from '../../strategies/yieldManager/snapshot.ts';
 import { renderTable } from '../../report/table.ts';
@@ -72,24 +72,6 @@ export interface LivePlanResult {
   modes: LiveModePlan;
 }
 
-/** Net base units each venue's orders move in now (requests move nothing yet; "all" is the position). */
-function netUnits(orders: readonly TradeOrder[], read: LiveFundRead, venue: string): bigint {
-  let net = 0n;
-  for (const o of orders) {
-    if (o.venue !== venue) continue;
-    if (o.op === 'aave-supply' || o.op === 'vault-deposit') net += o.assets;
-    else if (o.op === 'aave-withdraw') {
-      const v = read.venues.find((x) => x.spec.name === venue);
-      net -= v?.kind === 'aave-v3' && o.assets > v.reserve.holderBalance ? v.reserve.holderBalance : o.assets;
-    } else if (o.op === 'vault-withdraw') net -= o.assets;
-    else if (o.op === 'vault-redeem') {
-      const v = read.venues.find((x) => x.spec.name === venue);
-      if (v !== undefined && v.kind !== 'aave-v3') net -= v.vault.holderAssets;
-    }
-  }
-  return net;
-}
-
 /**
  * Reads the venues of `live` at `block` (default latest) and plans on the snapshot of that read.
  *
@@ -104,7 +86,7 @@ export async function livePlan(client: PublicClient, live: LivePlan, block?: big
   const { snapshotDoc, snapshot, plan } = modes;
   const orders = liveTradeOrders(plan, read, live.assetPriceUsd);
   const transactions = batchTransactions(orders, live.holder);
-  const rateImpact = read.venues.map((v, i) => venueApyAfter(v, read.observation.venues[i], netUnits(orders, read, v.spec.name)));
+  const rateImpact = read.venues.map((v, i) => venueApyAfter(v, read.observation.venues[i], netOrderUnits(orders, read, v.spec.name)));
   return { read, snapshot, snapshotDoc, plan, transactions, rateImpact, modes };
 }
 

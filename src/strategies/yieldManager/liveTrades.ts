@@ -71,3 +71,26 @@ export function liveTradeOrders(plan: YieldPlan, live: LiveFundRead, assetPriceU
   }
   return orders;
 }
+
+/**
+ * Net base units `venue`'s orders move into it now (< 0 out): redemption requests move nothing
+ * yet, an Aave withdrawal of "all" and a vault's full redeem move the whole position.
+ *
+ * @example netOrderUnits([{ venue: 'aave', op: 'aave-supply', pool, asset, assets: 5n }], live, 'aave') // 5n
+ */
+export function netOrderUnits(orders: readonly TradeOrder[], read: LiveFundRead, venue: string): bigint {
+  let net = 0n;
+  for (const o of orders) {
+    if (o.venue !== venue) continue;
+    if (o.op === 'aave-supply' || o.op === 'vault-deposit') net += o.assets;
+    else if (o.op === 'aave-withdraw') {
+      const v = read.venues.find((x) => x.spec.name === venue);
+      net -= v?.kind === 'aave-v3' && o.assets > v.reserve.holderBalance ? v.reserve.holderBalance : o.assets;
+    } else if (o.op === 'vault-withdraw') net -= o.assets;
+    else if (o.op === 'vault-redeem') {
+      const v = read.venues.find((x) => x.spec.name === venue);
+      if (v !== undefined && v.kind !== 'aave-v3') net -= v.vault.holderAssets;
+    }
+  }
+  return net;
+}
