@@ -16,6 +16,7 @@ import { writeFundResults } from '../../scenarios/fund/store.ts';
 import type { FundParams } from '../../scenarios/fund/schema.ts';
 import type { FundInputs } from '../../scenarios/fund/setup.ts';
 import type { Scenario } from '../../scenarios/index.ts';
+import type { StudyBackend } from '../../sim/study.ts';
 import { fundReportFiles, fundSummary, fundSummaryRows } from '../../report/fundReport.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { checkReportDir, reportLines, writeReportDir } from '../reportDir.ts';
@@ -42,7 +43,7 @@ export interface FundRunOutput {
  *
  * @example const { json } = await runFundFromCli(parseScenario(doc, 'fund.yaml'), { workers: 2, out: 'fund.duckdb' });
  */
-export async function runFundFromCli(scenario: Scenario, opts: { workers: number; out?: string; report?: string; snapshot?: { day: number; path: string } }): Promise<FundRunOutput> {
+export async function runFundFromCli(scenario: Scenario, opts: { workers: number; backend?: StudyBackend; out?: string; report?: string; snapshot?: { day: number; path: string } }): Promise<FundRunOutput> {
   if (opts.out !== undefined && !['.duckdb', '.db'].includes(extname(opts.out).toLowerCase())) {
     throw new UserError({ field: '--out', value: opts.out, message: 'fund results are written as DuckDB tables', hint: 'use a .duckdb file' });
   }
@@ -54,7 +55,7 @@ export async function runFundFromCli(scenario: Scenario, opts: { workers: number
   }
   if (opts.report !== undefined) checkReportDir(opts.report);
   const started = performance.now();
-  const study = await withProgress('fund runs', (onProgress) => runFundStudy(spec, { workers: opts.workers, onProgress }));
+  const study = await withProgress('fund runs', (onProgress) => runFundStudy(spec, { workers: opts.workers, backend: opts.backend, onProgress }));
   if (opts.out !== undefined) await writeFundResults(opts.out, study, { model: 'fund', timesteps: spec.days, runs: spec.runs, seed: spec.seed, params });
   const { result } = study;
   const summary = fundSummary(result);
@@ -68,6 +69,7 @@ export async function runFundFromCli(scenario: Scenario, opts: { workers: number
     runs: result.runs,
     seed: result.seed,
     workers: opts.workers,
+    backend: opts.backend?.kind ?? (opts.workers === 1 ? 'in-process' : 'worker-threads'),
     seconds: Number(seconds.toFixed(3)),
     output: opts.out === undefined ? null : { kind: 'duckdb', path: opts.out, tables: ['fund_meta', 'fund_daily', 'fund_runs', 'fund_bands', 'fund_venues', 'fund_sleeve', 'fund_decisions', 'fund_trades', 'venue_days', 'fund_ledger'] },
     report: report ?? null,

@@ -23,6 +23,7 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Regist
   ['lending', async () => (await import('./lending.ts')).registerLending],
   ['amm', async () => (await import('./amm.ts')).registerAmm],
   ['data', async () => (await import('./data.ts')).registerData],
+  ['worker', async () => (await import('./worker.ts')).registerWorker],
 ];
 
 /**

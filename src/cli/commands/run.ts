@@ -14,6 +14,7 @@ import { sinkTargetForPath, type SinkTarget } from '../../sim/sinks.ts';
 import { loadScenario, runScenario, STUDY_LIMITS } from '../../scenarios/index.ts';
 import { MAX_WORKERS, parseNumberFlag } from '../flags.ts';
 import { runFundFromCli } from './fundRun.ts';
+import { queueBackend, resumedRun, usesQueue, withResumableStudy } from '../queueRun.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { z } from 'zod';
@@ -26,6 +27,10 @@ interface RunOptions extends CommonOptions {
   report?: string;
   snapshotDay?: string;
   snapshotOut?: string;
+  backend?: string;
+  redis?: string;
+  queue?: string;
+  resume?: string;
 }
 
 /** The checked `--snapshot-day`/`--snapshot-out` pair (both or neither), for a fund of `days` days (null: not a fund). */
@@ -45,33 +50,56 @@ export function registerRun(program: Command): void {
     program
       .command('run')
       .description('run a scenario file (Monte Carlo runs, sweeps) and write its result table')
-      .argument('<scenario>', 'scenario file (.yaml, .yml or .json; - reads stdin)')
+      .argument('[scenario]', 'scenario file (.yaml, .yml or .json; - reads stdin)')
       .option('--runs <n>', 'Monte Carlo runs per parameter subset (overrides the file)')
       .option('--seed <s>', 'master seed (overrides the file)')
       .option('--workers <n>', 'worker threads (default: the cores)')
       .option('--out <file>', 'result table: .duckdb (table "results"), .parquet or .csv')
       .option('--report <dir>', 'fund scenarios: write report.html, summary.json and nav.png into <dir>')
       .option('--snapshot-day <n>', "fund scenarios: the day whose state (before its plan) --snapshot-out writes")
-      .option('--snapshot-out <file>', "fund scenarios: write run 0's state on --snapshot-day as a `capflow plan` input (.yaml or .json)"),
+      .option('--snapshot-out <file>', "fund scenarios: write run 0's state on --snapshot-day as a `capflow plan` input (.yaml or .json)")
+      .option('--backend <kind>', 'local (this machine: --workers threads) or bullmq (chunks on a Redis queue, run by `capflow worker`)', 'local')
+      .option('--redis <url>', 'bullmq: Redis URL, e.g. redis://host:6379 (default: CAPFLOW_REDIS_URL)')
+      .option('--queue <name>', 'bullmq: queue name (default capflow)')
+      .option('--resume <id>', 'bullmq: resume an interrupted study by the id it printed (the scenario and --out come from the study)'),
     async (opts, args) => {
-      const path = args[0];
-      if (path === undefined) throw new UserError({ field: '<scenario>', message: 'is required' });
-      const doc = loadConfigFile(path, z.unknown()) as Record<string, unknown>;
+      const queued = usesQueue(opts);
+      const resumed = opts.resume === undefined ? undefined : await resumedRun(opts);
+      if (resumed !== undefined) {
+        if (args[0] !== undefined) throw new UserError({ field: '<scenario>', value: args[0], message: 'comes from the study with --resume', hint: 'drop the scenario file' });
+        opts.out ??= resumed.out;
+        opts.report ??= resumed.report;
+      }
+      const path = resumed?.path ?? args[0];
+      if (path === undefined) throw new UserError({ field: '<scenario>', message: 'is required', hint: 'pass a scenario file (or --resume <id> with --backend bullmq)' });
+      const doc = (resumed?.doc ?? loadConfigFile(path, z.unknown())) as Record<string, unknown>;
       if (opts.runs !== undefined && doc !== null && typeof doc === 'object') doc.runs = parseNumberFlag('--runs', opts.runs, { integer: true, min: 1, max: STUDY_LIMITS.maxRuns });
       if (opts.seed !== undefined && doc !== null && typeof doc === 'object') doc.seed = parseNumberFlag('--seed', opts.seed, { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
       const workers = parseNumberFlag('--workers', opts.workers, { integer: true, min: 1, max: MAX_WORKERS }, defaultWorkers());
       const out: SinkTarget = opts.out === undefined ? { kind: 'discard' } : sinkTargetForPath(opts.out);
       const scenario = await loadScenario(doc, path);
+      let studyId: string | null = null;
+      const backendFor = (onProgress?: (done: number, total: number) => void) =>
+        queued ? queueBackend(opts, { doc, path, out: opts.out, report: opts.report }, opts.workers === undefined ? 8 : workers, (id) => {
+          studyId = id;
+          if (!opts.json) process.stderr.write(`study ${id} on the queue (resume: capflow run --resume ${id})\n`);
+        }, onProgress) : undefined;
       const snapshot = snapshotRequest(opts, scenario.model === 'fund' && scenario.subsets.length === 1 ? scenario.timesteps : null);
       if (scenario.model === 'fund' && scenario.subsets.length === 1) {
-        return runFundFromCli(scenario, { workers, out: opts.out, report: opts.report, snapshot });
+        const fund = await withResumableStudy(opts, () => runFundFromCli(scenario, { workers, backend: backendFor(), out: opts.out, report: opts.report, snapshot }));
+        return queued ? { ...fund, json: { ...fund.json, studyId } } : fund;
       }
       if (opts.report !== undefined) {
         throw new UserError({ field: '--report', value: opts.report, message: `model "${scenario.model}" has no report (fund scenarios without a sweep do)`, hint: 'drop --report and keep the result table with --out' });
       }
-      const result = await withProgress(`${scenario.model} runs`, (onProgress) => runScenario(scenario, { workers, out, onProgress }));
+      const result = await withResumableStudy(opts, () =>
+        withProgress(`${scenario.model} runs`, (onProgress) => {
+          const backend = backendFor(onProgress); // the queue's events move the bar
+          return runScenario(scenario, { workers, backend, out, onProgress: backend === undefined ? onProgress : undefined });
+        }),
+      );
       const { output, final, details: _details, ...meta } = result;
-      const json = { ...meta, output: { kind: output.kind, path: output.path ?? null, table: output.table ?? null, rows: output.rows, columns: output.columns }, final };
+      const json = { ...meta, ...(queued ? { studyId } : {}), output: { kind: output.kind, path: output.path ?? null, table: output.table ?? null, rows: output.rows, columns: output.columns }, final };
       return {
         json,
         human: () =>
