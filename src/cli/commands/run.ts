@@ -58,7 +58,7 @@ export function registerRun(program: Command): void {
       .option('--report <dir>', 'fund scenarios: write report.html, summary.json and nav.png into <dir>')
       .option('--snapshot-day <n>', "fund scenarios: the day whose state (before its plan) --snapshot-out writes")
       .option('--snapshot-out <file>', "fund scenarios: write run 0's state on --snapshot-day as a `capflow plan` input (.yaml or .json)")
-      .option('--backend <kind>', 'local (this machine: --workers threads) or bullmq (chunks on a Redis queue, run by `capflow worker`)', 'local')
+      .option('--backend <kind>', 'local (default: this machine, --workers threads) or bullmq (chunks on a Redis queue, run by `capflow worker`)')
       .option('--redis <url>', 'bullmq: Redis URL, e.g. redis://host:6379 (default: CAPFLOW_REDIS_URL)')
       .option('--queue <name>', 'bullmq: queue name (default capflow)')
       .option('--resume <id>', 'bullmq: resume an interrupted study by the id it printed (the scenario and --out come from the study)'),

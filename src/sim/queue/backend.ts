@@ -47,6 +47,7 @@ export interface BullmqBackendOptions {
  */
 export async function readStudyMeta(redisUrl: string, queue: string, studyId: string): Promise<unknown> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, retryStrategy: (n) => (n > 5 ? null : 200) });
+  redis.on('error', () => undefined); // surfaces as the command's rejection
   try {
     const text = await redis.hget(studyKey(queue, studyId), 'meta');
     return text === null ? undefined : JSON.parse(text);
@@ -78,6 +79,7 @@ export function bullmqBackend(opts: BullmqBackendOptions): StudyBackend & { read
       const redis = new Redis(opts.redisUrl, retry);
       const queueConnection = redis.duplicate(retry);
       const eventsConnection = redis.duplicate(retry);
+      for (const c of [redis, queueConnection, eventsConnection]) c.on('error', () => undefined); // ioredis reconnects; an outage is watched below
       const queue = new Queue<ChunkJobData, string>(queueName, { connection: queueConnection });
       const events = new QueueEvents(queueName, { connection: eventsConnection });
       queue.on('error', () => undefined);

@@ -100,6 +100,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     }
   };
   const workerConnection = redis.duplicate({ maxRetriesPerRequest: null });
+  for (const c of [redis, workerConnection]) c.on('error', () => undefined); // ioredis reconnects by itself
   const worker = new Worker<ChunkJobData, string>(opts.queue, process, {
     connection: workerConnection,
     concurrency: opts.concurrency,
