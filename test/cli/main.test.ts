@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { registerCommands } from '../../src/cli/commands/index.ts';
 import { ROOT, runCli, runCliJson } from '../helpers/cli.ts';
 
-const COMMANDS = ['run', 'report', 'plan', 'execute', 'treasury', 'chain', 'delta-neutral', 'cam', 'leverage', 'lending', 'amm', 'data'];
+const COMMANDS = ['run', 'report', 'plan', 'execute', 'treasury', 'chain', 'delta-neutral', 'cam', 'leverage', 'lending', 'amm', 'data', 'worker'];
 
 describe('capflow CLI', () => {
   it('prints help and exits 0', () => {
