@@ -4,6 +4,8 @@
  * read). Every source builds the same {@link VenueObservation}; policies read nothing else.
  */
 
+import type { DataFlag } from '../market/history/quality.ts';
+
 /**
  * The kinds of venue the fund can hold.
  * - `cash`: the fund's own reserve of the asset (no yield, always withdrawable).
@@ -52,6 +54,8 @@ export interface VenueObservation {
   exitCostPct: number;
   /** When the data was observed (UTC ISO-8601). */
   asOf: string;
+  /** Set when the venue's data is stale or anomalous (the venue then takes no new money); absent when good. */
+  dataFlag?: DataFlag;
 }
 
 /**

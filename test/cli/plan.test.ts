@@ -141,3 +141,21 @@ describe('capflow plan', () => {
     expect(r.stdout).toContain('--json');
   });
 });
+
+describe('capflow plan: a venue whose data is stale or anomalous', () => {
+  it('gives it no new money (what it holds stays) and names the flag', () => {
+    for (const flag of ['stale', 'anomalous']) {
+      const snap = twoVenueSnapshot({ cashUsd: 7000, positionsUsd: { ipor: 1000, aave: 2000 } });
+      snap.venues.ipor.dataFlag = flag;
+      const r = runCliJson(['plan', '--input', write(`flag-${flag}.json`, snap)]);
+      expect(r.code).toBe(0);
+      const [ipor, aave] = r.json.decisions;
+      expect(ipor.boundBy).toBe(flag);
+      expect(ipor.amountUsd).toBe(1000);
+      expect(ipor.trade).toBeNull();
+      expect(aave.amountUsd).toBeGreaterThan(2000 + 0.33 * 9500 - 1000); // what ipor could not take goes on
+      const human = runCli(['plan', '--input', write(`flag-${flag}-h.json`, snap)]).stdout;
+      expect(human).toMatch(new RegExp(`ipor\\s+vault.*${flag}`));
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,5 +77,48 @@ describe('the fund backtested on history', () => {
     expect(await fieldOf(setupOf(exampleDoc((d) => (d.params.market.import[0].file = 'examples/data/none.csv'))))).toMatch(/^params\.market\.import\[0\]/);
     expect(await fieldOf(setupOf(exampleDoc((d) => (d.params.venues['curated-vault'].series = 'unknown-series'))))).toMatch(/^params\.market/);
     expect(await fieldOf(setupOf(exampleDoc((d) => (d.params.market.db = 'x.duckdb'))))).toBe('params.market.db');
+  });
+});
+
+describe('stale or anomalous venue data', () => {
+  it('keeps a flagged venue from new money that day (what it holds stays) and says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capflow-quality-'));
+    const lines = ['date,apy'];
+    for (let d = 0; d < 60; d++) {
+      if (d >= 20 && d < 25) continue; // five missing days, carried forward: stale after maxStaleDays
+      const date = new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10);
+      lines.push(`${date},${d === 40 ? 80 : 5 + 0.01 * (d % 7)}`); // day 40: an 80% APY spike
+    }
+    writeFileSync(join(dir, 'flaky.csv'), `${lines.join('\n')}\n`);
+    writeFileSync(join(dir, 'flaky.yaml'), 'map: { date: date, apy: apy }\napyUnit: percent\nrate: apr\ngaps: ffill\n');
+    const doc = exampleDoc((d) => {
+      d.timesteps = 59;
+      d.params.market = {
+        source: 'history',
+        import: [
+          { file: join(dir, 'flaky.csv'), config: join(dir, 'flaky.yaml'), as: 'venue', name: 'flaky' },
+          { file: 'examples/data/vault-usdc.jsonl', config: 'examples/data/vault-usdc.yaml', as: 'venue', name: 'vault-usdc' },
+          { file: 'examples/data/eth-usd.csv', as: 'prices', name: 'ETH' },
+        ],
+        from: '2024-01-01',
+        to: '2024-02-29',
+        quality: { maxStaleDays: 2 },
+      };
+      d.params.venues['curated-vault'].series = 'vault-usdc';
+      d.params.venues['lending-reserve'].series = 'flaky';
+      d.params.rules.weights = [{ venue: 'lending-reserve', maxConcentration: 0.6 }, { venue: 'curated-vault', maxConcentration: 1 }];
+      d.params.flows = { depositsPerDay: 6, depositMeanUsd: 200000, redemptionsPerDay: 0 };
+    });
+    const setup = await setupOf(doc);
+    const run = simulateFundRun(setup, 42, 0, { detail: true });
+    const decisions = run.series.decisions.filter((x) => x.venue === 'lending-reserve');
+    const bound = (day: number): string => decisions.find((x) => x.day === day)?.boundBy ?? '';
+    for (const day of [23, 24]) expect(bound(day), `day ${day}`).toBe('stale');
+    expect(bound(40)).toBe('anomalous');
+    for (const x of decisions.filter((d) => d.boundBy === 'stale' || d.boundBy === 'anomalous')) {
+      expect(x.acceptedUsd, `day ${x.day}`).toBeLessThanOrEqual(x.existingUsd + 1e-6); // no new money
+      expect(run.series.trades.some((t) => t.day === x.day && t.venue === 'lending-reserve' && t.action === 'supply')).toBe(false);
+    }
+    expect(bound(30)).not.toBe('stale');
   });
 });

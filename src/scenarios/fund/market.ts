@@ -12,6 +12,7 @@ import type { FundHistory } from './history.ts';
 import { bootstrapHistories, HISTORY_BOOTSTRAP_STREAM, resamplePrices } from '../../market/history/bootstrap.ts';
 import type { DailyMarket } from '../../market/history/paths.ts';
 import type { VenueHistory } from '../../market/history/series.ts';
+import { DEFAULT_QUALITY, venueDataFlags, type DataFlag } from '../../market/history/quality.ts';
 import { fundVenueKind } from './venueKinds.ts';
 import { DAYS_PER_YEAR } from '../../core/time.ts';
 
@@ -22,6 +23,8 @@ import { DAYS_PER_YEAR } from '../../core/time.ts';
  */
 export interface FundMarket {
   venues: unknown[];
+  /** Per venue, the day's data flag (history only: stale or anomalous data takes no new money), or null without flags. */
+  dataFlags: ((DataFlag | null)[] | null)[];
   sleeve: SleeveMarket | null;
 }
 
@@ -44,23 +47,33 @@ function firstDays(h: VenueHistory, n: number): DailyMarket {
  * `market.bootstrap`) run `run`'s stationary block bootstrap of the venues' joint days, the
  * sleeve's price moving along the same source days.
  */
-function historyMarket(setup: FundSetup, history: FundHistory, seed: Seed, run: number): { venues: unknown[]; sleevePrices: Float64Array | null } {
+function historyMarket(setup: FundSetup, history: FundHistory, seed: Seed, run: number): { venues: unknown[]; dataFlags: (DataFlag | null)[][]; sleevePrices: Float64Array | null } {
   const n = setup.days + 1;
   const names = Object.keys(history.venues);
   const priceSeries = setup.params.sleeve?.priceSeries;
   const prices = priceSeries === undefined ? null : history.prices[priceSeries];
   const bootstrap = setup.params.market?.bootstrap;
+  const q = setup.params.market?.quality;
+  const quality = { ...DEFAULT_QUALITY, ...(q?.maxStaleDays === undefined ? {} : { maxStaleDays: q.maxStaleDays }), ...(q?.madMultiple === undefined ? {} : { madMultiple: q.madMultiple }) };
+  const flagsOf = Object.fromEntries(names.map((name) => [name, venueDataFlags(history.venues[name], quality)]));
   let byName: Record<string, DailyMarket>;
+  let flagsByName: Record<string, (DataFlag | null)[]>;
   let sleevePrices: Float64Array | null;
   if (bootstrap === undefined) {
     byName = Object.fromEntries(names.map((name) => [name, firstDays(history.venues[name], n)]));
+    flagsByName = flagsOf;
     sleevePrices = prices === null ? null : prices.price.slice(0, n);
   } else {
     const path = bootstrapHistories(names.map((name) => history.venues[name]), { days: setup.days, meanBlockDays: bootstrap.meanBlockDays }, Rng.named(seed, run, HISTORY_BOOTSTRAP_STREAM));
     byName = Object.fromEntries(path.venues.map((v) => [v.venue, v]));
+    flagsByName = Object.fromEntries(names.map((name) => [name, Array.from(path.sourceDay, (day) => flagsOf[name][day])]));
     sleevePrices = prices === null ? null : resamplePrices(prices, path.sourceDay);
   }
-  return { venues: setup.venues.map((p) => fundVenueKind(p).fromHistory(p, byName[p.series as string])), sleevePrices };
+  return {
+    venues: setup.venues.map((p) => fundVenueKind(p).fromHistory(p, byName[p.series as string])),
+    dataFlags: setup.venues.map((p) => flagsByName[p.series as string]),
+    sleevePrices,
+  };
 }
 
 /**
@@ -77,8 +90,9 @@ export function sampleFundMarket(setup: FundSetup, seed: Seed, run: number): Fun
       const name = setup.venueTerms[i].name;
       return fundVenueKind(p).sample(p, days, Rng.named(seed, run, venueStreamName(name)), `params.venues.${name}`);
     });
+  const dataFlags = fromHistory?.dataFlags ?? venues.map(() => null);
   const s = setup.params.sleeve;
-  if (setup.sleeve === null || s === undefined) return { venues, sleeve: null };
+  if (setup.sleeve === null || s === undefined) return { venues, dataFlags, sleeve: null };
   let prices = fromHistory?.sleevePrices ?? null;
   if (prices === null) {
     prices = new Float64Array(days + 1);
@@ -87,5 +101,5 @@ export function sampleFundMarket(setup: FundSetup, seed: Seed, run: number): Fun
     for (let t = 1; t <= days; t++) prices[t] = gbmStep(prices[t - 1], s.price.dailyVol, s.price.dailyDrift, priceRng.normal());
   }
   const fundingApr = fillRateProcess(new Float64Array(days + 1), s.funding, 1 / DAYS_PER_YEAR, Rng.named(seed, run, 'sleeve:funding'), 'params.sleeve.funding');
-  return { venues, sleeve: { prices, fundingApr } };
+  return { venues, dataFlags, sleeve: { prices, fundingApr } };
 }

@@ -39,7 +39,10 @@ export { createFundRun, type FundRun, type FundVenue } from './run.ts';
 
 /** A venue's observation; its position is the marked value the books hold (the venue's own value, to the unit). */
 function observe(run: FundRun, v: FundVenue): VenueObservation {
-  return observeVenue(v.mod, v.terms, v.market, v.state, run.books.day, run.books.timestamp, positionUnits(run.books, v.terms.name));
+  const obs = observeVenue(v.mod, v.terms, v.market, v.state, run.books.day, run.books.timestamp, positionUnits(run.books, v.terms.name));
+  const flag = v.dataFlags?.[run.books.day] ?? null;
+  if (flag !== null) obs.dataFlag = flag;
+  return obs;
 }
 
 function mark(run: FundRun, v: FundVenue): void {

@@ -7,6 +7,7 @@ import type { Seed } from '../../core/rng.ts';
 import { createYieldState, createYieldWorkspace, type YieldState, type YieldWorkspace } from '../../strategies/yieldManager.ts';
 import { deltaNeutralSleeve } from '../../venues/deltaNeutralSleeve.ts';
 import type { AnyVenueModule, VenueTerms } from '../../venues/types.ts';
+import type { DataFlag } from '../../market/history/quality.ts';
 import { createBooks, type FundBooks } from './books.ts';
 import { createFees, type FeeState } from './fees.ts';
 import { createInvestors, type Investors } from './investors.ts';
@@ -25,6 +26,8 @@ export interface FundVenue {
   readonly mod: AnyVenueModule;
   readonly terms: VenueTerms;
   readonly market: unknown;
+  /** The day's data flag of the venue's market (history only), or null without flags. */
+  readonly dataFlags: readonly (DataFlag | null)[] | null;
   state: unknown;
   /** The state the books were last marked at (a venue whose state is still this one needs no new mark). */
   markedState: unknown;
@@ -60,9 +63,9 @@ export interface FundRun {
   costsUnits: bigint;
 }
 
-function venueOf(mod: AnyVenueModule, terms: VenueTerms, market: unknown): FundVenue {
+function venueOf(mod: AnyVenueModule, terms: VenueTerms, market: unknown, dataFlags: readonly (DataFlag | null)[] | null = null): FundVenue {
   const state = mod.empty(terms);
-  return { mod, terms, market, state, markedState: state, flowUnits: 0n, costUnits: 0n, earnedUnits: 0n };
+  return { mod, terms, market, dataFlags, state, markedState: state, flowUnits: 0n, costUnits: 0n, earnedUnits: 0n };
 }
 
 /**
@@ -72,7 +75,7 @@ function venueOf(mod: AnyVenueModule, terms: VenueTerms, market: unknown): FundV
  */
 export function createFundRun(setup: FundSetup, seed: Seed, run: number, opts: { detail: boolean }): FundRun {
   const market = sampleFundMarket(setup, seed, run);
-  const venues = setup.venues.map((p, i) => venueOf(fundVenueKind(p).module, setup.venueTerms[i], market.venues[i]));
+  const venues = setup.venues.map((p, i) => venueOf(fundVenueKind(p).module, setup.venueTerms[i], market.venues[i], market.dataFlags[i]));
   const sleeve = setup.sleeve === null || market.sleeve === null ? null : venueOf(deltaNeutralSleeve, setup.sleeve, market.sleeve);
   const n = venues.length;
   const series = createFundRunSeries(setup.days, setup.policy.venues.map((v) => ({ name: v.venue, kind: v.kind, withdrawDelayDays: v.withdrawDelayDays })), run, setup.dates);

@@ -62,6 +62,8 @@ const BOUND_MAX_USD = 2;
 const BOUND_REMAINDER = 3;
 const BOUND_LIQUIDITY = 4;
 const BOUND_BREAK_EVEN = 5;
+/** BOUND_STALE, BOUND_ANOMALOUS = BOUND_DATA_FLAG + the state's dataFlag code (1, 2). */
+const BOUND_DATA_FLAG = 5;
 
 const NO_TRADE_NONE = 0;
 const NO_TRADE_TOLERANCE = 1;
@@ -163,6 +165,10 @@ export function planYieldInto(policy: YieldPolicy, state: YieldState, ws: YieldW
     if (v.maxUsd !== null && v.maxUsd < cap) {
       cap = v.maxUsd;
       bound = BOUND_MAX_USD;
+    }
+    if (state.dataFlag[i] !== 0 && held < cap) {
+      cap = held; // flagged data: no new money, what is held stays
+      bound = BOUND_DATA_FLAG + state.dataFlag[i];
     }
     const riskCap = cap;
     const room = locked + left;

@@ -5,7 +5,7 @@
  * observation (so a fund's state on any day can be written as a `capflow plan` input).
  */
 import type { FundObservation, VenueObservation } from '../../venues/types.ts';
-import type { YieldPolicy, YieldState } from '../yieldManager.ts';
+import { VENUE_DATA_FLAGS, type YieldPolicy, type YieldState } from '../yieldManager.ts';
 import type { YieldSnapshot } from './snapshot.ts';
 
 /**
@@ -35,6 +35,7 @@ export function yieldStateFromObservation(policy: YieldPolicy, obs: FundObservat
     state.availableLiquidityUsd[i] = v.availableLiquidityUsd;
     state.redeemQueuedUsd[i] = v.redeemQueuedUsd;
     state.apy[i] = v.apy;
+    state.dataFlag[i] = v.dataFlag === undefined ? 0 : VENUE_DATA_FLAGS.indexOf(v.dataFlag) + 1;
   }
   return state;
 }
@@ -61,6 +62,7 @@ export function observationFromSnapshot(s: YieldSnapshot): FundObservation {
       entryCostUsd: v.entryCostUsd,
       exitCostPct: v.exitCostPct,
       asOf: s.asOf ?? '',
+      ...(v.dataFlag === undefined ? {} : { dataFlag: v.dataFlag }),
     };
   });
   return {
@@ -101,6 +103,7 @@ export function snapshotDocument(obs: FundObservation, rules: YieldSnapshot['rul
       ['exitCostPct', v.exitCostPct],
     ];
     for (const [key, value] of fields) if (value !== undefined) entry[key] = value;
+    if (v.dataFlag !== undefined) entry.dataFlag = v.dataFlag;
     venues[v.venue] = entry;
     positionsUsd[v.venue] = v.positionUsd;
   }

@@ -34,6 +34,8 @@ const VenueSchema = z.strictObject({
   apy: z.number().gt(-1).default(0),
   entryCostUsd: usd.default(0),
   exitCostPct: fraction.default(0),
+  /** The venue's data is `stale` or `anomalous` today: it takes no new money (what it holds stays). */
+  dataFlag: z.enum(['stale', 'anomalous']).optional(),
 });
 
 const DirectionalTradeSchema = z.strictObject({

@@ -7,6 +7,8 @@ import type { VenueKind } from '../../venues/types.ts';
 /** How a venue holds money: a lending reserve's credit supply, an ERC-4626 vault, or an ERC-7540 (asynchronous) vault. */
 export type YieldVenueKind = Extract<VenueKind, 'credit_supply' | 'vault' | 'async_vault'>;
 
+import type { DataFlag } from '../../market/history/quality.ts';
+
 /**
  * What limited a venue's accepted amount.
  * - `concentration`: available × maxConcentration.
@@ -16,17 +18,26 @@ export type YieldVenueKind = Extract<VenueKind, 'credit_supply' | 'vault' | 'asy
  * - `remainder`: what earlier rules left.
  * - `liquidity`: money that cannot leave the venue this cycle kept it higher than the caps.
  * - `breakEven`: a deposit that would not pay its costs over the horizon was skipped.
+ * - `stale` / `anomalous`: the venue's data is too old, or its APY too far off its recent
+ *   median: it takes no new money this cycle (what it holds stays).
  *
  * @example const b: YieldBoundBy = 'poolParticipation';
  */
-export type YieldBoundBy = 'concentration' | 'poolParticipation' | 'maxUsd' | 'remainder' | 'liquidity' | 'breakEven';
+export type YieldBoundBy = 'concentration' | 'poolParticipation' | 'maxUsd' | 'remainder' | 'liquidity' | 'breakEven' | DataFlag;
 
 /**
  * Codes of {@link YieldBoundBy} in {@link YieldWorkspace.boundBy}.
  *
  * @example YIELD_BOUND_BY[ws.boundBy[0]] // 'concentration'
  */
-export const YIELD_BOUND_BY: readonly YieldBoundBy[] = ['concentration', 'poolParticipation', 'maxUsd', 'remainder', 'liquidity', 'breakEven'];
+export const YIELD_BOUND_BY: readonly YieldBoundBy[] = ['concentration', 'poolParticipation', 'maxUsd', 'remainder', 'liquidity', 'breakEven', 'stale', 'anomalous'];
+
+/**
+ * Codes of the venue data flags in {@link YieldState.dataFlag}: 0 none, then these.
+ *
+ * @example VENUE_DATA_FLAGS[state.dataFlag[0] - 1] // 'stale'
+ */
+export const VENUE_DATA_FLAGS: readonly DataFlag[] = ['stale', 'anomalous'];
 
 /**
  * Why a venue has no trade although its accepted amount differs from what it holds.
@@ -132,6 +143,8 @@ export interface YieldState {
   redeemQueuedUsd: Float64Array;
   /** Venue yield as a 0..1 annual percentage yield (for the break-even gate). */
   apy: Float64Array;
+  /** The venue's data quality: 0 good, 1 stale, 2 anomalous (see {@link VENUE_DATA_FLAGS}); a flagged venue takes no new money. */
+  dataFlag: Uint8Array;
 }
 
 /**
@@ -205,6 +218,7 @@ export function createYieldState(venueCount: number): YieldState {
     availableLiquidityUsd: new Float64Array(venueCount).fill(Infinity),
     redeemQueuedUsd: new Float64Array(venueCount),
     apy: new Float64Array(venueCount),
+    dataFlag: new Uint8Array(venueCount),
   };
 }
 
