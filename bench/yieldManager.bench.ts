@@ -1,5 +1,6 @@
 /** Yield manager planning speed: one plan with 10, 100 and 1,000 venues (the kernel, no allocation per plan). */
 import { createYieldState, createYieldWorkspace, planYieldInto, type YieldPolicy, type YieldVenueRule } from '../src/strategies/yieldManager.ts';
+import { workload, type WorkloadResult } from './report.ts';
 
 function fund(venueCount: number): { policy: YieldPolicy; state: ReturnType<typeof createYieldState> } {
   const venues: YieldVenueRule[] = Array.from({ length: venueCount }, (_, i) => ({
@@ -45,6 +46,13 @@ function measure(venueCount: number): { plansPerSecond: number; microsecondsPerP
   return { plansPerSecond: Math.round(plans / (ms / 1000)), microsecondsPerPlan: +perPlanUs.toFixed(3), nanosecondsPerVenue: +((perPlanUs * 1000) / venueCount).toFixed(1) };
 }
 
-export default async function bench(): Promise<Record<string, unknown>> {
-  return { venues10: measure(10), venues100: measure(100), venues1000: measure(1000) };
+export default async function bench(): Promise<WorkloadResult[]> {
+  const v10 = measure(10);
+  const v100 = measure(100);
+  const v1000 = measure(1000);
+  return [
+    workload('yieldManager.plan1000', 'one yield plan of 1,000 venues (the kernel, in process)', { value: v1000.microsecondsPerPlan, unit: 'µs', higherIsBetter: false }, { kind: 'aim', value: 10_000, unit: 'µs', what: '< 10 ms of planning (issue 17)' }, {
+      detail: { venues10: v10, venues100: v100, venues1000: v1000 },
+    }),
+  ];
 }
