@@ -25,5 +25,5 @@ if (unknown.length > 0) {
 for (const name of modules) {
   const mod = (await import(`./${name}.bench.ts`)) as { default: () => Promise<WorkloadResult[]> };
   process.stderr.write(`bench: ${name}…\n`);
-  for (const result of await mod.default()) process.stdout.write(`${JSON.stringify({ bench: name, ...result })}\n`);
+  for (const result of await mod.default()) process.stdout.write(`${JSON.stringify({ bench: name, measuredAt: new Date().toISOString(), ...result })}\n`);
 }
