@@ -17,6 +17,7 @@ import type { FundInputs } from '../src/scenarios/fund/setup.ts';
 import { bullmqBackend } from '../src/sim/queue/index.ts';
 import { backendFor, type StudyBackend } from '../src/sim/study.ts';
 import { startRedis } from '../test/helpers/redis.ts';
+import { workload, type WorkloadResult } from './report.ts';
 import { ROOT } from './util.ts';
 
 const CHUNK_RUNS = 25;
@@ -37,7 +38,7 @@ async function timed(spec: FundStudySpec, backend: StudyBackend): Promise<{ seco
   return { seconds: (performance.now() - t0) / 1000, study };
 }
 
-export default async function bench(): Promise<Record<string, unknown>> {
+export default async function bench(): Promise<WorkloadResult[]> {
   const scenario = parseScenario(loadConfigFile(join(ROOT, 'examples/fund.yaml'), z.any()), 'fund.yaml');
   const runs = Number(process.env.CAPFLOW_BENCH_RUNS ?? 1000);
   const spec: FundStudySpec = { params: scenario.subsets[0] as FundParams, days: scenario.timesteps, runs, seed: scenario.seed, inputs: scenario.inputs[0] as FundInputs };
@@ -61,13 +62,17 @@ export default async function bench(): Promise<Record<string, unknown>> {
   } finally {
     await redis.destroy();
   }
-  return {
+  const detail = {
     runs,
     chunks,
-    cores: availableParallelism(),
     local1Thread: { seconds: Number(local1.seconds.toFixed(2)), runsPerSecond: Number((runs / local1.seconds).toFixed(1)) },
     localAllCores: { seconds: Number(localAll.seconds.toFixed(2)), runsPerSecond: Number((runs / localAll.seconds).toFixed(1)) },
     queue: queued,
     queueOverheadMsPerChunk: Number((((queued.workers1.seconds - local1.seconds) * 1000) / chunks).toFixed(1)),
   };
+  const oneThread = { kind: 'same-run' as const, value: local1.seconds, unit: 's', what: '1 local thread' };
+  return [
+    workload('distributed.localAllCores', `${runs}-run fund study in process, worker threads on every core over 1 thread`, { value: localAll.seconds, unit: 's', higherIsBetter: false }, oneThread, { target: null, detail }),
+    workload('distributed.queue2', `${runs}-run fund study on 2 \`capflow worker\` processes over loopback Redis, over 1 local thread`, { value: queued.workers2.seconds, unit: 's', higherIsBetter: false }, oneThread, { target: null, detail: { sameAsLocal: queued.workers2.sameAsLocal } }),
+  ];
 }
