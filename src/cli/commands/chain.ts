@@ -4,7 +4,7 @@
  * ERC-7540 async-redeem vault (solc-compiled from contracts/), plays a seeded day of activity
  * from 5 accounts, then inits, syncs and verifies a ledger for each vault and prints the books.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -50,6 +50,7 @@ function registerDemo(chain: Command): void {
       const operations = parseNumberFlag('--operations', opts.operations, { integer: true, min: 1, max: 2000 }, 100);
       const devnetModule = await import('../../chain/devnet/index.ts');
       const anvil = await devnetModule.startAnvil();
+      if (opts.dbDir !== undefined) mkdirSync(opts.dbDir, { recursive: true });
       const dir = opts.dbDir ?? mkdtempSync(join(tmpdir(), 'capflow-demo-'));
       try {
         const devnet = await devnetModule.connectDevnet(anvil.rpcUrl);
