@@ -13,6 +13,7 @@ import { createChainClient } from '../src/chain/client.ts';
 import { connectDevnet, deployDemoVaults, fundHolders, startAnvil } from '../src/chain/devnet/index.ts';
 import { readDeployment, syncFromChain, verifyAgainstChain } from '../src/ledger/chainSync.ts';
 import { withLedgerStore } from '../src/ledger/store.ts';
+import { workload, type WorkloadResult } from './report.ts';
 
 const EVENTS = 10_000;
 const PER_BLOCK = 200;
@@ -25,7 +26,7 @@ async function rpc(url: string, calls: { method: string; params: unknown[] }[]):
   return out;
 }
 
-export default async function chainSync(): Promise<unknown> {
+export default async function chainSync(): Promise<WorkloadResult[]> {
   const anvil = await startAnvil();
   const dir = mkdtempSync(join(tmpdir(), 'capflow-bench-chain-'));
   try {
@@ -64,16 +65,26 @@ export default async function chainSync(): Promise<unknown> {
     const t2 = performance.now();
     const verify = await withLedgerStore(db, (store) => verifyAgainstChain(store, chain));
     const verifyMs = performance.now() - t2;
-    return {
-      events: result.applied,
-      blocks: (result.toBlock ?? 0) - (result.fromBlock ?? 0) + 1,
-      transactions: result.batches,
-      syncMs: Math.round(syncMs),
-      eventsPerSecond: Math.round((result.applied / syncMs) * 1000),
-      verifyEqual: verify.equal,
-      verifyMs: Math.round(verifyMs),
-      chainSetupMs: Math.round(chainMs),
-    };
+    const eventsPerSecond = (result.applied / syncMs) * 1000;
+    return [
+      workload(
+        'chainSync',
+        `treasury sync --rpc of ${result.applied} vault events (deposits and share transfers, ${PER_BLOCK} a block) on anvil into a fresh ledger, then verified`,
+        { value: eventsPerSecond, unit: 'events/s', higherIsBetter: true },
+        { kind: 'aim', value: 1_000, unit: 'events/s', what: 'aim: 1,000 events/s on anvil (a local node)' },
+        {
+          detail: {
+            events: result.applied,
+            blocks: (result.toBlock ?? 0) - (result.fromBlock ?? 0) + 1,
+            transactions: result.batches,
+            syncMs: Math.round(syncMs),
+            verifyEqual: verify.equal,
+            verifyMs: Math.round(verifyMs),
+            chainSetupMs: Math.round(chainMs),
+          },
+        },
+      ),
+    ];
   } finally {
     await anvil.stop();
     rmSync(dir, { recursive: true, force: true });
