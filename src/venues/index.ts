@@ -21,6 +21,7 @@ export * from './cash.ts';
 export * from './creditSupply.ts';
 export * from './deltaNeutralSleeve.ts';
 export * from './leveragedShort.ts';
+export * from './leveragedShortVenue.ts';
 export * from './vault.ts';
 export * from './observe.ts';
 export * from './registry.ts';

@@ -5,6 +5,7 @@ import { asyncVault } from './asyncVault.ts';
 import { cash } from './cash.ts';
 import { creditSupply } from './creditSupply.ts';
 import { deltaNeutralSleeve } from './deltaNeutralSleeve.ts';
+import { leveragedShort } from './leveragedShortVenue.ts';
 import type { AnyVenueModule, VenueKind } from './types.ts';
 import { vault } from './vault.ts';
 
@@ -19,4 +20,5 @@ export const VENUE_MODULES = {
   vault,
   async_vault: asyncVault,
   delta_neutral_sleeve: deltaNeutralSleeve,
+  leveraged_short: leveragedShort,
 } as const satisfies Partial<Record<VenueKind, AnyVenueModule>>;
