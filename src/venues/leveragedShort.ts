@@ -236,9 +236,10 @@ export function reduceLeveragedShort(market: LeveragedShortMarket, state: Levera
 }
 
 /**
- * Takes `units` of cash out while keeping the leverage: repays the fraction f of the debt
- * (bought back at the swap fee) with f(equity − fee) = `units`, so the fund receives exactly
- * `units` and the fee comes out of the position. When `units` reaches what a full close pays
+ * Takes `units` of cash out while keeping the leverage (debt value / equity): repays the
+ * fraction f = `units` / (equity − the fee of a full buy-back) of the debt (bought back at the
+ * swap fee), so the equity left is (1 − f) × equity, the fund receives exactly `units` and the
+ * fee comes out of the position. When `units` reaches what a full close pays
  * (equity less the buy-back fee), the whole position closes and pays that. Nothing moves when
  * `units` ≤ 0 or the collateral cannot pay the buy-back (under water: a liquidation's matter).
  *
@@ -256,13 +257,11 @@ export function withdrawLeveragedShort(market: LeveragedShortMarket, state: Leve
   };
   const full = buyBack(debt);
   if (full.payment > collateral) return { state, moved: NOTHING };
-  const [e, u, fullFee] = [Number(equity), Number(units), Number(full.fee)];
-  const disc = e * e - 4 * fullFee * u;
-  const f = disc < 0 ? 1 : (2 * u) / (e + Math.sqrt(disc)); // the root of fullFee·f² − e·f + u = 0 in [0, 1]
-  const repay = f >= 1 ? debt : mulDiv(debt, BigInt(Math.round(f * 1e18)), 10n ** 18n, 'floor');
+  const f = Number(units) / Number(equity - full.fee); // the equity left is (1 − f) × equity: debt / equity unchanged
+  const repay = !(f < 1) ? debt : mulDiv(debt, BigInt(Math.round(f * 1e18)), 10n ** 18n, 'floor');
   const { payment, fee } = buyBack(repay);
   const equityLeft = collateral - payment - tokenValueUnits(market, debt - repay, 'ceil');
-  if (f >= 1 || units >= equityLeft) return reduceLeveragedShort(market, state, 1);
+  if (!(f < 1) || units >= equityLeft) return reduceLeveragedShort(market, state, 1);
   return { state: moveBalances(state, -(payment + units), -repay), moved: { transferUnits: -units, collateralUnits: -(payment + units), debtTokenUnits: -repay, costUnits: fee } };
 }
 

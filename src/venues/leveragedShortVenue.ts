@@ -83,15 +83,16 @@ function asVenueStep(step: LeveragedShortStep): VenueStep<LeveragedShortState> {
 }
 
 /**
- * The leverage a deposit adds at: the position's own (debt value / equity) when it has debt,
- * `terms.leverage` when it has none.
+ * The leverage a deposit adds at: `terms.leverage` for a position without debt; else the one
+ * that keeps the position's debt value / equity L once the swap fee is paid: L / (1 + fee × L).
  */
 function depositLeverage(terms: LeveragedShortTerms, market: LeveragedShortMarket, state: LeveragedShortState): number {
   const debtUnits = tokenValueUnits(market, debtTokenUnits(state), 'ceil');
   if (debtUnits === 0n) return terms.leverage;
   const equity = equityUnits(state, market);
   if (equity <= 0n) throw new UserError({ field: 'price', value: market.price, message: 'the short is under water (debt worth more than its collateral): nothing can be added to it' });
-  return Number(debtUnits) / Number(equity);
+  const leverage = Number(debtUnits) / Number(equity);
+  return leverage / (1 + market.swapFeePct * leverage);
 }
 
 /**

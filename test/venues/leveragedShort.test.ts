@@ -16,6 +16,7 @@ import {
   observeLeveragedShort,
   reduceLeveragedShort,
   tokenValueUnits,
+  withdrawLeveragedShort,
   type LeveragedShortMarket,
   type LeveragedShortState,
   type LeveragedShortStep,
@@ -123,7 +124,7 @@ describe('leveraged short properties', () => {
             // under water: the buy-back cannot be paid (tested above)
           }
         }
-        steps.push(liquidateLeveragedShort(state, m));
+        steps.push(liquidateLeveragedShort(state, m), withdrawLeveragedShort(m, state, BigInt(addUsd) * USD));
         for (const step of steps) {
           expect(step.moved.costUnits).toBeGreaterThanOrEqual(0n);
           const l = leak(state, step, m);
