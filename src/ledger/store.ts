@@ -11,7 +11,7 @@ import { duckDbApi, openDuckDb } from '../core/duckdb.ts';
 import { UserError } from '../core/errors.ts';
 import type { SourcedEvent } from './feed.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './storeSchema.ts';
-import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, msOrNull, numOrNull, parseDistribution, rowToEvent, toMs, useTimestampClass } from './storeRows.ts';
+import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, numOrNull, parseDistribution, rowToEvent, rowToUpdate, snapshotStatements, toMs, useTimestampClass } from './storeRows.ts';
 import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
 import { EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent } from './types.ts';
 
@@ -42,15 +42,11 @@ export interface LedgerBatch {
  * try { console.log(await store.counts()); } finally { store.close(); }
  */
 export class LedgerStore {
-  readonly path: string;
-  private readonly instance: DuckDBInstance;
-  private readonly conn: DuckDBConnection;
-
-  private constructor(path: string, instance: DuckDBInstance, conn: DuckDBConnection) {
-    this.path = path;
-    this.instance = instance;
-    this.conn = conn;
-  }
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
 
   /**
    * Opens (with `create`, creates) a ledger file and brings its schema up to date.
@@ -328,25 +324,7 @@ export class LedgerStore {
        ORDER BY u.id DESC LIMIT ?) ORDER BY id`,
       [...params, BigInt(opts.limit ?? 100)],
     );
-    const updates = rows.map(([id, eventSeq, cause, position, asset, quantity, previous, valueUsd, chainId, block, txHash, logIndex, owner, ts, cycle, notes, blockHash]) => ({
-      id: Number(id),
-      eventSeq: Number(eventSeq),
-      cause: String(cause) as EventKind,
-      position: String(position),
-      asset: String(asset),
-      quantity: amountOf(quantity),
-      previousBalance: amountOf(previous),
-      valueUsd: numOrNull(valueUsd),
-      chainId: Number(chainId),
-      blockNumber: Number(block),
-      blockHash: blockHash === null ? null : String(blockHash),
-      txHash: String(txHash),
-      logIndex: Number(logIndex),
-      owner: owner === null ? null : String(owner),
-      timestamp: isoOrNull(ts) ?? '',
-      cycle: numOrNull(cycle),
-      notes: notes === null ? null : String(notes),
-    }));
+    const updates = rows.map(rowToUpdate);
     return { updates, total: Number(total) };
   }
 
@@ -383,27 +361,7 @@ export class LedgerStore {
   }
 
   private async writeSnapshot(s: TreasuryState, syncedAt: string): Promise<void> {
-    await this.conn.run(
-      `UPDATE treasury_state SET last_updated_at = epoch_ms(?::BIGINT), last_cycle = ?, last_cycle_at = CASE WHEN ? IS NULL THEN NULL ELSE epoch_ms(?::BIGINT) END,
-         last_block_scanned = ?, total_shares = ?, next_update_id = ?, last_block_hash = ?`,
-      [
-        toMs(syncedAt), s.lastCycle === null ? null : BigInt(s.lastCycle), msOrNull(s.lastCycleAt), msOrNull(s.lastCycleAt),
-        s.lastBlockScanned === null ? null : BigInt(s.lastBlockScanned), s.totalShares.toString(), BigInt(s.nextUpdateId), s.lastBlockHash,
-      ],
-    );
-    await this.conn.run(
-      'UPDATE accounting_state SET last_correction_block = ?, last_correction_at = CASE WHEN ? IS NULL THEN NULL ELSE epoch_ms(?::BIGINT) END',
-      [s.lastCorrectionBlock === null ? null : BigInt(s.lastCorrectionBlock), msOrNull(s.lastCorrectionAt), msOrNull(s.lastCorrectionAt)],
-    );
-    await this.conn.run(
-      'UPDATE interest_sync SET last_sync_block = ?, last_sync_at = CASE WHEN ? IS NULL THEN NULL ELSE epoch_ms(?::BIGINT) END, last_distribution = ?',
-      [
-        s.lastInterestSyncBlock === null ? null : BigInt(s.lastInterestSyncBlock),
-        msOrNull(s.lastInterestSyncAt),
-        msOrNull(s.lastInterestSyncAt),
-        s.lastDistribution === null ? null : JSON.stringify(s.lastDistribution, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
-      ],
-    );
+    for (const [sql, params] of snapshotStatements(s, syncedAt)) await this.conn.run(sql, params);
     await this.conn.run('DELETE FROM holdings');
     const holdings = [...s.holdings].flatMap(([position, assets]) => [...assets].map(([asset, quantity]) => ({ position, asset, quantity })));
     await this.append('holdings', holdings, (a, h) => {

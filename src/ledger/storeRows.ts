@@ -4,8 +4,8 @@
  * TIMESTAMP.
  */
 import type { DuckDBAppender, DuckDBTimestampValue, DuckDBValue } from '@duckdb/node-api';
-import type { InterestDistribution } from './state.ts';
-import type { BalanceUpdate, CorrectionEvent, DepositEvent, InterestEvent, LedgerEvent, SettleEvent, TransferEvent } from './types.ts';
+import type { InterestDistribution, TreasuryState } from './state.ts';
+import type { BalanceUpdate, CorrectionEvent, DepositEvent, EventKind, InterestEvent, LedgerEvent, SettleEvent, TransferEvent } from './types.ts';
 
 /** Set by the store when DuckDB is loaded: its timestamp value class (the module loads lazily). */
 let TimestampValue: typeof DuckDBTimestampValue | undefined;
@@ -155,4 +155,64 @@ export function parseDistribution(text: string): InterestDistribution {
     interest: BigInt(d.interest),
     parts: d.parts.map((p) => ({ position: p.position, quantity: BigInt(p.quantity) })),
   };
+}
+
+/**
+ * A `history` row (balance update joined with its event) back to the balance update.
+ *
+ * @example rowToUpdate(row).cause // 'deposit'
+ */
+export function rowToUpdate(row: DuckDBValue[]): BalanceUpdate {
+  const [id, eventSeq, cause, position, asset, quantity, previous, valueUsd, chainId, block, txHash, logIndex, owner, ts, cycle, notes, blockHash] = row;
+  return {
+      id: Number(id),
+      eventSeq: Number(eventSeq),
+      cause: String(cause) as EventKind,
+      position: String(position),
+      asset: String(asset),
+      quantity: amountOf(quantity),
+      previousBalance: amountOf(previous),
+      valueUsd: numOrNull(valueUsd),
+      chainId: Number(chainId),
+      blockNumber: Number(block),
+      blockHash: blockHash === null ? null : String(blockHash),
+      txHash: String(txHash),
+      logIndex: Number(logIndex),
+      owner: owner === null ? null : String(owner),
+      timestamp: isoOrNull(ts) ?? '',
+      cycle: numOrNull(cycle),
+      notes: notes === null ? null : String(notes),
+    };
+}
+
+/**
+ * The UPDATE statements (SQL and parameters) that store the books' scalar state: the cursor,
+ * share supply and cycle; the accounting corrections' cursor; the interest sync.
+ *
+ * @example for (const [sql, params] of snapshotStatements(state, now)) await conn.run(sql, params);
+ */
+export function snapshotStatements(s: TreasuryState, syncedAt: string): [string, DuckDBValue[]][] {
+  return [
+    [
+      `UPDATE treasury_state SET last_updated_at = epoch_ms(?::BIGINT), last_cycle = ?, last_cycle_at = CASE WHEN ? IS NULL THEN NULL ELSE epoch_ms(?::BIGINT) END,
+         last_block_scanned = ?, total_shares = ?, next_update_id = ?, last_block_hash = ?`,
+      [
+        toMs(syncedAt), s.lastCycle === null ? null : BigInt(s.lastCycle), msOrNull(s.lastCycleAt), msOrNull(s.lastCycleAt),
+        s.lastBlockScanned === null ? null : BigInt(s.lastBlockScanned), s.totalShares.toString(), BigInt(s.nextUpdateId), s.lastBlockHash,
+      ],
+    ],
+    [
+      'UPDATE accounting_state SET last_correction_block = ?, last_correction_at = CASE WHEN ? IS NULL THEN NULL ELSE epoch_ms(?::BIGINT) END',
+      [s.lastCorrectionBlock === null ? null : BigInt(s.lastCorrectionBlock), msOrNull(s.lastCorrectionAt), msOrNull(s.lastCorrectionAt)],
+    ],
+    [
+      'UPDATE interest_sync SET last_sync_block = ?, last_sync_at = CASE WHEN ? IS NULL THEN NULL ELSE epoch_ms(?::BIGINT) END, last_distribution = ?',
+      [
+        s.lastInterestSyncBlock === null ? null : BigInt(s.lastInterestSyncBlock),
+        msOrNull(s.lastInterestSyncAt),
+        msOrNull(s.lastInterestSyncAt),
+        s.lastDistribution === null ? null : JSON.stringify(s.lastDistribution, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+      ],
+    ],
+  ];
 }
