@@ -323,3 +323,22 @@ describe('yield manager properties', () => {
     );
   });
 });
+
+describe('yield manager: a sub-dollar position the break-even gate would keep (regression)', () => {
+  it('is exited by the dust rule, so planning again after a delayed venue locks money trades nothing', () => {
+    const venue = (name: string, maxConcentration: number, withdrawDelayDays = 0) => ({ venue: name, kind: 'credit_supply' as const, maxConcentration, maxPoolParticipation: null, maxUsd: null, withdrawDelayDays, entryCostUsd: 0, exitCostPct: 0 });
+    const policy: YieldPolicy = {
+      rules: { cashBufferPct: 0, sellHaircutPct: 0.001, cashChangeToleranceUsd: 0.01, horizonDays: 1, convergenceDays: null, dtDays: 1 },
+      venues: [venue('v0', 1), venue('v1', 0), venue('v2', 0.000001), venue('v3', 1, 1), venue('v4', 1)],
+    };
+    const state = createYieldState(5);
+    Object.assign(state, { cashUsd: 929822, totalEquityUsd: 929822.5, directionalSellUsd: 70248 });
+    state.existingUsd.set([0, 0, 0.5, 0, 0]);
+    state.tvlUsd.set([0, 0, 0.5, 0, 0]);
+    state.availableLiquidityUsd.set([Infinity, Infinity, Infinity, 0, 0]);
+    state.apy.set([-0.05, -0.05, -0.05, -0.05, 3e-7]);
+    const first = planYield(policy, state);
+    expect(first.decisions[2].amountUsd).toBe(0); // 0.5 USD of dust is not kept by the gate
+    expect(planYield(policy, applyTrades(state, first)).trades).toEqual([]);
+  });
+});

@@ -28,7 +28,8 @@
  *    venues then also request the redemption of locked money to cover it, the last rule first:
  *    what the shortfall needs beyond the money already queued and the excess requests of
  *    step 3, up to each venue's locked money not yet queued (`shortfallRedeemUsd`).
- * 5. Trades: delta = accepted − existing per venue; a desired amount below 1 USD counts as 0;
+ * 5. Trades: delta = accepted − existing per venue; a desired amount below 1 USD counts as 0
+ *    (also what the break-even gate would keep: a sub-dollar holding is exited, not kept);
  *    no trade when |delta| ≤ cashChangeToleranceUsd. Credit supply is resized in place
  *    (`supply`/`withdraw`); vault trades (`deposit`/`redeem`) carry shares = deltaUsd / sharePrice.
  * 6. Break-even gate (only with `horizonDays`): a deposit of d into venue i is skipped when
@@ -192,10 +193,12 @@ export function planYieldInto(policy: YieldPolicy, state: YieldState, ws: YieldW
       gain = horizonYieldUsd(delta, state.apy[i], horizonDays) - horizonYieldUsd(delta, alternativeApy, horizonDays);
       cost = v.entryCostUsd + delta * v.exitCostPct;
       if (cost > gain) {
-        amount = held;
-        delta = 0;
+        // the deposit is skipped; what the venue holds stays, unless it is itself dust (below 1 USD
+        // counts as 0 here too, so a later plan that can no longer afford the deposit agrees)
+        amount = held < YIELD_DUST_USD && locked === 0 ? 0 : held;
+        delta = amount - held;
         bound = BOUND_BREAK_EVEN;
-        noTrade = NO_TRADE_BREAK_EVEN;
+        if (delta === 0) noTrade = NO_TRADE_BREAK_EVEN;
       }
     }
     let trade = 0;
