@@ -5,8 +5,8 @@
 import { checkOutputPath } from '../core/outputFile.ts';
 import { runJobs } from '../sim/engine.ts';
 import type { Model, State } from '../sim/model.ts';
-import { runStudy, type FinalStats, type ModelPayload, type StudyChunkResult, type StudyDetail } from '../sim/runner.ts';
-import type { SinkSummary, SinkTarget } from '../sim/sinks.ts';
+import { runStudy, type ModelPayload, type StudyChunkResult, type StudyResult } from '../sim/runner.ts';
+import type { SinkTarget } from '../sim/sinks.ts';
 import { backendFor, type StudyBackend, type StudyTask } from '../sim/study.ts';
 import { checkRunSize, importScenarioModule, SCENARIO_MODELS, type Scenario } from './registry.ts';
 
@@ -32,21 +32,12 @@ export async function runScenarioChunk(task: StudyTask<ScenarioPayload>): Promis
   return { rows, details: [] };
 }
 
-/** What {@link runScenario} returns: the study's result (see {@link runStudy}). */
-export interface ScenarioRunResult {
-  model: string;
-  timesteps: number;
-  runs: number;
-  subsets: number;
-  seed: number;
-  workers: number;
-  /** the backend that ran the chunks (`in-process`, `worker-threads`, …) */
-  backend: string;
-  output: SinkSummary;
-  final: FinalStats[];
-  /** what the model kept of runs in detail (the fund: run 0 of each subset) */
-  details: StudyDetail[];
-}
+/**
+ * What {@link runScenario} returns: the study's result, the one shape of every model's study.
+ *
+ * @example const r: ScenarioRunResult = await runScenario(scenario); r.final[0].mean
+ */
+export type ScenarioRunResult = StudyResult;
 
 /**
  * Runs a scenario on a backend (default: `workers` worker threads, 1 = in this thread) and

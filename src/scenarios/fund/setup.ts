@@ -9,7 +9,7 @@ import { readFeedFile } from '../../ledger/feed.ts';
 import type { FlowSpec } from '../../market/flows.ts';
 import { EXACT_DEFAULTS, type ExactParams } from '../../strategies/deltaNeutral/exact.ts';
 import type { YieldPolicy } from '../../strategies/yieldManager.ts';
-import { yieldVenueRule } from '../../strategies/yieldManager/snapshot.ts';
+import { yieldRulesOf, yieldVenueRule } from '../../strategies/yieldManager/snapshot.ts';
 import type { SleeveResizeRule } from '../../strategies/sleeveResize.ts';
 import type { SleeveTerms } from '../../venues/deltaNeutralSleeve.ts';
 import type { VenueTerms } from '../../venues/types.ts';
@@ -179,17 +179,7 @@ export function compileFund(params: FundParams, days: number, inputs: FundInputs
   const venues = params.rules.weights.map((w) => params.venues[w.venue]);
   const venueTerms = params.rules.weights.map((w, i) => fundVenueKind(venues[i]).terms(w.venue, venues[i]));
   const rules = params.rules.weights.map((w, i) => yieldVenueRule(w, { ...venueTerms[i], kind: venues[i].kind }));
-  const policy: YieldPolicy = {
-    rules: {
-      cashBufferPct: params.rules.cashBufferPct,
-      sellHaircutPct: params.rules.sellHaircutPct,
-      cashChangeToleranceUsd: params.rules.cashChangeToleranceUsd,
-      horizonDays: params.rules.horizonDays ?? null,
-      convergenceDays: params.rules.convergenceDays ?? null,
-      dtDays: 1,
-    },
-    venues: rules,
-  };
+  const policy: YieldPolicy = { rules: yieldRulesOf(params.rules), venues: rules }; // the fund plans daily (dtDays 1)
   const flows = params.flows;
   const feed = 'feed' in flows ? inputs.feed : null;
   if ('feed' in flows && (feed === null || feed.days.length !== days + 1)) throw new Error(`params.flows.feed is not loaded for ${days} days: pass loadFundInputs(params, ${days}) to compileFund`);

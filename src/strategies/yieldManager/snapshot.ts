@@ -4,7 +4,7 @@
  * then turned into the kernel's typed input by {@link yieldInputFromSnapshot}.
  */
 import { z } from 'zod';
-import { createYieldState, type YieldPolicy, type YieldState, type YieldVenueRule } from '../yieldManager.ts';
+import { createYieldState, type YieldPolicy, type YieldRules, type YieldState, type YieldVenueRule } from '../yieldManager.ts';
 import { observationFromSnapshot, yieldStateFromObservation } from './observation.ts';
 
 const usd = z.number().min(0);
@@ -233,15 +233,22 @@ export function yieldInputFromSnapshot(s: YieldSnapshot): { policy: YieldPolicy;
  * @example yieldPolicyFromSnapshot(snapshot).venues.map((v) => v.venue)
  */
 export function yieldPolicyFromSnapshot(s: YieldSnapshot): YieldPolicy {
+  return { rules: yieldRulesOf(s.rules), venues: s.rules.weights.map((w) => yieldVenueRule(w, s.venues[w.venue])) };
+}
+
+/**
+ * The kernel's fund-wide rules from a rules section (a plan snapshot's, or a fund scenario's):
+ * absent optional settings become null (gate, convergence) and a one-day cadence.
+ *
+ * @example yieldRulesOf({ cashBufferPct: 0.03, sellHaircutPct: 0.01, cashChangeToleranceUsd: 500 }).horizonDays // null
+ */
+export function yieldRulesOf(r: { cashBufferPct: number; sellHaircutPct: number; cashChangeToleranceUsd: number; horizonDays?: number; convergenceDays?: number; dtDays?: number }): YieldRules {
   return {
-    rules: {
-      cashBufferPct: s.rules.cashBufferPct,
-      sellHaircutPct: s.rules.sellHaircutPct,
-      cashChangeToleranceUsd: s.rules.cashChangeToleranceUsd,
-      horizonDays: s.rules.horizonDays ?? null,
-      convergenceDays: s.rules.convergenceDays ?? null,
-      dtDays: s.rules.dtDays ?? 1,
-    },
-    venues: s.rules.weights.map((w) => yieldVenueRule(w, s.venues[w.venue])),
+    cashBufferPct: r.cashBufferPct,
+    sellHaircutPct: r.sellHaircutPct,
+    cashChangeToleranceUsd: r.cashChangeToleranceUsd,
+    horizonDays: r.horizonDays ?? null,
+    convergenceDays: r.convergenceDays ?? null,
+    dtDays: r.dtDays ?? 1,
   };
 }
