@@ -62,17 +62,7 @@ export interface SeriesSummary extends SeriesInfo {
  *
  * @example const d = await store.venueDays('aave', '2024-07-01', '2024-12-31'); d.dailyReturn[1]
  */
-export interface StoredVenueDays {
-  dates: string[];
-  value: Float64Array;
-  apy: Float64Array;
-  dailyReturn: Float64Array;
-  tvlUsd: Float64Array;
-  availableLiquidityUsd: Float64Array;
-  utilisation: Float64Array;
-  filled: Uint8Array;
-  observedOn: string[];
-}
+export type StoredVenueDays = DailySeries;
 
 let DateValue: typeof DuckDBDateValue | undefined;
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyTrades } from '../helpers/applyTrades.ts';
 import { parseConfig } from '../../src/core/config.ts';
 import { convergenceFraction, createYieldState, planYield, type YieldPlan, type YieldPolicy, type YieldState, type YieldVenueRule } from '../../src/strategies/yieldManager.ts';
 import { YieldSnapshotSchema, yieldInputFromSnapshot } from '../../src/strategies/yieldManager/snapshot.ts';
@@ -59,20 +60,6 @@ function caseArb(): fc.Arbitrary<{ policy: YieldPolicy; state: YieldState }> {
   );
 }
 
-/** Executes a plan on a copy of the state, as an executor would (the TVL and the instant liquidity move with our trades). */
-function applyTrades(state: YieldState, plan: YieldPlan): YieldState {
-  const next: YieldState = { ...state, existingUsd: state.existingUsd.slice(), tvlUsd: state.tvlUsd.slice(), availableLiquidityUsd: state.availableLiquidityUsd.slice(), redeemQueuedUsd: state.redeemQueuedUsd.slice() };
-  plan.decisions.forEach((d, i) => {
-    if (d.trade !== null) {
-      next.existingUsd[i] += d.trade.deltaUsd;
-      next.tvlUsd[i] += d.trade.deltaUsd;
-      next.cashUsd -= d.trade.deltaUsd;
-      if (d.trade.deltaUsd < 0) next.availableLiquidityUsd[i] += d.trade.deltaUsd;
-    }
-    if (d.redeemRequest !== null) next.redeemQueuedUsd[i] -= d.redeemRequest.deltaUsd;
-  });
-  return next;
-}
 
 const fullSpeed = (policy: YieldPolicy): YieldPolicy => ({ ...policy, rules: { ...policy.rules, convergenceDays: null } });
 const eps = (plan: YieldPlan): number => 1e-6 * Math.max(1, plan.cashLikeUsd);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyTrades } from '../helpers/applyTrades.ts';
 import {
   createYieldState,
   lockedUsd,
@@ -130,30 +131,6 @@ function shortfallCaseArb(): fc.Arbitrary<{ policy: YieldPolicy; state: YieldSta
 }
 const scale = (plan: YieldPlan): number => EPS * Math.max(1, plan.cashLikeUsd);
 
-/**
- * Applies a plan's trades to a copy of the state as an executor would. The venue's TVL holds
- * our own position, so it moves by our immediate trades (a queued redemption stays in the
- * venue until it pays out).
- */
-function applyTrades(state: YieldState, plan: YieldPlan): YieldState {
-  const next: YieldState = {
-    ...state,
-    existingUsd: state.existingUsd.slice(),
-    tvlUsd: state.tvlUsd.slice(),
-    availableLiquidityUsd: state.availableLiquidityUsd.slice(),
-    redeemQueuedUsd: state.redeemQueuedUsd.slice(),
-  };
-  plan.decisions.forEach((d, i) => {
-    if (d.trade !== null) {
-      next.existingUsd[i] += d.trade.deltaUsd;
-      next.tvlUsd[i] += d.trade.deltaUsd;
-      next.cashUsd -= d.trade.deltaUsd;
-      if (d.trade.deltaUsd < 0) next.availableLiquidityUsd[i] += d.trade.deltaUsd;
-    }
-    if (d.redeemRequest !== null) next.redeemQueuedUsd[i] -= d.redeemRequest.deltaUsd;
-  });
-  return next;
-}
 
 const RUNS = { numRuns: 400 };
 
