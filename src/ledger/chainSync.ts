@@ -11,7 +11,7 @@ import { UserError } from '../core/errors.ts';
 import { applyEvent } from './apply.ts';
 import { ChainEventSource } from './chainSource.ts';
 import { createTreasury, shareBalanceOf, type TreasuryState } from './state.ts';
-import type { LedgerStore } from './store.ts';
+import type { LedgerBackend } from './backend.ts';
 import { syncLedger, type SyncProgress, type SyncResult } from './sync.ts';
 import type { BalanceUpdate, Deployment } from './types.ts';
 
@@ -77,7 +77,7 @@ export interface ChainSyncResult extends SyncResult {
   reorgedBlocks: number;
 }
 
-async function checkChain(store: LedgerStore, chain: ChainClient): Promise<Deployment> {
+async function checkChain(store: LedgerBackend, chain: ChainClient): Promise<Deployment> {
   const deployment = await store.deployment();
   const chainId = await readChainId(chain);
   if (chainId !== deployment.chainId) throw new UserError({ field: '--rpc', value: chain.name, message: `serves chain ${chainId} but the ledger keeps chain ${deployment.chainId}`, hint: 'pass an RPC of the ledger’s chain' });
@@ -86,7 +86,7 @@ async function checkChain(store: LedgerStore, chain: ChainClient): Promise<Deplo
 }
 
 /** The books replayed from the stored events up to `block`, with the cursor at it. */
-async function replayTo(store: LedgerStore, books: TreasuryState, block: number, hash: string | null): Promise<TreasuryState> {
+async function replayTo(store: LedgerBackend, books: TreasuryState, block: number, hash: string | null): Promise<TreasuryState> {
   const state = createTreasury(books.config);
   const sink: BalanceUpdate[] = [];
   for (const event of await store.eventsUpTo(block)) {
@@ -102,7 +102,7 @@ async function replayTo(store: LedgerStore, books: TreasuryState, block: number,
  * Checks the cursor's block hash and, when the chain changed below it, rolls the ledger back
  * to the deepest block it still shares with the chain. Returns the blocks rolled back.
  */
-async function repairReorg(store: LedgerStore, chain: ChainClient, deployment: Deployment, maxDepth: number, now: () => Date): Promise<number> {
+async function repairReorg(store: LedgerBackend, chain: ChainClient, deployment: Deployment, maxDepth: number, now: () => Date): Promise<number> {
   const books = await store.loadState();
   const cursor = books.lastBlockScanned;
   if (cursor === null || books.lastBlockHash === null) return 0;
@@ -137,7 +137,7 @@ async function repairReorg(store: LedgerStore, chain: ChainClient, deployment: D
  *
  * @example const result = await syncFromChain(store, createChainClient(rpcUrl), { confirmations: 2 });
  */
-export async function syncFromChain(store: LedgerStore, chain: ChainClient, opts: ChainSyncOptions = {}): Promise<ChainSyncResult> {
+export async function syncFromChain(store: LedgerBackend, chain: ChainClient, opts: ChainSyncOptions = {}): Promise<ChainSyncResult> {
   const now = opts.now ?? (() => new Date());
   const deployment = await checkChain(store, chain);
   const head = await readHead(chain);
@@ -188,7 +188,7 @@ export interface ChainVerifyReport {
  *
  * @example const report = await verifyAgainstChain(store, chain); // report.equal
  */
-export async function verifyAgainstChain(store: LedgerStore, chain: ChainClient): Promise<ChainVerifyReport> {
+export async function verifyAgainstChain(store: LedgerBackend, chain: ChainClient): Promise<ChainVerifyReport> {
   const deployment = await checkChain(store, chain);
   const books = await store.loadState();
   const block = books.lastBlockScanned;

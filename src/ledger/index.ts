@@ -14,6 +14,7 @@
  */
 export * from './feed.ts';
 export * from './generate.ts';
+export * from './open.ts';
 export * from './source.ts';
 export * from './store.ts';
 export * from './sync.ts';

@@ -9,30 +9,17 @@ import { existsSync } from 'node:fs';
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { duckDbApi, openDuckDb } from '../core/duckdb.ts';
 import { UserError } from '../core/errors.ts';
-import type { SourcedEvent } from './feed.ts';
+import type { LedgerBackend, LedgerBatch } from './backend.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './storeSchema.ts';
 import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, numOrNull, parseDistribution, rowToEvent, rowToUpdate, snapshotStatements, toMs, useTimestampClass } from './storeRows.ts';
 import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
 import { EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent } from './types.ts';
 
 export { SCHEMA_VERSION } from './storeSchema.ts';
+export type { LedgerBackend, LedgerBatch } from './backend.ts';
 
 /** Where the CLI keeps the ledger unless `--db` says otherwise. */
 export const DEFAULT_DB_PATH = './capflow.duckdb';
-
-/**
- * What one sync batch writes.
- *
- * @example await store.commitBatch({ events, updates, state, syncedAt: new Date().toISOString() });
- */
-export interface LedgerBatch {
-  events: readonly SourcedEvent[];
-  updates: readonly BalanceUpdate[];
-  /** The books after the batch (its `lastBlockScanned` and `lastBlockHash` are the new cursor). */
-  state: TreasuryState;
-  /** Wall-clock time of the sync (ISO-8601 UTC). */
-  syncedAt: string;
-}
 
 /**
  * A ledger file. Open with {@link LedgerStore.open}; close with {@link LedgerStore.close}.
@@ -41,7 +28,7 @@ export interface LedgerBatch {
  * const store = await LedgerStore.open('capflow.duckdb');
  * try { console.log(await store.counts()); } finally { store.close(); }
  */
-export class LedgerStore {
+export class LedgerStore implements LedgerBackend {
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,

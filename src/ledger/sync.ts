@@ -12,7 +12,7 @@
 import { relocateError, UserError } from '../core/errors.ts';
 import { formatFeedLine, type SourcedEvent } from './feed.ts';
 import type { EventSource } from './source.ts';
-import type { LedgerStore } from './store.ts';
+import type { LedgerBackend } from './backend.ts';
 import {
   PRICE_DEVIATION_LIMIT_PCT,
   applyEvent,
@@ -111,7 +111,7 @@ function checkTimeOrder(e: LedgerEvent, lastTimestamp: string, lastWhere: string
  * The stored events a batch may replay: those in the blocks from the batch's first event up
  * to the lower of its last event and the cursor (nothing when the batch lies beyond it).
  */
-async function storedOverlap(store: LedgerStore, events: readonly SourcedEvent[], cursor: number): Promise<Map<string, LedgerEvent>> {
+async function storedOverlap(store: LedgerBackend, events: readonly SourcedEvent[], cursor: number): Promise<Map<string, LedgerEvent>> {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const { event } of events) {
@@ -175,7 +175,7 @@ interface PlannedBatch {
  *
  * @example const result = await syncLedger(store, JsonlEventSource.fromFile('events.jsonl'));
  */
-export async function syncLedger(store: LedgerStore, source: EventSource, opts: SyncOptions = {}): Promise<SyncResult> {
+export async function syncLedger(store: LedgerBackend, source: EventSource, opts: SyncOptions = {}): Promise<SyncResult> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const now = opts.now ?? (() => new Date());
   const deployment = await store.deployment();
@@ -276,7 +276,7 @@ function describeState(s: TreasuryState): Record<string, string> {
  *
  * @example const report = await verifyLedger(store, JsonlEventSource.fromFile('events.jsonl'));
  */
-export async function verifyLedger(store: LedgerStore, source?: EventSource): Promise<VerifyReport> {
+export async function verifyLedger(store: LedgerBackend, source?: EventSource): Promise<VerifyReport> {
   const problems: string[] = [];
   const d = await store.deployment();
   const snapshot = await store.loadState();

@@ -10,7 +10,8 @@ import { MAX_DECIMALS_OFFSET } from '../../protocols/erc4626.ts';
 import { ADDRESS_PATTERN, ISO_UTC_PATTERN, SYMBOL_PATTERN, TX_HASH_PATTERN } from '../../ledger/feed.ts';
 import { generateFeed } from '../../ledger/generate.ts';
 import { JsonlEventSource } from '../../ledger/source.ts';
-import { DEFAULT_DB_PATH, withLedgerStore } from '../../ledger/store.ts';
+import { withLedger } from '../../ledger/open.ts';
+import { DEFAULT_DB_PATH } from '../../ledger/store.ts';
 import { expectDuckDbKind, type DuckDbFileKind } from '../../core/duckdbKind.ts';
 import { DEFAULT_BATCH_SIZE, syncLedger, verifyLedger, type SyncProgress } from '../../ledger/sync.ts';
 import { treasurySummary } from '../../ledger/treasury.ts';
@@ -141,7 +142,7 @@ function registerInit(treasury: Command): void {
       const deployment = deploymentFrom(opts);
       const path = dbPath(opts);
       await checkLedgerFile(path, ['missing', 'empty', 'ledger']);
-      await withLedgerStore(path, (store) => store.init(deployment), { create: true });
+      await withLedger(path, (store) => store.init(deployment), { create: true });
       const json = { db: path, deployment };
       const human = (): string =>
         renderKeyValues([
@@ -184,7 +185,7 @@ function registerSync(treasury: Command): void {
           }
         : undefined;
       await checkLedgerFile(path);
-      const json = await withLedgerStore(path, (store) => syncLedger(store, source, { batchSize, onBatch }));
+      const json = await withLedger(path, (store) => syncLedger(store, source, { batchSize, onBatch }));
       const deviations = json.priceDeviations;
       const limit = `${deviations.limitPct * 100}%`;
       const human = (): string =>
@@ -237,11 +238,11 @@ function registerShow(treasury: Command): void {
     async (opts) => {
       const assetPriceUsd = parseNumberFlag('--asset-price-usd', opts.assetPriceUsd, { min: 0 }, 1);
       await checkLedgerFile(dbPath(opts));
-      const { deployment, state, lastUpdatedAt } = await withLedgerStore(dbPath(opts), async (store) => ({
-        deployment: await store.deployment(),
-        state: await store.loadState(),
-        lastUpdatedAt: await store.lastUpdatedAt(),
-      }));
+      const { deployment, state, lastUpdatedAt } = await withLedger(
+        dbPath(opts),
+        async (store) => ({ deployment: await store.deployment(), state: await store.loadState(), lastUpdatedAt: await store.lastUpdatedAt() }),
+        { access: 'read' },
+      );
       const json = { deployment, lastUpdatedAt, ...treasurySummary(state, assetPriceUsd) };
       const asset = (units: string): string => fromBaseUnits(BigInt(units), deployment.assetDecimals);
       const shares = (units: string): string => fromBaseUnits(BigInt(units), deployment.shareDecimals);
@@ -280,7 +281,7 @@ function registerHistory(treasury: Command): void {
       const cause = opts.cause === undefined ? undefined : parseChoiceFlag<EventKind>('--cause', opts.cause, EVENT_KINDS);
       const limit = parseNumberFlag('--limit', opts.limit, { integer: true, min: 1, max: 1_000_000 }, 100);
       await checkLedgerFile(dbPath(opts));
-      const json = await withLedgerStore(dbPath(opts), (store) => store.history({ cause, limit }));
+      const json = await withLedger(dbPath(opts), (store) => store.history({ cause, limit }), { access: 'read' });
       const human = (): string =>
         [
           renderTable(
@@ -307,7 +308,7 @@ function registerVerify(treasury: Command): void {
       if (fromChain(opts)) return verifyChain(dbPath(opts), opts);
       const source = opts.events === undefined ? undefined : JsonlEventSource.fromFile(opts.events);
       await checkLedgerFile(dbPath(opts));
-      const json = await withLedgerStore(dbPath(opts), (store) => verifyLedger(store, source));
+      const json = await withLedger(dbPath(opts), (store) => verifyLedger(store, source), { access: 'read' });
       if (!json.consistent) throw new CheckFailedError(`the ledger is inconsistent: ${json.problems.join('; ')}`, json);
       const human = (): string => `consistent: ${json.events} events up to block ${json.cursor}`;
       return { json, human };

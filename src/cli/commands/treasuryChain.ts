@@ -6,7 +6,7 @@ import { createChainClient } from '../../chain/client.ts';
 import { redactRpcUrl, rpcUrlFrom } from '../../chain/rpcUrl.ts';
 import { CheckFailedError, UserError } from '../../core/errors.ts';
 import { DEFAULT_MAX_REORG_DEPTH, readDeployment, syncFromChain, verifyAgainstChain } from '../../ledger/chainSync.ts';
-import { withLedgerStore } from '../../ledger/store.ts';
+import { withLedger } from '../../ledger/open.ts';
 import { EVENT_KINDS } from '../../ledger/types.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { parseNumberFlag } from '../flags.ts';
@@ -31,7 +31,7 @@ export async function initFromChain(path: string, opts: ChainFlags): Promise<Com
   if (opts.vault === undefined) throw new UserError({ field: '--vault', message: 'is required with --rpc', hint: 'pass --vault <0x address of the ERC-4626 vault>' });
   const fromBlock = opts.fromBlock === undefined ? undefined : parseNumberFlag('--from-block', opts.fromBlock, { integer: true, min: 0 });
   const deployment = await readDeployment(createChainClient(rpcUrl), opts.vault, { fromBlock });
-  await withLedgerStore(path, (store) => store.init(deployment), { create: true });
+  await withLedger(path, (store) => store.init(deployment), { create: true });
   const json = { db: path, rpc: redactRpcUrl(rpcUrl), deployment };
   const human = (): string =>
     renderKeyValues([
@@ -55,7 +55,7 @@ export async function syncChain(path: string, opts: ChainFlags): Promise<Command
   const maxReorgDepth = parseNumberFlag('--max-reorg-depth', opts.maxReorgDepth, { integer: true, min: 0, max: 100_000 }, DEFAULT_MAX_REORG_DEPTH);
   const chain = createChainClient(rpcUrl);
   const bar = await createProgress('blocks');
-  const result = await withLedgerStore(path, (store) =>
+  const result = await withLedger(path, (store) =>
     syncFromChain(store, chain, {
       confirmations,
       toBlock,
@@ -97,7 +97,7 @@ export async function syncChain(path: string, opts: ChainFlags): Promise<Command
 export async function verifyChain(path: string, opts: ChainFlags): Promise<CommandOutput> {
   const rpcUrl = rpcUrlFrom(opts.rpc);
   const chain = createChainClient(rpcUrl);
-  const report = await withLedgerStore(path, (store) => verifyAgainstChain(store, chain));
+  const report = await withLedger(path, (store) => verifyAgainstChain(store, chain), { access: 'read' });
   const json = { rpc: chain.name, ...report };
   if (!report.equal) {
     const table = renderTable(['figure', 'ledger', 'chain'], report.differences.map((d) => [d.item, d.ledger, d.chain]));

@@ -1,0 +1,75 @@
+/**
+ * The ledger store's interface: what sync, chain sync, verify and the CLI need of a place
+ * that keeps the books. Two stores implement it — a DuckDB file ({@link LedgerStore} in
+ * store.ts) and a PostgreSQL database (`PgLedgerStore` in pgStore.ts) — and `openLedger`
+ * (open.ts) picks one by the `--db` value. Both keep the same tables, the same unique keys
+ * and one transaction per batch, so the same feed gives the same ledger in either.
+ */
+import type { SourcedEvent } from './feed.ts';
+import type { TreasuryState } from './state.ts';
+import type { BalanceUpdate, Deployment, EventKind, LedgerEvent } from './types.ts';
+
+/**
+ * What one sync batch writes.
+ *
+ * @example await store.commitBatch({ events, updates, state, syncedAt: new Date().toISOString() });
+ */
+export interface LedgerBatch {
+  events: readonly SourcedEvent[];
+  updates: readonly BalanceUpdate[];
+  /** The books after the batch (its `lastBlockScanned` and `lastBlockHash` are the new cursor). */
+  state: TreasuryState;
+  /** Wall-clock time of the sync (ISO-8601 UTC). */
+  syncedAt: string;
+}
+
+/**
+ * A ledger store. Every read of one opened store sees committed data only; a batch, a
+ * rollback and `init` are each one transaction.
+ *
+ * @example
+ * const store = await openLedger('postgres://capflow@db.internal/fund');
+ * try { console.log(await store.counts()); } finally { await store.close(); }
+ */
+export interface LedgerBackend {
+  /** Where the ledger is, fit to print: a file path, or a database URL without its password. */
+  readonly path: string;
+  /** Closes the store (a DuckDB file is checkpointed; a PostgreSQL session ends, releasing its locks). */
+  close(): void | Promise<void>;
+  /** The schema version stored (0 for an empty database). */
+  schemaVersion(): Promise<number>;
+  /** Records the deployment and empty books; refuses a ledger that is already initialised. */
+  init(d: Deployment): Promise<void>;
+  /** The deployment; a UserError naming `--db` when the ledger was never initialised. */
+  deployment(): Promise<Deployment>;
+  /** The books as of the last committed batch. */
+  loadState(): Promise<TreasuryState>;
+  /** Stored events per kind. */
+  counts(): Promise<Record<EventKind, number>>;
+  /** Wall-clock time of the last sync, or null. */
+  lastUpdatedAt(): Promise<string | null>;
+  /** The stored events with fromBlock ≤ blockNumber ≤ toBlock, by event key. */
+  storedEvents(fromBlock: number, toBlock: number): Promise<Map<string, LedgerEvent>>;
+  /** Every stored event in the order it was applied. */
+  eventsInOrder(): Promise<LedgerEvent[]>;
+  /** Stored events and the highest sequence number (they should be equal). */
+  eventSeqs(): Promise<{ count: number; maxSeq: number }>;
+  /** Σ quantity of the stored balance updates per `position\u0000asset` (exact), how many there are and their highest id. */
+  updateSums(): Promise<{ sums: Map<string, bigint>; count: number; maxId: number }>;
+  /** The latest block time of the stored events (ISO-8601 UTC), or null when there are none. */
+  latestEventTime(): Promise<string | null>;
+  /** Highest stored event block, or null. */
+  maxEventBlock(): Promise<number | null>;
+  /** The distinct (block, hash) pairs of stored events at or below `block`, highest first, at most `limit`. */
+  storedBlockHashes(block: number, limit: number): Promise<{ blockNumber: number; blockHash: string }[]>;
+  /** Deletes every event above `state`'s cursor and their balance updates, and writes `state`, in one transaction. */
+  rollbackTo(state: TreasuryState, syncedAt: string): Promise<{ events: number; updates: number }>;
+  /** Every stored event at or below `block`, in the order it was applied. */
+  eventsUpTo(block: number): Promise<LedgerEvent[]>;
+  /** Balance updates, newest `limit` in id order, optionally of one cause, with how many match. */
+  history(opts?: { cause?: EventKind; limit?: number }): Promise<{ updates: BalanceUpdate[]; total: number }>;
+  /** Writes one sync batch in one transaction; on any error nothing of it is written. */
+  commitBatch(batch: LedgerBatch): Promise<void>;
+  /** Moves only the last-sync time (a sync that found nothing new). */
+  touch(syncedAt: string): Promise<void>;
+}
