@@ -22,6 +22,7 @@ export type Rounding = 'floor' | 'ceil' | 'halfUp';
  */
 export function divRound(a: bigint, b: bigint, rounding: Rounding): bigint {
   if (b === 0n) throw new RangeError('division by zero');
+  if (rounding === 'floor' && a >= 0n && b > 0n) return a / b; // truncation is the floor here (one division, not two)
   const q = a / b; // truncates toward zero
   const r = a % b;
   if (r === 0n) return q;

@@ -35,8 +35,16 @@ function refuse(field: string, message: string, hint?: string): never {
   throw new UserError({ field, message, hint });
 }
 
-/** Adds `quantity` to a holding and records the balance update. */
-function move(state: TreasuryState, event: LedgerEvent, position: string, asset: string, quantity: bigint, out: BalanceUpdate[]): void {
+/**
+ * The undo log of the event being applied: every holding move (position, asset, balance before,
+ * quantity) and every share balance touched (holder, balance before), newest last. Module
+ * scratch, reset per event: {@link applyEvent} runs to completion without re-entering, so one
+ * log serves every call, and an event's rollback needs no balance-update objects.
+ */
+const undo = { moves: 0, positions: [] as string[], assets: [] as string[], previous: [] as bigint[], quantities: [] as bigint[], holders: 0, holderIds: [] as string[], holderPrevious: [] as bigint[] };
+
+/** Adds `quantity` to a holding, logs it for a rollback and records the balance update in `out` (when given). */
+function move(state: TreasuryState, event: LedgerEvent, position: string, asset: string, quantity: bigint, out: BalanceUpdate[] | null): void {
   let assets = state.holdings.get(position);
   if (assets === undefined) {
     assets = new Map();
@@ -48,10 +56,17 @@ function move(state: TreasuryState, event: LedgerEvent, position: string, asset:
   else assets.set(asset, next);
   if (assets.size === 0) state.holdings.delete(position);
   if (position !== PENDING_POSITION) state.totalAssets += quantity;
+  const k = undo.moves++;
+  undo.positions[k] = position;
+  undo.assets[k] = asset;
+  undo.previous[k] = previousBalance;
+  undo.quantities[k] = quantity;
+  const id = state.nextUpdateId++;
+  if (out === null) return;
   const valueUsd =
     event.priceUsd === undefined || position === PENDING_POSITION ? null : (Number(quantity) / 10 ** state.config.assetDecimals) * event.priceUsd;
   out.push({
-    id: state.nextUpdateId++,
+    id,
     eventSeq: state.eventsApplied + 1,
     cause: event.kind,
     position,
@@ -71,14 +86,38 @@ function move(state: TreasuryState, event: LedgerEvent, position: string, asset:
   });
 }
 
-function payFromReserve(state: TreasuryState, event: LedgerEvent, assets: bigint, out: BalanceUpdate[]): void {
+function payFromReserve(state: TreasuryState, event: LedgerEvent, assets: bigint, out: BalanceUpdate[] | null): void {
   const cash = holdingOf(state, RESERVE_POSITION, state.config.assetSymbol);
   if (assets > cash) refuse('assets', `pays ${assets} but the reserve holds ${cash} ${state.config.assetSymbol} base units`, 'record the cash that came back to the reserve first (a correction)');
   move(state, event, RESERVE_POSITION, state.config.assetSymbol, -assets, out);
 }
 
+/** Refuses an interest event whose change is above the jump limit (unless forced). */
+function checkJump(event: InterestEvent, total: bigint, newBalance: bigint, interest: bigint, negative: boolean): void {
+  const absInterest = interest < 0n ? -interest : interest;
+  const absTotal = negative ? -total : total;
+  if (absInterest * 10_000n > absTotal * JUMP_LIMIT_BPS && event.force !== true) {
+    const pct = absTotal === 0n ? 'inf' : ((Number(absInterest) / Number(absTotal)) * 100).toFixed(2);
+    refuse('balance', `${event.asset} jumps from ${total} to ${newBalance} (${pct}%), above the ${INTEREST_JUMP_LIMIT_PCT * 100}% limit`, 'check the balance, or add "force": true to accept it');
+  }
+}
+
 /** Interest: spreads the change of a rebasing token's balance over the positions holding it. */
-function applyInterest(state: TreasuryState, event: InterestEvent, out: BalanceUpdate[]): void {
+function applyInterest(state: TreasuryState, event: InterestEvent, out: BalanceUpdate[] | null): void {
+  // One position holding the token (a venue's own position token) is the common case: it takes the whole change.
+  let only: string | null = null;
+  let onlyQuantity = 0n;
+  let count = 0;
+  for (const [position, assets] of state.holdings) {
+    if (position === PENDING_POSITION || position === CLAIMS_POSITION) continue;
+    const quantity = assets.get(event.asset);
+    if (quantity === undefined) continue;
+    if (count++ === 0) {
+      only = position;
+      onlyQuantity = quantity;
+    } else break;
+  }
+  if (count === 1 && only !== null && onlyQuantity !== 0n) return applySoleInterest(state, event, only, onlyQuantity, out);
   const holders: { position: string; quantity: bigint }[] = [];
   let total = 0n;
   for (const [position, assets] of state.holdings) {
@@ -93,12 +132,7 @@ function applyInterest(state: TreasuryState, event: InterestEvent, out: BalanceU
   if (holders.some((h) => h.quantity < 0n !== negative)) refuse('asset', `positions hold ${event.asset} with mixed signs`, 'a token is either held (positive) or owed (negative)');
   const newBalance = negative ? -event.balance : event.balance;
   const interest = newBalance - total;
-  const absInterest = interest < 0n ? -interest : interest;
-  const absTotal = negative ? -total : total;
-  if (absInterest * 10_000n > absTotal * JUMP_LIMIT_BPS && event.force !== true) {
-    const pct = absTotal === 0n ? 'inf' : ((Number(absInterest) / Number(absTotal)) * 100).toFixed(2);
-    refuse('balance', `${event.asset} jumps from ${total} to ${newBalance} (${pct}%), above the ${INTEREST_JUMP_LIMIT_PCT * 100}% limit`, 'check the balance, or add "force": true to accept it');
-  }
+  checkJump(event, total, newBalance, interest, negative);
   // Pro rata, truncated; the remainder goes to the largest holder (ties: smallest position id).
   holders.sort((a, b) => (a.position < b.position ? -1 : 1));
   const parts = holders.map((h) => ({ position: h.position, quantity: (interest * h.quantity) / total }));
@@ -111,10 +145,27 @@ function applyInterest(state: TreasuryState, event: InterestEvent, out: BalanceU
   state.lastDistribution = { asset: event.asset, previousBalance: total, newBalance, interest, parts };
 }
 
-/** Adds `shares` (signed) to a holder's balance, remembering the balance before for a rollback. */
-function credit(state: TreasuryState, holder: string, shares: bigint, touched: Map<string, bigint>): void {
+/**
+ * {@link applyInterest} with one holder: the same books as the pro-rata split (the one part
+ * is `interest · q / q + 0` = the whole change), without the holder list, sort and sums.
+ */
+function applySoleInterest(state: TreasuryState, event: InterestEvent, position: string, total: bigint, out: BalanceUpdate[] | null): void {
+  const negative = total < 0n;
+  const newBalance = negative ? -event.balance : event.balance;
+  const interest = newBalance - total;
+  checkJump(event, total, newBalance, interest, negative);
+  if (interest !== 0n) move(state, event, position, event.asset, interest, out);
+  state.lastInterestSyncAt = event.timestamp;
+  state.lastInterestSyncBlock = event.blockNumber;
+  state.lastDistribution = { asset: event.asset, previousBalance: total, newBalance, interest, parts: [{ position, quantity: interest }] };
+}
+
+/** Adds `shares` (signed) to a holder's balance, logging the balance before for a rollback. */
+function credit(state: TreasuryState, holder: string, shares: bigint): void {
   const previous = state.shareBalances.get(holder) ?? 0n;
-  if (!touched.has(holder)) touched.set(holder, previous);
+  const k = undo.holders++;
+  undo.holderIds[k] = holder;
+  undo.holderPrevious[k] = previous;
   const next = previous + shares;
   if (next === 0n) state.shareBalances.delete(holder);
   else state.shareBalances.set(holder, next);
@@ -125,7 +176,8 @@ function abs(x: bigint): bigint {
 }
 
 /**
- * Applies one event to the books (in place) and appends its balance updates to `out`.
+ * Applies one event to the books (in place) and appends its balance updates to `out` (pass
+ * null when they are not wanted: the books come out the same, and no update is built).
  * Refuses, with a {@link UserError} naming the event field and leaving `state` unchanged,
  * anything that would break the books: paying more than the reserve holds, redeeming or
  * locking more shares than are free, settling more than an owner locked, an interest jump
@@ -135,18 +187,19 @@ function abs(x: bigint): bigint {
  *
  * @example const updates: BalanceUpdate[] = []; applyEvent(state, { ...base, kind: 'deposit', owner, assets: 10n ** 9n, shares: 10n ** 21n }, updates);
  */
-export function applyEvent(state: TreasuryState, event: LedgerEvent, out: BalanceUpdate[]): void {
+export function applyEvent(state: TreasuryState, event: LedgerEvent, out: BalanceUpdate[] | null): void {
   const asset = state.config.assetSymbol;
-  const mark = out.length;
-  const before = snapshotScalars(state);
-  const touched = new Map<string, bigint>();
+  const mark = out === null ? 0 : out.length;
+  const { totalShares, pendingShares, lastCorrectionBlock, lastCorrectionAt, lastInterestSyncAt, lastInterestSyncBlock, lastDistribution } = state;
+  undo.moves = 0;
+  undo.holders = 0;
   try {
     switch (event.kind) {
       case 'deposit':
         requirePositiveAmounts(event);
         move(state, event, RESERVE_POSITION, asset, event.assets, out);
         state.totalShares += event.shares;
-        credit(state, event.owner, event.shares, touched);
+        credit(state, event.owner, event.shares);
         break;
       case 'redeem': {
         const claim = settledClaimOf(state, event.owner);
@@ -165,7 +218,7 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
           if (event.shares > freeSharesOf(state)) refuse('shares', `redeems ${event.shares} shares but only ${freeSharesOf(state)} are outstanding and not locked`);
           payFromReserve(state, event, event.assets, out);
           state.totalShares -= event.shares;
-          credit(state, event.owner, -event.shares, touched);
+          credit(state, event.owner, -event.shares);
         }
         break;
       }
@@ -174,7 +227,7 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
         move(state, event, PENDING_POSITION, state.config.shareSymbol, event.shares, out);
         state.pendingShares += event.shares;
         ownerOf(state, event.owner).pendingShares += event.shares;
-        credit(state, event.owner, -event.shares, touched);
+        credit(state, event.owner, -event.shares);
         break;
       }
       case 'settle': {
@@ -204,13 +257,13 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
       case 'fee':
         requirePositive(event.kind, 'shares', event.shares);
         state.totalShares += event.shares; // minted without assets: dilutes every holder
-        credit(state, event.owner, event.shares, touched);
+        credit(state, event.owner, event.shares);
         break;
       case 'transfer':
         if (event.shares <= 0n) refuse('shares', `must be > 0 in a transfer, got ${event.shares}`);
         if (event.from === event.to) refuse('to', `is the sender ${event.from}`, 'a transfer moves shares between two holders');
-        credit(state, event.from, -event.shares, touched);
-        credit(state, event.to, event.shares, touched);
+        credit(state, event.from, -event.shares);
+        credit(state, event.to, event.shares);
         break;
       case 'cost': {
         requirePositive(event.kind, 'quantity', event.quantity);
@@ -234,11 +287,8 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
     }
     if (state.totalAssets < 0n) refuse(event.kind === 'correction' || event.kind === 'cost' ? 'quantity' : event.kind === 'interest' ? 'balance' : 'assets', `would make total assets negative (${state.totalAssets})`);
   } catch (e) {
-    rollback(state, before, out, mark);
-    for (const [holder, shares] of touched) {
-      if (shares === 0n) state.shareBalances.delete(holder);
-      else state.shareBalances.set(holder, shares);
-    }
+    rollback(state, out, mark);
+    Object.assign(state, { totalShares, pendingShares, lastCorrectionBlock, lastCorrectionAt, lastInterestSyncAt, lastInterestSyncBlock, lastDistribution });
     throw e;
   }
   state.counts[event.kind] += 1;
@@ -249,26 +299,25 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
   }
 }
 
-type Scalars = Pick<TreasuryState, 'totalShares' | 'pendingShares' | 'lastCorrectionBlock' | 'lastCorrectionAt' | 'lastInterestSyncAt' | 'lastInterestSyncBlock' | 'lastDistribution'>;
-
-function snapshotScalars(state: TreasuryState): Scalars {
-  const { totalShares, pendingShares, lastCorrectionBlock, lastCorrectionAt, lastInterestSyncAt, lastInterestSyncBlock, lastDistribution } = state;
-  return { totalShares, pendingShares, lastCorrectionBlock, lastCorrectionAt, lastInterestSyncAt, lastInterestSyncBlock, lastDistribution };
-}
-
-/** Undoes a refused event: reverses its holding moves (newest first) and restores the scalars. */
-function rollback(state: TreasuryState, before: Scalars, out: BalanceUpdate[], mark: number): void {
-  for (let i = out.length - 1; i >= mark; i--) {
-    const u = out[i];
-    const assets = state.holdings.get(u.position) ?? new Map<string, bigint>();
-    if (u.previousBalance === 0n) assets.delete(u.asset);
-    else assets.set(u.asset, u.previousBalance);
-    if (assets.size === 0) state.holdings.delete(u.position);
-    else state.holdings.set(u.position, assets);
-    if (u.position !== PENDING_POSITION) state.totalAssets -= u.quantity;
+/** Undoes a refused event: restores the share balances it changed and reverses its holding moves (newest first). */
+function rollback(state: TreasuryState, out: BalanceUpdate[] | null, mark: number): void {
+  // each holder back to its balance before its first change, in the order first touched
+  for (let k = 0; k < undo.holders; k++) {
+    const holder = undo.holderIds[k];
+    if (undo.holderIds.indexOf(holder) < k) continue;
+    const previous = undo.holderPrevious[k];
+    if (previous === 0n) state.shareBalances.delete(holder);
+    else state.shareBalances.set(holder, previous);
+  }
+  for (let k = undo.moves - 1; k >= 0; k--) {
+    const position = undo.positions[k];
+    const assets = state.holdings.get(position) ?? new Map<string, bigint>();
+    if (undo.previous[k] === 0n) assets.delete(undo.assets[k]);
+    else assets.set(undo.assets[k], undo.previous[k]);
+    if (assets.size === 0) state.holdings.delete(position);
+    else state.holdings.set(position, assets);
+    if (position !== PENDING_POSITION) state.totalAssets -= undo.quantities[k];
     state.nextUpdateId--;
   }
-  out.length = mark;
-  Object.assign(state, before);
+  if (out !== null) out.length = mark;
 }
-

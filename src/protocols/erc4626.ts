@@ -46,6 +46,9 @@ function checkNonNegative(field: string, value: bigint): void {
   }
 }
 
+/** 10^offset for every offset accepted (computed once: the share math runs for every event of every run). */
+const VIRTUAL_SHARES = Array.from({ length: MAX_DECIMALS_OFFSET + 1 }, (_, k) => 10n ** BigInt(k));
+
 /** Validates totals and returns [totalAssets + 1, totalSupply + 10^offset]. */
 function virtualTotals(totals: VaultTotals): [assets: bigint, shares: bigint] {
   checkNonNegative('totalAssets', totals.totalAssets);
@@ -59,7 +62,7 @@ function virtualTotals(totals: VaultTotals): [assets: bigint, shares: bigint] {
       hint: 'the share token has asset decimals + decimalsOffset decimals',
     });
   }
-  return [totals.totalAssets + 1n, totals.totalSupply + 10n ** BigInt(offset)];
+  return [totals.totalAssets + 1n, totals.totalSupply + VIRTUAL_SHARES[offset]];
 }
 
 /**

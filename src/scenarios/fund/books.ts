@@ -20,9 +20,8 @@ export interface FundBooks {
   readonly ledger: TreasuryState;
   /** Every event applied (detail runs only). */
   readonly events: LedgerEvent[] | null;
-  /** Every balance update (detail runs only). */
+  /** Every balance update (detail runs only; other runs build none). */
   readonly updates: BalanceUpdate[] | null;
-  readonly sink: BalanceUpdate[];
   day: number;
   logIndex: number;
   timestamp: string;
@@ -41,7 +40,7 @@ type Mutable<E> = { -readonly [K in keyof E]: E[K] };
  * @example createBooks(false).ledger.totalAssets // 0n
  */
 export function createBooks(detail: boolean): FundBooks {
-  return { ledger: createTreasury(FUND_TREASURY_CONFIG), events: detail ? [] : null, updates: detail ? [] : null, sink: [], day: 0, logIndex: 0, timestamp: '', txPrefix: '' };
+  return { ledger: createTreasury(FUND_TREASURY_CONFIG), events: detail ? [] : null, updates: detail ? [] : null, day: 0, logIndex: 0, timestamp: '', txPrefix: '' };
 }
 
 /**
@@ -70,8 +69,7 @@ export function book(books: FundBooks, fields: EventFields<LedgerEvent>): void {
   event.txHash = books.txPrefix + (logIndex < LOG_INDEX_HEX.length ? LOG_INDEX_HEX[logIndex] : logIndex.toString(16).padStart(8, '0'));
   event.logIndex = logIndex;
   event.timestamp = books.timestamp;
-  applyEvent(books.ledger, event, books.updates ?? books.sink);
-  books.sink.length = 0;
+  applyEvent(books.ledger, event, books.updates);
   books.events?.push(event);
 }
 
