@@ -2,12 +2,11 @@
  * One whole path of exact accounting: {@link runExactPath}, and the Monte Carlo hot loop
  * {@link exactRunSteps} that runs the step functions' arithmetic with the state in locals.
  */
-import { fundingPaymentUsd } from '../../protocols/funding.ts';
 import {
   X_CASH, X_COLLATERAL, X_FIXED_COSTS, X_FUNDING, X_LIQUIDATIONS, X_LIQUIDITY, X_LVR, X_MAX_DRAWDOWN, X_MAX_PRICE, X_MIN_PRICE, X_PEAK_EQUITY, X_POOL_FEES, X_POOL_PNL,
   X_POOL_VALUE, X_PRICE, X_REBALANCES, X_SHORT_PNL, X_SHORT_QTY, X_TRADE_FEES, type ExactParams,
 } from './exactState.ts';
-import { checkedPrice, closeShort, exactFinish, exactInit, marginOutOfBandAt, marginRestoreUsd, shortBelowLiquidation } from './exactSteps.ts';
+import { checkedPrice, closeShort, exactFinish, exactInit } from './exactSteps.ts';
 
 /**
  * Runs exact accounting over one price path with per-step funding APRs (`fundingAprs[t]` applies
@@ -29,14 +28,20 @@ export function runExactPath(prices: ArrayLike<number>, fundingAprs: ArrayLike<n
  * (`prices` = P₀…Pₙ, `fundingAprs[t]` from Pₜ to Pₜ₊₁) — the Monte Carlo hot loop. The state
  * lives in locals and is written back once; every step does the arithmetic of
  * {@link exactStep} in the same order (so the state is bit-identical to n exactStep calls: the
- * kernel test checks it against the engine). The rare liquidations run the step function on
- * the synced slots they touch; a wipe-out ends the loop (later steps would leave the state as
- * it is).
+ * kernel test checks it against the engine). The small step helpers (margin band, margin
+ * restore, funding, liquidation test) are written out in the loop, each marked with the helper
+ * it mirrors: called through their module bindings they cost about a third of the loop. The
+ * rare liquidations run the step function on the synced slots they touch; a wipe-out ends the
+ * loop (later steps would leave the state as it is).
  *
  * @example exactInit(s, prices[0], p); exactRunSteps(s, prices, fundingAprs, p); exactFinish(s, p, row, 0);
  */
 export function exactRunSteps(s: Float64Array, prices: ArrayLike<number>, fundingAprs: ArrayLike<number>, p: ExactParams): void {
-  const { rebalanceEvery, band, makerFeePct, takerFeePct, fixedCostUsd, dtYears, poolApr, reinvestFees, liquidationThreshold } = p;
+  const { rebalanceEvery, band, makerFeePct, takerFeePct, fixedCostUsd, dtYears, poolApr, liquidationThreshold, marginBand, shortLeverage } = p;
+  const reinvestFees = p.reinvestFees === true;
+  const checkMargin = marginBand !== Infinity;
+  const twiceLeverage = 2 * shortLeverage; // marginRestoreUsd's
+  const restoreDivisor = twiceLeverage + 1;
   const steps = prices.length - 1;
   let price = s[X_PRICE];
   let value = s[X_POOL_VALUE];
@@ -68,9 +73,13 @@ export function exactRunSteps(s: Float64Array, prices: ArrayLike<number>, fundin
     }
     if (rebalanceEvery > 0 && ++phase === rebalanceEvery) phase = 0;
     if (feePct >= 0) {
-      if (marginOutOfBandAt(qty, price, collateral, p)) {
-        // restoreMarginInKind
-        const deltaUsd = marginRestoreUsd(value, collateral - qty * price, p.shortLeverage);
+      // marginOutOfBandAt
+      const notional = qty * price;
+      const targetNotional = shortLeverage * (collateral - notional);
+      const tolerance = marginBand * targetNotional;
+      if (checkMargin && (notional - targetNotional > tolerance || targetNotional - notional > tolerance)) {
+        // restoreMarginInKind, with marginRestoreUsd(value, collateral − qty·price, shortLeverage)
+        const deltaUsd = ((value + (collateral - qty * price)) * twiceLeverage) / restoreDivisor - value;
         const halfDelta = 0.5 * deltaUsd;
         liquidity += halfDelta * inverseSqrtPrice;
         qty += halfDelta / price;
@@ -86,14 +95,15 @@ export function exactRunSteps(s: Float64Array, prices: ArrayLike<number>, fundin
       rebalances += 1;
     }
     // Market move to Pₜ₊₁ (exactAdvance).
-    const nextPrice = checkedPrice(prices[t + 1]);
+    const nextPrice = prices[t + 1];
+    if (!(nextPrice > 0)) checkedPrice(nextPrice); // throws
     const u = nextPrice / price - 1;
     lvr += 0.125 * value * u * u;
     const sqrtNextPrice = Math.sqrt(nextPrice);
     const valueAfter = 2 * liquidity * sqrtNextPrice;
     poolPnl += valueAfter - value;
     shortPnl -= qty * (nextPrice - price);
-    const fundingUsd = -fundingPaymentUsd(-qty, nextPrice, fundingAprs[t], dtYears);
+    const fundingUsd = -(-qty * nextPrice * fundingAprs[t] * dtYears); // −fundingPaymentUsd(−qty, nextPrice, apr, dt)
     collateral += fundingUsd;
     funding += fundingUsd;
     const fees = valueAfter * poolApr * dtYears;
@@ -105,7 +115,8 @@ export function exactRunSteps(s: Float64Array, prices: ArrayLike<number>, fundin
     } else cash += fees;
     price = nextPrice;
     inverseSqrtPrice = 1 / sqrtNextPrice;
-    if (shortBelowLiquidation(qty, price, collateral, liquidationThreshold)) {
+    const debtUsd = qty * price; // shortBelowLiquidation
+    if (debtUsd > 0 && collateral * liquidationThreshold < debtUsd) {
       s[X_PRICE] = price;
       s[X_SHORT_QTY] = qty;
       s[X_COLLATERAL] = collateral;
