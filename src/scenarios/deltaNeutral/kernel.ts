@@ -116,6 +116,18 @@ export interface DeltaNeutralShare {
 }
 
 /**
+ * Copies `count` rows of `width` outputs (row-major) into the column-major table of `runs` paths
+ * at paths first…first + count − 1. Its own function so that its hot loop does not make V8
+ * recompile (on-stack) the share function around it, with the whole kernel inlined.
+ */
+function copyRowsToColumns(rows: Float64Array, count: number, width: number, columns: Float64Array, runs: number, first: number): void {
+  for (let k = 0; k < width; k++) {
+    const at = k * runs + first;
+    for (let r = 0; r < count; r++) columns[at + r] = rows[r * width + k];
+  }
+}
+
+/**
  * Share function of {@link shareRunsParallel}, run by each thread of a study: runs the batches of
  * paths it claims, writing their outputs into the shared columns; once every path is written,
  * summarises the columns it claims (with `summarize`, on the column in path order). Returns
@@ -130,10 +142,7 @@ export async function runDeltaNeutralShare(task: ShareTask<DeltaNeutralShare>): 
   for (let first = claimRuns(task); first >= 0; first = claimRuns(task)) {
     const count = Math.min(task.batchRuns, task.runs - first);
     runPaths(job, first, count, rows);
-    for (let k = 0; k < width; k++) {
-      const at = k * task.runs + first;
-      for (let r = 0; r < count; r++) columns[at + r] = rows[r * width + k];
-    }
+    copyRowsToColumns(rows, count, width, columns, task.runs, first);
     finishRuns(task, count);
   }
   await allRunsFinished(task);
