@@ -8,6 +8,9 @@ import { UserError } from './errors.ts';
 export const WAD = 10n ** 18n;
 /** 10^27. */
 export const RAY = 10n ** 27n;
+/** Halves of WAD and RAY: half-up of a non-negative x / WAD is ⌊(x + WAD/2) / WAD⌋ (both are even). */
+const HALF_WAD = WAD / 2n;
+const HALF_RAY = RAY / 2n;
 /** RAY / WAD = 10^9. */
 export const WAD_RAY_RATIO = 10n ** 9n;
 
@@ -22,7 +25,13 @@ export type Rounding = 'floor' | 'ceil' | 'halfUp';
  */
 export function divRound(a: bigint, b: bigint, rounding: Rounding): bigint {
   if (b === 0n) throw new RangeError('division by zero');
-  if (rounding === 'floor' && a >= 0n && b > 0n) return a / b; // truncation is the floor here (one division, not two)
+  if (a >= 0n && b > 0n) {
+    // one division instead of a quotient and a remainder: with a ≥ 0 and b > 0, ⌊a/b⌋ is the
+    // truncation, ⌈a/b⌉ = ⌊(a + b − 1)/b⌋, and half-up = ⌊(2a + b)/2b⌋ (= q + 1 exactly when 2r ≥ b)
+    if (rounding === 'floor') return a / b;
+    if (rounding === 'ceil') return (a + b - 1n) / b;
+    return (2n * a + b) / (2n * b);
+  }
   const q = a / b; // truncates toward zero
   const r = a % b;
   if (r === 0n) return q;
@@ -52,7 +61,9 @@ export function mulDiv(x: bigint, y: bigint, denominator: bigint, rounding: Roun
 
 /** a · b / WAD, rounded as asked (Aave's wadMul is `halfUp`). */
 export function wadMul(a: bigint, b: bigint, rounding: Rounding = 'halfUp'): bigint {
-  return mulDiv(a, b, WAD, rounding);
+  const x = a * b;
+  if (rounding === 'halfUp' && x >= 0n) return (x + HALF_WAD) / WAD;
+  return divRound(x, WAD, rounding);
 }
 
 /** a · WAD / b, rounded as asked (Aave's wadDiv is `halfUp`). */
@@ -62,7 +73,9 @@ export function wadDiv(a: bigint, b: bigint, rounding: Rounding = 'halfUp'): big
 
 /** a · b / RAY, rounded as asked (Aave's rayMul is `halfUp`). */
 export function rayMul(a: bigint, b: bigint, rounding: Rounding = 'halfUp'): bigint {
-  return mulDiv(a, b, RAY, rounding);
+  const x = a * b;
+  if (rounding === 'halfUp' && x >= 0n) return (x + HALF_RAY) / RAY; // Aave's rayMul, one division
+  return divRound(x, RAY, rounding);
 }
 
 /** a · RAY / b, rounded as asked (Aave's rayDiv is `halfUp`). */

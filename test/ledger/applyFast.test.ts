@@ -1,12 +1,10 @@
 /**
  * The ledger's fast paths give the books of the slow ones, to the unit: applying without
  * balance updates (`out` = null), the rollback of a refused event from the undo log, interest
- * on a token one position holds (against the pro-rata split), and the floor division of
- * `divRound` with non-negative operands.
+ * on a token one position holds (against the pro-rata split).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { divRound } from '../../src/core/fixedPoint.ts';
 import { applyEvent, cloneTreasury, createTreasury, type BalanceUpdate, type LedgerEvent, type TreasuryState } from '../../src/index.ts';
 import { ev, OWNER_A, OWNER_B } from './helpers.ts';
 
@@ -126,20 +124,5 @@ describe('interest on a token one position holds', () => {
     applyEvent(s, ev(2, { kind: 'correction', asset: 'tok', quantity: 100n, reason: 'open', position: 'a' }), null);
     applyEvent(s, ev(3, { kind: 'interest', asset: 'tok', balance: 410n }), null);
     expect(s.lastDistribution?.parts).toEqual([{ position: 'a', quantity: 2n }, { position: 'b', quantity: 8n }]);
-  });
-});
-
-describe('divRound floor with non-negative operands', () => {
-  it('is the floor of the general rule (truncation, one less when the signs differ and a remainder is left)', () => {
-    const floorOf = (a: bigint, b: bigint): bigint => {
-      const q = a / b;
-      return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
-    };
-    fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 60n), max: 10n ** 60n }), fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).filter((b) => b !== 0n), (a, b) => {
-        expect(divRound(a, b, 'floor')).toBe(floorOf(a, b));
-      }),
-      { numRuns: 2000 },
-    );
   });
 });

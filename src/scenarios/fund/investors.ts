@@ -27,7 +27,7 @@ interface PendingRequest {
 export interface Investors {
   readonly flowRng: Rng;
   readonly dayFlows: DayFlows;
-  readonly owners: string[];
+  readonly owners: readonly string[];
   ownerCursor: number;
   readonly requests: PendingRequest[];
   /** Owners with a settled claim, in settlement order. */
@@ -37,14 +37,16 @@ export interface Investors {
   paidUnits: bigint;
 }
 
+/** The investors' addresses, the same in every run. */
+const OWNER_ADDRESSES: readonly string[] = Object.freeze(Array.from({ length: OWNERS }, (_, i) => `0x${(0xf00d0000 + i).toString(16).padStart(40, '0')}`));
+
 /**
  * Investors of run `run`: 64 owner addresses in turn, flows from the stream named `flows`.
  *
  * @example createInvestors(42, 0).owners.length // 64
  */
 export function createInvestors(seed: Seed, run: number): Investors {
-  const owners = Array.from({ length: OWNERS }, (_, i) => `0x${(0xf00d0000 + i).toString(16).padStart(40, '0')}`);
-  return { flowRng: Rng.named(seed, run, 'flows'), dayFlows: createDayFlows(), owners, ownerCursor: 0, requests: [], claimants: [], depositsUnits: 0n, paidUnits: 0n };
+  return { flowRng: Rng.named(seed, run, 'flows'), dayFlows: createDayFlows(), owners: OWNER_ADDRESSES, ownerCursor: 0, requests: [], claimants: [], depositsUnits: 0n, paidUnits: 0n };
 }
 
 function nextOwner(inv: Investors): string {

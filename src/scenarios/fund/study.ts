@@ -92,12 +92,13 @@ export function runFundChunk(task: StudyTask<ModelPayload<FundParams, FundInputs
     const run = task.firstRun + k;
     const sim = simulateFundRun(setup, Number(p.seed), run, { detail: run === 0 });
     const s = sim.series;
+    const columns = FUND_DAILY_COLUMNS.map((c) => s[c]);
     for (let t = 0; t < n; t++) {
       data[o++] = run;
       data[o++] = task.subset;
       data[o++] = t;
       data[o++] = t === 0 ? 0 : 1;
-      for (const c of FUND_DAILY_COLUMNS) data[o++] = s[c][t];
+      for (let c = 0; c < columns.length; c++) data[o++] = columns[c][t];
     }
     if (run === 0) details.push({ subset: task.subset, run, data: { series: s, ledgerLines: (sim.events ?? []).map(formatFeedLine) } satisfies FundDetail });
   }
