@@ -55,7 +55,7 @@ contract AsyncRedeemVault is ERC4626 {
     }
 
     /// The assets held for the shareholders: everything except what settled redemptions are owed.
-    function totalAssets() public view override returns (uint256) {
+    function totalAssets() public view virtual override returns (uint256) {
         return IERC20(asset()).balanceOf(address(this)) - totalClaimableAssets;
     }
 
@@ -64,7 +64,7 @@ contract AsyncRedeemVault is ERC4626 {
         return address(this);
     }
 
-    function supportsInterface(bytes4 interfaceId) external pure returns (bool) {
+    function supportsInterface(bytes4 interfaceId) public pure virtual returns (bool) {
         return interfaceId == 0x01ffc9a7 // ERC-165
             || interfaceId == 0xe3bc4e65 // ERC-7540 operator methods
             || interfaceId == 0x620ee8e4 // ERC-7540 asynchronous redemption
@@ -77,7 +77,7 @@ contract AsyncRedeemVault is ERC4626 {
         return true;
     }
 
-    function _requireAuthorized(address account) private view {
+    function _requireAuthorized(address account) internal view {
         if (account != msg.sender && !isOperator[account][msg.sender]) revert NotAuthorized(msg.sender, account);
     }
 

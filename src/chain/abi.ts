@@ -1,7 +1,8 @@
 /**
  * The ABI fragments capflow reads: ERC-20 metadata and Transfer, ERC-4626 views and events,
- * ERC-7540 asynchronous redemption views and events, and the settlement event of capflow's
- * own async vault (`RedeemSettled`, a per-controller settlement as Lagoon-style vaults emit).
+ * ERC-7540 asynchronous redemption and deposit views and events, and the settlement events of
+ * capflow's own async vaults (`RedeemSettled`, `DepositSettled`: per-controller settlements as
+ * Lagoon-style vaults emit).
  */
 import { parseAbi } from 'viem';
 
@@ -65,6 +66,23 @@ export const ERC7540_ABI = parseAbi([
   'event DepositRequest(address indexed controller, address indexed owner, uint256 indexed requestId, address sender, uint256 assets)',
   'event OperatorSet(address indexed controller, address indexed operator, bool approved)',
   'event RedeemSettled(address indexed controller, uint256 shares, uint256 assets)',
+  'function pendingDepositRequest(uint256 requestId, address controller) view returns (uint256)',
+  'function claimableDepositRequest(uint256 requestId, address controller) view returns (uint256)',
+  'function maxMint(address controller) view returns (uint256)',
+  'function requestDeposit(uint256 assets, address controller, address owner) returns (uint256)',
+  'function settleDeposit(address controller, uint256 assets) returns (uint256)',
+  'event DepositSettled(address indexed controller, uint256 assets, uint256 shares)',
+]);
+
+/**
+ * The ERC-7540 claim of a settled asynchronous deposit (the overloaded ERC-4626 `deposit` and
+ * `mint` with a controller), apart from {@link ERC4626_ABI} so its two-argument `deposit` stays unambiguous.
+ *
+ * @example encodeFunctionData({ abi: ERC7540_CLAIM_ABI, functionName: 'deposit', args: [assets, receiver, controller] })
+ */
+export const ERC7540_CLAIM_ABI = parseAbi([
+  'function deposit(uint256 assets, address receiver, address controller) returns (uint256)',
+  'function mint(uint256 shares, address receiver, address controller) returns (uint256)',
 ]);
 
 /**
@@ -79,3 +97,5 @@ export const VAULT_EVENTS_ABI = [
 
 /** ERC-165 interface id of ERC-7540 asynchronous redemption. */
 export const ERC7540_REDEEM_INTERFACE_ID = '0x620ee8e4';
+/** ERC-165 interface id of ERC-7540 asynchronous deposit. */
+export const ERC7540_DEPOSIT_INTERFACE_ID = '0xce3bbe50';

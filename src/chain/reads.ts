@@ -6,7 +6,7 @@
  */
 import { getAddress, type Address, type Hex } from 'viem';
 import { UserError } from '../core/errors.ts';
-import { ERC20_ABI, ERC4626_ABI, ERC7540_ABI, ERC7540_REDEEM_INTERFACE_ID } from './abi.ts';
+import { ERC20_ABI, ERC4626_ABI, ERC7540_ABI, ERC7540_DEPOSIT_INTERFACE_ID, ERC7540_REDEEM_INTERFACE_ID } from './abi.ts';
 import { RpcError, withRetry, type ChainClient } from './client.ts';
 
 /**
@@ -27,6 +27,8 @@ export interface VaultMetadata {
   assetDecimals: number;
   /** ERC-7540 asynchronous redemptions (ERC-165 says so). */
   asyncRedeem: boolean;
+  /** ERC-7540 asynchronous deposits (ERC-165 says so). */
+  asyncDeposit: boolean;
 }
 
 /**
@@ -121,13 +123,15 @@ export async function readVaultMetadata(chain: ChainClient, address: string, fie
     call<string>(asset, ERC20_ABI, 'symbol', 'a vault with an ERC-20 asset'),
     call<number>(asset, ERC20_ABI, 'decimals', 'a vault with an ERC-20 asset'),
   ]);
-  let asyncRedeem = false;
-  try {
-    asyncRedeem = (await chain.client.readContract({ address: vault, abi: ERC7540_ABI, functionName: 'supportsInterface', args: [ERC7540_REDEEM_INTERFACE_ID] })) === true;
-  } catch {
-    asyncRedeem = false; // no ERC-165: a plain ERC-4626 vault
-  }
-  return { chainId, address: vault, name, symbol, shareDecimals: Number(shareDecimals), asset, assetSymbol, assetDecimals: Number(assetDecimals), asyncRedeem };
+  const supports = async (interfaceId: `0x${string}`): Promise<boolean> => {
+    try {
+      return (await chain.client.readContract({ address: vault, abi: ERC7540_ABI, functionName: 'supportsInterface', args: [interfaceId] })) === true;
+    } catch {
+      return false; // no ERC-165: a plain ERC-4626 vault
+    }
+  };
+  const [asyncRedeem, asyncDeposit] = await Promise.all([supports(ERC7540_REDEEM_INTERFACE_ID), supports(ERC7540_DEPOSIT_INTERFACE_ID)]);
+  return { chainId, address: vault, name, symbol, shareDecimals: Number(shareDecimals), asset, assetSymbol, assetDecimals: Number(assetDecimals), asyncRedeem, asyncDeposit };
 }
 
 /**
@@ -178,23 +182,27 @@ export async function readTotalAssetsAt(chain: ChainClient, vault: Address, bloc
 
 /**
  * One holder at a block: share balance and, on an ERC-7540 vault, its pending and claimable
- * redemption (shares) and the claimable assets (`maxWithdraw`).
+ * redemption (shares) and the claimable assets (`maxWithdraw`); on a vault with asynchronous
+ * deposits, its pending and claimable deposit assets and the claimable shares (`maxMint`).
  *
- * @example const h: HolderState = { shares: 10n ** 21n, pendingShares: 0n, claimableShares: 0n, claimableAssets: 0n };
+ * @example const h: HolderState = { shares: 10n ** 21n, pendingShares: 0n, claimableShares: 0n, claimableAssets: 0n, pendingDepositAssets: 0n, claimableDepositAssets: 0n, claimableDepositShares: 0n };
  */
 export interface HolderState {
   shares: bigint;
   pendingShares: bigint;
   claimableShares: bigint;
   claimableAssets: bigint;
+  pendingDepositAssets: bigint;
+  claimableDepositAssets: bigint;
+  claimableDepositShares: bigint;
 }
 
 /**
- * Holders' states at a block (batched `eth_call`s).
+ * Holders' states at a block (batched `eth_call`s); `asyncDeposit` adds the deposit requests.
  *
  * @example const states = await readHoldersAt(chain, vault, ['0x…'], 120, true);
  */
-export async function readHoldersAt(chain: ChainClient, vault: Address, holders: readonly string[], block: number, asyncRedeem: boolean): Promise<Map<string, HolderState>> {
+export async function readHoldersAt(chain: ChainClient, vault: Address, holders: readonly string[], block: number, asyncRedeem: boolean, asyncDeposit = false): Promise<Map<string, HolderState>> {
   const blockNumber = BigInt(block);
   const read = (functionName: string, args: readonly unknown[], holder: string): Promise<bigint> =>
     withRetry(chain, `${functionName}(${holder}) at block ${block}`, () =>
@@ -203,14 +211,17 @@ export async function readHoldersAt(chain: ChainClient, vault: Address, holders:
   const rows = await Promise.all(
     holders.map(async (holder) => {
       const account = getAddress(holder);
-      const shares = await read('balanceOf', [account], holder);
-      if (!asyncRedeem) return [holder, { shares, pendingShares: 0n, claimableShares: 0n, claimableAssets: 0n }] as const;
-      const [pendingShares, claimableShares, claimableAssets] = await Promise.all([
-        read('pendingRedeemRequest', [0n, account], holder),
-        read('claimableRedeemRequest', [0n, account], holder),
-        read('maxWithdraw', [account], holder),
+      const zero = (): Promise<bigint> => Promise.resolve(0n);
+      const [shares, pendingShares, claimableShares, claimableAssets, pendingDepositAssets, claimableDepositAssets, claimableDepositShares] = await Promise.all([
+        read('balanceOf', [account], holder),
+        asyncRedeem ? read('pendingRedeemRequest', [0n, account], holder) : zero(),
+        asyncRedeem ? read('claimableRedeemRequest', [0n, account], holder) : zero(),
+        asyncRedeem ? read('maxWithdraw', [account], holder) : zero(),
+        asyncDeposit ? read('pendingDepositRequest', [0n, account], holder) : zero(),
+        asyncDeposit ? read('claimableDepositRequest', [0n, account], holder) : zero(),
+        asyncDeposit ? read('maxMint', [account], holder) : zero(),
       ]);
-      return [holder, { shares, pendingShares, claimableShares, claimableAssets }] as const;
+      return [holder, { shares, pendingShares, claimableShares, claimableAssets, pendingDepositAssets, claimableDepositAssets, claimableDepositShares }] as const;
     }),
   );
   return new Map(rows);

@@ -5,8 +5,20 @@
  */
 import { UserError } from '../core/errors.ts';
 import { mulDiv } from '../core/fixedPoint.ts';
-import { freeSharesOf, holdingOf, INTEREST_JUMP_LIMIT_PCT, JUMP_LIMIT_BPS, settledClaimOf, type OwnerRedemption, type TreasuryState } from './state.ts';
-import { CLAIMS_POSITION, PENDING_POSITION, RESERVE_POSITION, type BalanceUpdate, type EventKind, type InterestEvent, type LedgerEvent } from './types.ts';
+import { freeSharesOf, holdingOf, INTEREST_JUMP_LIMIT_PCT, JUMP_LIMIT_BPS, settledClaimOf, type OwnerDeposit, type OwnerRedemption, type TreasuryState } from './state.ts';
+import {
+  CLAIMS_POSITION,
+  countsInNav,
+  DEPOSIT_REQUESTS_POSITION,
+  LEDGER_POSITIONS,
+  PENDING_POSITION,
+  RESERVE_POSITION,
+  type BalanceUpdate,
+  type DepositEvent,
+  type EventKind,
+  type InterestEvent,
+  type LedgerEvent,
+} from './types.ts';
 
 /** Refuses a deposit or redemption that does not move a positive amount of both assets and shares. */
 function requirePositiveAmounts(event: { kind: EventKind; assets: bigint; shares: bigint }): void {
@@ -25,6 +37,33 @@ function ownerOf(state: TreasuryState, owner: string): OwnerRedemption {
     state.redemptions.set(owner, r);
   }
   return r;
+}
+
+function depositOf(state: TreasuryState, owner: string): OwnerDeposit {
+  let d = state.deposits.get(owner);
+  if (d === undefined) {
+    d = { pendingAssets: 0n, claimableAssets: 0n, claimableShares: 0n };
+    state.deposits.set(owner, d);
+  }
+  return d;
+}
+
+function dropIfDone(state: TreasuryState, owner: string, d: OwnerDeposit): void {
+  if (d.pendingAssets === 0n && d.claimableAssets === 0n && d.claimableShares === 0n) state.deposits.delete(owner);
+}
+
+/** The claim of a settled asynchronous deposit: `controller`'s minted shares move to the receiver (`owner`). */
+function claimDeposit(state: TreasuryState, event: DepositEvent & { controller: string }): void {
+  const d = state.deposits.get(event.controller);
+  const claimableShares = d?.claimableShares ?? 0n;
+  const claimableAssets = d?.claimableAssets ?? 0n;
+  if (d === undefined || (claimableShares === 0n && claimableAssets === 0n)) refuse('controller', `${event.controller} has no settled deposit to claim`, 'book the deposit_request and deposit_settle first');
+  if (event.shares > claimableShares) refuse('shares', `claims ${event.shares} shares but ${event.controller} has ${claimableShares} settled`);
+  if (event.assets > claimableAssets) refuse('assets', `claims ${event.assets} but ${event.controller} settled ${claimableAssets}`);
+  d.claimableShares -= event.shares;
+  d.claimableAssets -= event.assets;
+  dropIfDone(state, event.controller, d);
+  credit(state, event.owner, event.shares);
 }
 
 function dropIfSettled(state: TreasuryState, owner: string, r: OwnerRedemption): void {
@@ -55,7 +94,7 @@ function move(state: TreasuryState, event: LedgerEvent, position: string, asset:
   if (next === 0n) assets.delete(asset);
   else assets.set(asset, next);
   if (assets.size === 0) state.holdings.delete(position);
-  if (position !== PENDING_POSITION) state.totalAssets += quantity;
+  if (countsInNav(position)) state.totalAssets += quantity;
   const k = undo.moves++;
   undo.positions[k] = position;
   undo.assets[k] = asset;
@@ -109,7 +148,7 @@ function applyInterest(state: TreasuryState, event: InterestEvent, out: BalanceU
   let onlyQuantity = 0n;
   let count = 0;
   for (const [position, assets] of state.holdings) {
-    if (position === PENDING_POSITION || position === CLAIMS_POSITION) continue;
+    if (LEDGER_POSITIONS.includes(position)) continue;
     const quantity = assets.get(event.asset);
     if (quantity === undefined) continue;
     if (count++ === 0) {
@@ -121,7 +160,7 @@ function applyInterest(state: TreasuryState, event: InterestEvent, out: BalanceU
   const holders: { position: string; quantity: bigint }[] = [];
   let total = 0n;
   for (const [position, assets] of state.holdings) {
-    if (position === PENDING_POSITION || position === CLAIMS_POSITION) continue;
+    if (LEDGER_POSITIONS.includes(position)) continue;
     const quantity = assets.get(event.asset);
     if (quantity === undefined) continue;
     holders.push({ position, quantity });
@@ -196,11 +235,35 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
   try {
     switch (event.kind) {
       case 'deposit':
+        if (event.controller !== undefined) {
+          claimDeposit(state, event as DepositEvent & { controller: string });
+          break;
+        }
         requirePositiveAmounts(event);
         move(state, event, RESERVE_POSITION, asset, event.assets, out);
         state.totalShares += event.shares;
         credit(state, event.owner, event.shares);
         break;
+      case 'deposit_request':
+        requirePositive(event.kind, 'assets', event.assets);
+        move(state, event, DEPOSIT_REQUESTS_POSITION, asset, event.assets, out);
+        depositOf(state, event.owner).pendingAssets += event.assets;
+        break;
+      case 'deposit_settle': {
+        requirePositive(event.kind, 'assets', event.assets);
+        if (event.shares < 0n) refuse('shares', `must be >= 0 in a deposit_settle, got ${event.shares}`);
+        const pending = state.deposits.get(event.owner)?.pendingAssets ?? 0n;
+        if (event.assets > pending) refuse('assets', `settles ${event.assets} but ${event.owner} has ${pending} requested`, 'book the deposit_request first');
+        move(state, event, DEPOSIT_REQUESTS_POSITION, asset, -event.assets, out);
+        move(state, event, RESERVE_POSITION, asset, event.assets, out);
+        state.totalShares += event.shares; // minted to the vault, claimable by the controller
+        const d = depositOf(state, event.owner);
+        d.pendingAssets -= event.assets;
+        d.claimableAssets += event.assets;
+        d.claimableShares += event.shares;
+        dropIfDone(state, event.owner, d);
+        break;
+      }
       case 'redeem': {
         const claim = settledClaimOf(state, event.owner);
         requirePositive(event.kind, 'shares', event.shares);
@@ -268,14 +331,14 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
       case 'cost': {
         requirePositive(event.kind, 'quantity', event.quantity);
         const position = event.position ?? RESERVE_POSITION;
-        if (position === PENDING_POSITION || position === CLAIMS_POSITION) refuse('position', `"${position}" is kept by the ledger itself`, 'pay costs from the reserve or a position id');
+        if (LEDGER_POSITIONS.includes(position)) refuse('position', `"${position}" is kept by the ledger itself`, 'pay costs from the reserve or a position id');
         if (holdingOf(state, position, event.asset) < event.quantity) refuse('quantity', `pays ${event.quantity} but ${position} holds ${holdingOf(state, position, event.asset)} ${event.asset} base units`);
         move(state, event, position, event.asset, -event.quantity, out);
         break;
       }
       case 'correction': {
         const position = event.position ?? RESERVE_POSITION;
-        if (position === PENDING_POSITION || position === CLAIMS_POSITION) refuse('position', `"${position}" is kept by the ledger itself`, 'correct the reserve or a position id');
+        if (LEDGER_POSITIONS.includes(position)) refuse('position', `"${position}" is kept by the ledger itself`, 'correct the reserve or a position id');
         if (position === RESERVE_POSITION && holdingOf(state, position, event.asset) + event.quantity < 0n) {
           refuse('quantity', `would leave the reserve with ${holdingOf(state, position, event.asset) + event.quantity} ${event.asset} base units`);
         }
@@ -316,7 +379,7 @@ function rollback(state: TreasuryState, out: BalanceUpdate[] | null, mark: numbe
     else assets.set(undo.assets[k], undo.previous[k]);
     if (assets.size === 0) state.holdings.delete(position);
     else state.holdings.set(position, assets);
-    if (position !== PENDING_POSITION) state.totalAssets -= undo.quantities[k];
+    if (countsInNav(position)) state.totalAssets -= undo.quantities[k];
     state.nextUpdateId--;
   }
   if (out !== null) out.length = mark;

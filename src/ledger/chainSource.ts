@@ -7,15 +7,19 @@
  *   moves into or out of the vault itself are the other events' business).
  * - ERC-7540 `RedeemRequest` → `redeem_request` of the controller; the vault's settlement event
  *   `RedeemSettled(controller, shares, assets)` → `settle` for those assets.
+ * - ERC-7540 asynchronous deposits: `DepositRequest` → `deposit_request` of the controller; the
+ *   settlement event `DepositSettled(controller, assets, shares)` → `deposit_settle`; the claim,
+ *   a `Deposit(controller, receiver, …)` of a controller with a settled deposit → `deposit`
+ *   with that `controller` (the shares move to the receiver; no assets move).
  * - Interest: after every block with activity (a vault log, or a transfer of the asset into or
  *   out of the vault, such as a donation) and at the end of each range, `totalAssets()` is read
  *   at that block; when the books would differ from it an `interest` event (forced: the chain is
  *   the record) brings the reserve to it. Its key is the block hash and log index 2^31 − 1.
  *
  * The source mirrors the reserve and the settled claims from the books it is given, so it
- * knows when interest is due without reading the store again. Not booked (yet): ERC-7540
- * asynchronous deposits (`DepositRequest`); a request whose controller is not the share owner
- * is booked against the controller's share balance.
+ * knows when interest is due without reading the store again, and the settled deposits, to
+ * tell a claim from a deposit. A redemption request whose controller is not the share owner is
+ * booked against the controller's share balance.
  */
 import { decodeEventLog, pad, toEventSelector, type Address, type Hex } from 'viem';
 import { VAULT_EVENTS_ABI } from '../chain/abi.ts';
@@ -70,6 +74,8 @@ export class ChainEventSource implements EventSource {
   private readonly window: RangeWindow;
   private reserve: bigint;
   private readonly claims = new Map<string, Claim>();
+  /** Settled, unclaimed deposits per controller. */
+  private readonly depositClaims = new Map<string, Claim>();
 
   constructor(opts: ChainSourceOptions) {
     this.chain = opts.chain;
@@ -82,6 +88,7 @@ export class ChainEventSource implements EventSource {
     this.window = { size: max, max };
     this.reserve = holdingOf(opts.books, RESERVE_POSITION, opts.books.config.assetSymbol);
     for (const [owner, r] of opts.books.redemptions) if (r.claimableShares > 0n || r.claimableAssets > 0n) this.claims.set(owner, { shares: r.claimableShares, assets: r.claimableAssets });
+    for (const [owner, d] of opts.books.deposits) if (d.claimableShares > 0n || d.claimableAssets > 0n) this.depositClaims.set(owner, { shares: d.claimableShares, assets: d.claimableAssets });
   }
 
   async head(): Promise<number | null> {
@@ -145,8 +152,33 @@ export class ChainEventSource implements EventSource {
         const assets = a.assets as bigint;
         const shares = a.shares as bigint;
         if (assets === 0n && shares === 0n) return null;
+        const controller = lower(a.sender);
+        const claim = this.depositClaims.get(controller);
+        if (claim !== undefined) {
+          claim.shares -= shares;
+          claim.assets -= assets;
+          if (claim.shares <= 0n && claim.assets <= 0n) this.depositClaims.delete(controller);
+          return { ...base, kind: 'deposit', owner: lower(a.owner), assets, shares, controller };
+        }
         this.reserve += assets;
         return { ...base, kind: 'deposit', owner: lower(a.owner), assets, shares };
+      }
+      case 'DepositRequest': {
+        const assets = a.assets as bigint;
+        if (assets === 0n) return null;
+        return { ...base, kind: 'deposit_request', owner: lower(a.controller), assets };
+      }
+      case 'DepositSettled': {
+        const owner = lower(a.controller);
+        const assets = a.assets as bigint;
+        const shares = a.shares as bigint;
+        if (assets === 0n) return null;
+        const claim = this.depositClaims.get(owner) ?? { shares: 0n, assets: 0n };
+        claim.shares += shares;
+        claim.assets += assets;
+        this.depositClaims.set(owner, claim);
+        this.reserve += assets;
+        return { ...base, kind: 'deposit_settle', owner, assets, shares };
       }
       case 'Withdraw': {
         const owner = lower(a.owner);

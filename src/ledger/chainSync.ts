@@ -10,7 +10,7 @@ import { findDeploymentBlock, readBlock, readBlocks, readChainId, readHead, read
 import { UserError } from '../core/errors.ts';
 import { applyEvent } from './apply.ts';
 import { ChainEventSource } from './chainSource.ts';
-import { createTreasury, shareBalanceOf, type TreasuryState } from './state.ts';
+import { claimableDepositSharesOf, createTreasury, shareBalanceOf, type TreasuryState } from './state.ts';
 import type { LedgerBackend } from './backend.ts';
 import { syncLedger, type SyncProgress, type SyncResult } from './sync.ts';
 import type { BalanceUpdate, Deployment } from './types.ts';
@@ -44,6 +44,7 @@ export async function readDeployment(chain: ChainClient, address: string, opts: 
     initialisedAt: (opts.now ?? new Date()).toISOString(),
     assetAddress: meta.asset,
     asyncRedeem: meta.asyncRedeem,
+    asyncDeposit: meta.asyncDeposit,
   };
 }
 
@@ -183,8 +184,9 @@ export interface ChainVerifyReport {
 
 /**
  * Compares the books at the cursor with the chain at that block (`eth_call` with a block
- * number): total supply, total assets, every holder's share balance, and each owner's
- * pending and claimable redemption (shares and assets).
+ * number): total supply, total assets, every holder's share balance, each owner's pending
+ * and claimable redemption (shares and assets) and, on a vault with asynchronous deposits, each
+ * controller's pending and claimable deposit (assets, and the shares minted for it).
  *
  * @example const report = await verifyAgainstChain(store, chain); // report.equal
  */
@@ -201,21 +203,29 @@ export async function verifyAgainstChain(store: LedgerBackend, chain: ChainClien
   const totals = await readTotalsAt(chain, vault, block);
   add('totalSupply', books.totalShares, totals.totalSupply);
   add('totalAssets', books.totalAssets, totals.totalAssets);
-  const holders = [...new Set([...books.shareBalances.keys(), ...books.redemptions.keys()])].sort();
+  const holders = [...new Set([...books.shareBalances.keys(), ...books.redemptions.keys(), ...books.deposits.keys()])].sort();
   const asyncRedeem = deployment.asyncRedeem === true;
-  const states = await readHoldersAt(chain, vault, asyncRedeem ? [...holders, vault] : holders, block, asyncRedeem);
+  const asyncDeposit = deployment.asyncDeposit === true;
+  const locks = asyncRedeem || asyncDeposit;
+  const states = await readHoldersAt(chain, vault, locks ? [...holders, vault] : holders, block, asyncRedeem, asyncDeposit);
   for (const holder of holders) {
     const s = states.get(holder);
     if (s === undefined) continue;
     const r = books.redemptions.get(holder);
+    const d = books.deposits.get(holder);
     add(`shares of ${holder}`, shareBalanceOf(books, holder), s.shares);
     if (asyncRedeem) {
       add(`pending redemption of ${holder}`, r?.pendingShares ?? 0n, s.pendingShares);
       add(`claimable shares of ${holder}`, r?.claimableShares ?? 0n, s.claimableShares);
       add(`claimable assets of ${holder}`, r?.claimableAssets ?? 0n, s.claimableAssets);
     }
+    if (asyncDeposit) {
+      add(`pending deposit of ${holder}`, d?.pendingAssets ?? 0n, s.pendingDepositAssets);
+      add(`claimable deposit assets of ${holder}`, d?.claimableAssets ?? 0n, s.claimableDepositAssets);
+      add(`claimable deposit shares of ${holder}`, d?.claimableShares ?? 0n, s.claimableDepositShares);
+    }
   }
-  if (asyncRedeem) add('shares locked in the vault', books.pendingShares, states.get(vault)?.shares ?? 0n);
+  if (locks) add('shares held by the vault (locked redemptions, unclaimed deposits)', books.pendingShares + claimableDepositSharesOf(books), states.get(vault)?.shares ?? 0n);
   const differences = compared.filter((c) => c.ledger !== c.chain);
   return { equal: differences.length === 0, block, compared: compared.length, differences };
 }

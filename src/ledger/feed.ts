@@ -61,7 +61,9 @@ const base = {
 const positionId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits, ".", "_", ":" or "-"').optional();
 
 const SCHEMAS = {
-  deposit: z.strictObject({ kind: z.literal('deposit'), ...base, owner: address, assets: amount, shares: amount }),
+  deposit: z.strictObject({ kind: z.literal('deposit'), ...base, owner: address, assets: amount, shares: amount, controller: address.optional() }),
+  deposit_request: z.strictObject({ kind: z.literal('deposit_request'), ...base, owner: address, assets: amount }),
+  deposit_settle: z.strictObject({ kind: z.literal('deposit_settle'), ...base, owner: address, assets: amount, shares: amount }),
   redeem: z.strictObject({ kind: z.literal('redeem'), ...base, owner: address, assets: amount, shares: amount }),
   redeem_request: z.strictObject({ kind: z.literal('redeem_request'), ...base, owner: address, shares: amount }),
   settle: z
@@ -107,6 +109,7 @@ function toEvent(raw: RawEvent): LedgerEvent {
   if (typeof raw.to === 'string') raw.to = raw.to.toLowerCase();
   raw.timestamp = normaliseTimestamp(raw.timestamp as string);
   if (typeof raw.owner === 'string') raw.owner = raw.owner.toLowerCase();
+  if (typeof raw.controller === 'string') raw.controller = raw.controller.toLowerCase();
   for (const field of AMOUNT_FIELDS) {
     const value = raw[field];
     if (typeof value === 'string') raw[field] = BigInt(value);
@@ -221,7 +224,7 @@ export function readFeedFile(path: string, field = '--events'): ParsedFeed {
 
 /** Every field an event can have, in the canonical order of a feed line. */
 const FIELD_ORDER = [
-  'kind', 'chainId', 'blockNumber', 'blockHash', 'txHash', 'logIndex', 'timestamp', 'owner', 'from', 'to', 'assets', 'shares', 'navPerShare',
+  'kind', 'chainId', 'blockNumber', 'blockHash', 'txHash', 'logIndex', 'timestamp', 'owner', 'controller', 'from', 'to', 'assets', 'shares', 'navPerShare',
   'asset', 'balance', 'force', 'quantity', 'reason', 'position', 'cycle', 'priceUsd', 'notes',
 ] as const;
 

@@ -7,15 +7,16 @@
  * of the vault asset); {@link navAssets} takes explicit prices for anything else. Debts are
  * negative holdings; settled-but-unclaimed redemptions are a negative holding of the
  * `claims` position. NAV (`totalAssets`) is the sum of every holding except the `pending`
- * position, which counts locked shares.
+ * position, which counts locked shares, and the `deposit_requests` position, which holds the
+ * assets of asynchronous deposit requests not yet settled (not the fund's yet).
  */
 import { UserError } from '../core/errors.ts';
 import { mulDiv, WAD } from '../core/fixedPoint.ts';
 import { MAX_DECIMALS_OFFSET, previewDeposit, previewRedeem, sharePrice, type VaultTotals } from '../protocols/erc4626.ts';
 import {
   CLAIMS_POSITION,
+  countsInNav,
   EVENT_KINDS,
-  PENDING_POSITION,
   RESERVE_POSITION,
   type BalanceUpdate,
   type Deployment,
@@ -62,6 +63,19 @@ export interface OwnerRedemption {
   claimableAssets: bigint;
 }
 
+/**
+ * What one controller has in flight on the deposit side (ERC-7540 asynchronous deposits):
+ * assets requested and not yet settled, and settled assets with the shares minted for them,
+ * not yet claimed.
+ *
+ * @example const d: OwnerDeposit = { pendingAssets: 1_000_000n, claimableAssets: 0n, claimableShares: 0n };
+ */
+export interface OwnerDeposit {
+  pendingAssets: bigint;
+  claimableAssets: bigint;
+  claimableShares: bigint;
+}
+
 /** One interest event spread over the positions holding the token. */
 export interface InterestDistribution {
   asset: string;
@@ -91,6 +105,8 @@ export interface TreasuryState {
   pendingShares: bigint;
   /** Per owner with something in flight. */
   redemptions: Map<string, OwnerRedemption>;
+  /** Per controller with an asynchronous deposit in flight (requested or settled, unclaimed). */
+  deposits: Map<string, OwnerDeposit>;
   /**
    * Share balance per holder (lower-case address), shares locked by a request excluded; holders
    * at 0 are dropped. Kept, not enforced: a feed that does not follow owners can drive one
@@ -148,6 +164,7 @@ export function createTreasury(config: TreasuryConfig): TreasuryState {
     totalShares: 0n,
     pendingShares: 0n,
     redemptions: new Map(),
+    deposits: new Map(),
     shareBalances: new Map(),
     counts: zeroCounts(),
     lastBlockScanned: null,
@@ -174,6 +191,7 @@ export function cloneTreasury(state: TreasuryState): TreasuryState {
     ...state,
     holdings: new Map([...state.holdings].map(([p, assets]) => [p, new Map(assets)])),
     redemptions: new Map([...state.redemptions].map(([o, r]) => [o, { ...r }])),
+    deposits: new Map([...state.deposits].map(([o, d]) => [o, { ...d }])),
     shareBalances: new Map(state.shareBalances),
     counts: { ...state.counts },
     lastDistribution: state.lastDistribution === null ? null : { ...state.lastDistribution, parts: state.lastDistribution.parts.map((p) => ({ ...p })) },
@@ -260,7 +278,7 @@ export function quoteNavPerShare(state: TreasuryState): bigint {
 export function navAssets(state: TreasuryState, pricesWad: ReadonlyMap<string, bigint> = new Map()): bigint {
   let nav = 0n;
   for (const [position, assets] of state.holdings) {
-    if (position === PENDING_POSITION) continue;
+    if (!countsInNav(position)) continue;
     for (const [asset, quantity] of assets) nav += mulDiv(quantity, pricesWad.get(asset) ?? WAD, WAD, 'floor');
   }
   return nav;
@@ -295,8 +313,8 @@ export function settledClaimOf(state: TreasuryState, owner: string): OwnerRedemp
 /**
  * The price an event implies, in asset token units per share token unit (assets / shares,
  * or a settlement's `navPerShare`), to compare with {@link sharePriceOf} before the event;
- * null for events without one: interest, corrections, requests, zero shares, and redemptions
- * that pay a settled claim (priced when they were settled).
+ * null for events without one: interest, corrections, requests, zero shares, redemptions
+ * that pay a settled claim and deposits that claim a settled deposit (priced when settled).
  *
  * @example impliedPriceOf(state, { ...base, kind: 'deposit', owner, assets: 1_000_000n, shares: 10n ** 18n }) // 1
  */
@@ -305,6 +323,10 @@ export function impliedPriceOf(state: TreasuryState, event: LedgerEvent): number
   let assets: bigint;
   switch (event.kind) {
     case 'deposit':
+      if (event.controller !== undefined) return null; // a claim: priced when it was settled
+      assets = event.assets;
+      break;
+    case 'deposit_settle':
       assets = event.assets;
       break;
     case 'redeem':
@@ -324,11 +346,23 @@ export function impliedPriceOf(state: TreasuryState, event: LedgerEvent): number
 
 
 /**
- * Shares outstanding and not locked by a redemption request.
+ * Shares minted for settled asynchronous deposits and not yet claimed (held by the vault).
  *
- * @example freeSharesOf(state) // state.totalShares − state.pendingShares
+ * @example claimableDepositSharesOf(state) // 0n without asynchronous deposits
+ */
+export function claimableDepositSharesOf(state: TreasuryState): bigint {
+  let shares = 0n;
+  for (const d of state.deposits.values()) shares += d.claimableShares;
+  return shares;
+}
+
+/**
+ * Shares outstanding in holders' hands: not locked by a redemption request, not minted for a
+ * settled deposit that is still unclaimed.
+ *
+ * @example freeSharesOf(state) // state.totalShares − state.pendingShares − claimable deposit shares
  */
 export function freeSharesOf(state: TreasuryState): bigint {
-  return state.totalShares - state.pendingShares;
+  return state.totalShares - state.pendingShares - claimableDepositSharesOf(state);
 }
 

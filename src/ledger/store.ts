@@ -13,7 +13,7 @@ import type { LedgerBackend, LedgerBatch } from './backend.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './storeSchema.ts';
 import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, numOrNull, parseDistribution, rowToEvent, rowToUpdate, snapshotStatements, toMs, useTimestampClass } from './storeRows.ts';
 import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
-import { EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent } from './types.ts';
+import { countsInNav, EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent } from './types.ts';
 
 export { SCHEMA_VERSION } from './storeSchema.ts';
 export type { LedgerBackend, LedgerBatch } from './backend.ts';
@@ -116,12 +116,12 @@ export class LedgerStore implements LedgerBackend {
     createTreasury(treasuryConfigOf(d)); // only to validate the decimals before anything is stored
     await this.transaction(async () => {
       await this.conn.run(
-        `INSERT INTO deployment VALUES (?, ?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE epoch_ms(?::BIGINT) END, ?, ?, ?, ?, ?, epoch_ms(?::BIGINT), ?, ?)`,
+        `INSERT INTO deployment VALUES (?, ?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE epoch_ms(?::BIGINT) END, ?, ?, ?, ?, ?, epoch_ms(?::BIGINT), ?, ?, ?, ?)`,
         [
           BigInt(d.chainId), d.address, BigInt(d.deploymentBlock), d.txHash,
           d.blockTime === null ? null : toMs(d.blockTime), d.blockTime === null ? null : toMs(d.blockTime),
           d.name, d.symbol, d.assetSymbol, d.assetDecimals, d.shareDecimals, toMs(d.initialisedAt),
-          d.assetAddress ?? null, d.asyncRedeem ?? false,
+          d.assetAddress ?? null, d.asyncRedeem ?? false, d.asyncDeposit ?? false, d.kind ?? 'vault',
         ],
       );
       await this.conn.run(`INSERT INTO treasury_state VALUES (NULL, NULL, NULL, NULL, '0', 1, NULL)`);
@@ -133,10 +133,10 @@ export class LedgerStore implements LedgerBackend {
   private async findDeployment(): Promise<Deployment | null> {
     const rows = await this.rows(
       `SELECT chain_id, address, deployment_block, tx_hash, epoch_ms(block_time), name, symbol, asset_symbol, asset_decimals, share_decimals, epoch_ms(initialised_at),
-         asset_address, async_redeem FROM deployment`,
+         asset_address, async_redeem, async_deposit, kind FROM deployment`,
     );
     if (rows.length === 0) return null;
-    const [chainId, address, block, txHash, blockTime, name, symbol, assetSymbol, assetDecimals, shareDecimals, initialisedAt, assetAddress, asyncRedeem] = rows[0];
+    const [chainId, address, block, txHash, blockTime, name, symbol, assetSymbol, assetDecimals, shareDecimals, initialisedAt, assetAddress, asyncRedeem, asyncDeposit, kind] = rows[0];
     return {
       chainId: Number(chainId),
       address: String(address),
@@ -151,6 +151,8 @@ export class LedgerStore implements LedgerBackend {
       initialisedAt: isoOrNull(initialisedAt) ?? '',
       assetAddress: assetAddress === null ? null : String(assetAddress),
       asyncRedeem: asyncRedeem === true,
+      asyncDeposit: asyncDeposit === true,
+      kind: kind === 'fund' ? 'fund' : 'vault',
     };
   }
 
@@ -184,13 +186,16 @@ export class LedgerStore implements LedgerBackend {
       if (!state.holdings.has(p)) state.holdings.set(p, new Map());
       const q = amountOf(quantity);
       state.holdings.get(p)?.set(String(asset), q);
-      if (p !== PENDING_POSITION) state.totalAssets += q;
-      else state.pendingShares += q;
+      if (countsInNav(p)) state.totalAssets += q;
+      else if (p === PENDING_POSITION) state.pendingShares += q;
     }
     for (const [owner, pending, claimableShares, claimableAssets] of await this.rows('SELECT * FROM redemptions ORDER BY owner')) {
       state.redemptions.set(String(owner), { pendingShares: amountOf(pending), claimableShares: amountOf(claimableShares), claimableAssets: amountOf(claimableAssets) });
     }
     for (const [holder, shares] of await this.rows('SELECT holder, shares FROM share_balances ORDER BY holder')) state.shareBalances.set(String(holder), amountOf(shares));
+    for (const [controller, pending, claimableAssets, claimableShares] of await this.rows('SELECT controller, pending_assets, claimable_assets, claimable_shares FROM deposit_requests ORDER BY controller')) {
+      state.deposits.set(String(controller), { pendingAssets: amountOf(pending), claimableAssets: amountOf(claimableAssets), claimableShares: amountOf(claimableShares) });
+    }
     state.counts = await this.counts();
     state.eventsApplied = Object.values(state.counts).reduce((sum, n) => sum + n, 0);
     return state;
@@ -362,6 +367,13 @@ export class LedgerStore implements LedgerBackend {
       a.appendVarchar(r.pendingShares.toString());
       a.appendVarchar(r.claimableShares.toString());
       a.appendVarchar(r.claimableAssets.toString());
+    });
+    await this.conn.run('DELETE FROM deposit_requests');
+    await this.append('deposit_requests', [...s.deposits], (a, [controller, d]) => {
+      a.appendVarchar(controller);
+      a.appendVarchar(d.pendingAssets.toString());
+      a.appendVarchar(d.claimableAssets.toString());
+      a.appendVarchar(d.claimableShares.toString());
     });
     await this.conn.run('DELETE FROM share_balances');
     await this.append('share_balances', [...s.shareBalances], (a, [holder, shares]) => {

@@ -51,7 +51,7 @@ export function amountOf(v: DuckDBValue): bigint {
 
 /** Columns of `events` in {@link rowToEvent}'s order. */
 export const EVENT_COLUMNS =
-  'kind, chain_id, block_number, tx_hash, log_index, epoch_ms(timestamp), owner, assets, shares, nav_per_share, asset, balance, force, quantity, reason, position, cycle, price_usd, notes, block_hash, from_address, to_address';
+  'kind, chain_id, block_number, tx_hash, log_index, epoch_ms(timestamp), owner, assets, shares, nav_per_share, asset, balance, force, quantity, reason, position, cycle, price_usd, notes, block_hash, from_address, to_address, controller';
 
 /** Every optional field of any event kind. */
 type EventFields = Partial<Omit<DepositEvent, 'kind'> & Omit<SettleEvent, 'kind'> & Omit<InterestEvent, 'kind'> & Omit<CorrectionEvent, 'kind' | 'reason'> & Omit<TransferEvent, 'kind'>> & { reason?: string };
@@ -99,6 +99,7 @@ export function appendEvent(a: DuckDBAppender, e: LedgerEvent, seq: number): voi
   appendVarcharOrNull(a, e.blockHash);
   appendVarcharOrNull(a, f.from);
   appendVarcharOrNull(a, f.to);
+  appendVarcharOrNull(a, f.controller);
 }
 
 const AMOUNT_FIELDS = new Set(['assets', 'shares', 'navPerShare', 'balance', 'quantity']);
@@ -109,7 +110,7 @@ const AMOUNT_FIELDS = new Set(['assets', 'shares', 'navPerShare', 'balance', 'qu
  * @example const events = rows.map(rowToEvent);
  */
 export function rowToEvent(row: DuckDBValue[]): LedgerEvent {
-  const [kind, chainId, block, txHash, logIndex, ms, owner, assets, shares, navPerShare, asset, balance, force, quantity, reason, position, cycle, priceUsd, notes, blockHash, from, to] = row;
+  const [kind, chainId, block, txHash, logIndex, ms, owner, assets, shares, navPerShare, asset, balance, force, quantity, reason, position, cycle, priceUsd, notes, blockHash, from, to, controller] = row;
   const e: Record<string, unknown> = {
     kind: String(kind),
     chainId: Number(chainId),
@@ -118,7 +119,7 @@ export function rowToEvent(row: DuckDBValue[]): LedgerEvent {
     logIndex: Number(logIndex),
     timestamp: new Date(Number(ms)).toISOString(),
   };
-  const optional: Record<string, unknown> = { blockHash, owner, from, to, assets, shares, navPerShare, asset, balance, force, quantity, reason, position, priceUsd, notes };
+  const optional: Record<string, unknown> = { blockHash, owner, controller, from, to, assets, shares, navPerShare, asset, balance, force, quantity, reason, position, priceUsd, notes };
   for (const [key, value] of Object.entries(optional)) if (value !== null) e[key] = AMOUNT_FIELDS.has(key) ? amountOf(value as DuckDBValue) : value;
   if (cycle !== null) e.cycle = Number(cycle);
   return e as unknown as LedgerEvent;

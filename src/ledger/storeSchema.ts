@@ -3,7 +3,10 @@
  * applied. Version 2 keeps every token amount as a decimal string (any uint256, summed
  * exactly in bigint; DuckDB's HUGEINT stops at 2^127), adds block hashes (events and the
  * cursor), per-holder share balances, the vault asset's address, and a null cursor before the
- * first scan.
+ * first scan. Version 3 adds ERC-7540 asynchronous deposits (per-controller requests and
+ * settled claims, the controller of a deposit claim, the vault's async-deposit flag) and fund
+ * ledgers (books of a holder's venue positions kept by `capflow execute --db`: the
+ * deployment's kind and the venue behind each position).
  */
 
 /**
@@ -34,7 +37,7 @@ const AMOUNT_COLUMNS: readonly [string, string][] = [
 /**
  * Every migration, oldest first.
  *
- * @example MIGRATIONS[MIGRATIONS.length - 1].version // 2
+ * @example MIGRATIONS[MIGRATIONS.length - 1].version // 3
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -73,7 +76,17 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE TABLE share_balances (holder VARCHAR PRIMARY KEY, shares VARCHAR NOT NULL)',
     ],
   },
+  {
+    version: 3,
+    statements: [
+      'CREATE TABLE deposit_requests (controller VARCHAR PRIMARY KEY, pending_assets VARCHAR NOT NULL, claimable_assets VARCHAR NOT NULL, claimable_shares VARCHAR NOT NULL)',
+      'ALTER TABLE events ADD COLUMN controller VARCHAR',
+      'ALTER TABLE deployment ADD COLUMN async_deposit BOOLEAN',
+      'ALTER TABLE deployment ADD COLUMN kind VARCHAR',
+      'CREATE TABLE fund_venues (position VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, address VARCHAR NOT NULL, asset VARCHAR)',
+    ],
+  },
 ];
 
-/** The schema version this code writes. @example SCHEMA_VERSION // 2 */
+/** The schema version this code writes. @example SCHEMA_VERSION // 3 */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

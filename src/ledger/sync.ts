@@ -263,6 +263,7 @@ function describeState(s: TreasuryState): Record<string, string> {
     counts: JSON.stringify(s.counts),
     shareBalances: JSON.stringify([...s.shareBalances].sort(([a], [b]) => (a < b ? -1 : 1)).map(([h, q]) => [h, q.toString()])),
     redemptions: JSON.stringify([...s.redemptions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([o, r]) => [o, `${r.pendingShares}/${r.claimableShares}/${r.claimableAssets}`])),
+    deposits: JSON.stringify([...s.deposits].sort(([a], [b]) => (a < b ? -1 : 1)).map(([o, d]) => [o, `${d.pendingAssets}/${d.claimableAssets}/${d.claimableShares}`])),
   };
   for (const [position, assets] of s.holdings) for (const [asset, q] of assets) out[`holding ${position}/${asset}`] = q.toString();
   return out;

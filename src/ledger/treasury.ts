@@ -8,10 +8,11 @@
  * of the vault asset); {@link navAssets} takes explicit prices for anything else. Debts are
  * negative holdings; settled-but-unclaimed redemptions are a negative holding of the
  * `claims` position. NAV (`totalAssets`) is the sum of every holding except the `pending`
- * position, which counts locked shares.
+ * position, which counts locked shares, and the `deposit_requests` position (assets of
+ * asynchronous deposit requests not yet settled).
  */
-import { CLAIMS_POSITION, type EventKind } from './types.ts';
-import { holdingOf, pendingRedemptionsUsd, sharePriceOf, type InterestDistribution, type TreasuryState } from './state.ts';
+import { CLAIMS_POSITION, DEPOSIT_REQUESTS_POSITION, type EventKind } from './types.ts';
+import { claimableDepositSharesOf, holdingOf, pendingRedemptionsUsd, sharePriceOf, type InterestDistribution, type TreasuryState } from './state.ts';
 
 export * from './state.ts';
 export { applyEvent } from './apply.ts';
@@ -30,6 +31,10 @@ export interface TreasurySummary {
   /** Assets owed for settled redemptions not yet claimed (base units). */
   claimableAssets: string;
   pendingRedemptionsUsd: number;
+  /** Assets of asynchronous deposit requests not yet settled (base units; not in totalAssets). */
+  pendingDepositAssets: string;
+  /** Shares minted for settled asynchronous deposits, not yet claimed (share base units; in totalShares). */
+  claimableDepositShares: string;
   holdings: { position: string; asset: string; quantity: string }[];
   /** The sync cursor (null before the first scan) and its block hash when known. */
   lastBlockScanned: number | null;
@@ -59,6 +64,8 @@ export function treasurySummary(state: TreasuryState, assetPriceUsd = 1): Treasu
     pendingRedemptionShares: state.pendingShares.toString(),
     claimableAssets: (-holdingOf(state, CLAIMS_POSITION, state.config.assetSymbol)).toString(),
     pendingRedemptionsUsd: pendingRedemptionsUsd(state, assetPriceUsd).totalUsd,
+    pendingDepositAssets: holdingOf(state, DEPOSIT_REQUESTS_POSITION, state.config.assetSymbol).toString(),
+    claimableDepositShares: claimableDepositSharesOf(state).toString(),
     holdings,
     lastBlockScanned: state.lastBlockScanned,
     lastBlockHash: state.lastBlockHash,

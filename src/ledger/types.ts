@@ -5,7 +5,7 @@
  */
 
 /** Every event kind a feed may carry, in documentation order. */
-export const EVENT_KINDS = ['deposit', 'redeem', 'redeem_request', 'settle', 'interest', 'correction', 'fee', 'cost', 'transfer'] as const;
+export const EVENT_KINDS = ['deposit', 'redeem', 'redeem_request', 'settle', 'interest', 'correction', 'fee', 'cost', 'transfer', 'deposit_request', 'deposit_settle'] as const;
 
 /**
  * What an event is: `deposit`/`redeem` (ERC-4626 Deposit/Withdraw), `redeem_request`
@@ -13,7 +13,10 @@ export const EVENT_KINDS = ['deposit', 'redeem', 'redeem_request', 'settle', 'in
  * (new on-chain balance of a rebasing token), `correction` (manual accounting fix), `fee`
  * (shares minted to the fee receiver: a management or performance fee), `cost` (money paid
  * out of the fund: gas, entry and exit costs of its trades), `transfer` (shares moved between
- * holders: an ERC-20 Transfer of the share token; the totals do not change).
+ * holders: an ERC-20 Transfer of the share token; the totals do not change), `deposit_request`
+ * (ERC-7540 asynchronous deposit request: assets held for the controller, not yet the fund's),
+ * `deposit_settle` (requested assets priced: they join the fund and shares are minted, held by
+ * the vault until the controller claims them with a `deposit` that names its `controller`).
  *
  * @example const kind: EventKind = 'deposit';
  */
@@ -25,6 +28,25 @@ export const RESERVE_POSITION = 'reserve';
 export const CLAIMS_POSITION = 'claims';
 /** Position that holds shares locked by redemption requests (in share base units; not part of NAV). */
 export const PENDING_POSITION = 'pending';
+/** Position that holds the assets of pending asynchronous deposit requests (vault-asset base units; not part of NAV until settled). */
+export const DEPOSIT_REQUESTS_POSITION = 'deposit_requests';
+
+/**
+ * Positions the ledger keeps itself (corrections and costs may not touch them).
+ *
+ * @example LEDGER_POSITIONS.includes('claims') // true
+ */
+export const LEDGER_POSITIONS: readonly string[] = [PENDING_POSITION, CLAIMS_POSITION, DEPOSIT_REQUESTS_POSITION];
+
+/**
+ * Whether a position's holdings count in NAV (`totalAssets`): every position except the locked
+ * shares of redemption requests and the assets of pending deposit requests.
+ *
+ * @example countsInNav('reserve') // true
+ */
+export function countsInNav(position: string): boolean {
+  return position !== PENDING_POSITION && position !== DEPOSIT_REQUESTS_POSITION;
+}
 
 /** Fields every event has. */
 export interface EventBase {
@@ -49,12 +71,40 @@ export interface EventBase {
 }
 
 /**
- * ERC-4626 Deposit: `assets` came in, `shares` were minted to `owner`.
+ * ERC-4626 Deposit: `assets` came in, `shares` were minted to `owner`. With `controller` it is
+ * the claim of `controller`'s settled asynchronous deposit (ERC-7540: the Deposit event's first
+ * parameter): `shares` (minted at settlement) move to `owner`, the receiver; no assets move.
  *
  * @example const e: DepositEvent = { kind: 'deposit', chainId: 1, blockNumber: 100, txHash: '0x…', logIndex: 0, timestamp: '2024-01-01T00:00:00.000Z', owner: '0x…', assets: 1_000_000_000n, shares: 10n ** 21n };
  */
 export interface DepositEvent extends EventBase {
   kind: 'deposit';
+  owner: string;
+  assets: bigint;
+  shares: bigint;
+  controller?: string;
+}
+
+/**
+ * ERC-7540 deposit request: `assets` of the vault asset came in for `owner` (the request's
+ * controller); they are held apart (not NAV) until settled.
+ *
+ * @example const e: DepositRequestEvent = { ...base, kind: 'deposit_request', owner: '0x…', assets: 1_000_000_000n };
+ */
+export interface DepositRequestEvent extends EventBase {
+  kind: 'deposit_request';
+  owner: string;
+  assets: bigint;
+}
+
+/**
+ * Settlement of `assets` of `owner`'s pending deposit request: they join the fund and `shares`
+ * are minted (held by the vault, claimable by `owner`).
+ *
+ * @example const e: DepositSettleEvent = { ...base, kind: 'deposit_settle', owner: '0x…', assets: 1_000_000_000n, shares: 10n ** 21n };
+ */
+export interface DepositSettleEvent extends EventBase {
+  kind: 'deposit_settle';
   owner: string;
   assets: bigint;
   shares: bigint;
@@ -177,7 +227,18 @@ export type FeeReason = 'management' | 'performance';
  *
  * @example if (event.kind === 'deposit') console.log(event.assets);
  */
-export type LedgerEvent = DepositEvent | RedeemEvent | RedeemRequestEvent | SettleEvent | InterestEvent | CorrectionEvent | FeeEvent | CostEvent | TransferEvent;
+export type LedgerEvent =
+  | DepositEvent
+  | RedeemEvent
+  | RedeemRequestEvent
+  | SettleEvent
+  | InterestEvent
+  | CorrectionEvent
+  | FeeEvent
+  | CostEvent
+  | TransferEvent
+  | DepositRequestEvent
+  | DepositSettleEvent;
 
 /**
  * The vault the ledger keeps the books of.
@@ -208,6 +269,13 @@ export interface Deployment {
   assetAddress?: string | null;
   /** The vault has ERC-7540 asynchronous redemptions (read from the chain), else false. */
   asyncRedeem?: boolean;
+  /** The vault has ERC-7540 asynchronous deposits (read from the chain), else false. */
+  asyncDeposit?: boolean;
+  /**
+   * `vault` (default): the books of a vault's shares and assets. `fund`: the books of a holder's
+   * cash and venue positions (`address` is the holder), kept by `capflow execute --db`.
+   */
+  kind?: 'vault' | 'fund';
 }
 
 /**
@@ -221,7 +289,7 @@ export interface BalanceUpdate {
   /** Sequence number of the event that caused it (1 = the first event the ledger applied). */
   eventSeq: number;
   cause: EventKind;
-  /** `reserve`, `claims`, `pending` or a position id. */
+  /** `reserve`, `claims`, `pending`, `deposit_requests` or a position id. */
   position: string;
   /** Token symbol (the share symbol for the `pending` position). */
   asset: string;

@@ -25,7 +25,7 @@ describe('LedgerStore', () => {
     await withLedgerStore(path, (store) => store.init({ ...DEPLOYMENT, txHash: `0x${'12'.repeat(32)}`, blockTime: '2023-12-31T23:59:59.000Z', deploymentBlock: 7 }), { create: true });
     await withLedgerStore(path, async (store) => {
       expect(await store.schemaVersion()).toBe(SCHEMA_VERSION);
-      expect(await store.deployment()).toEqual({ ...DEPLOYMENT, txHash: `0x${'12'.repeat(32)}`, blockTime: '2023-12-31T23:59:59.000Z', deploymentBlock: 7, assetAddress: null, asyncRedeem: false });
+      expect(await store.deployment()).toEqual({ ...DEPLOYMENT, txHash: `0x${'12'.repeat(32)}`, blockTime: '2023-12-31T23:59:59.000Z', deploymentBlock: 7, assetAddress: null, asyncRedeem: false, asyncDeposit: false, kind: 'vault' });
       const state = await store.loadState();
       expect(state.lastBlockScanned).toBe(null);
       expect(state.totalAssets).toBe(0n);

@@ -63,7 +63,7 @@ describe('syncLedger', () => {
     await withLedger(async (store) => {
       const result = await syncLedger(store, sourceOf(linesOf(HISTORY)), { batchSize: 2 });
       expect(result).toMatchObject({ applied: 9, duplicates: 0, previousCursor: null, cursor: 7, fromBlock: 0, toBlock: 7 });
-      expect(result.appliedByKind).toEqual({ deposit: 2, redeem: 2, redeem_request: 1, settle: 1, interest: 1, correction: 2, fee: 0, cost: 0, transfer: 0 });
+      expect(result.appliedByKind).toEqual({ deposit: 2, redeem: 2, redeem_request: 1, settle: 1, interest: 1, correction: 2, fee: 0, cost: 0, transfer: 0, deposit_request: 0, deposit_settle: 0 });
       const summary = treasurySummary(await store.loadState());
       // 1500 in, +1 interest, −100.0666 settled, −100 redeemed
       expect(summary.totalAssets).toBe('1300933400');

@@ -270,7 +270,7 @@ describe('corrections and valuation', () => {
     const summary = treasurySummary(funded());
     expect(summary).toMatchObject({ totalAssets: '1000000000', totalShares: '1000000000000000000000', pendingRedemptionShares: '0', lastBlockScanned: null });
     expect(summary.sharePrice).toBeCloseTo(1, 9);
-    expect(summary.counts).toEqual({ deposit: 1, redeem: 0, redeem_request: 0, settle: 0, interest: 0, correction: 0, fee: 0, cost: 0, transfer: 0 });
+    expect(summary.counts).toEqual({ deposit: 1, redeem: 0, redeem_request: 0, settle: 0, interest: 0, correction: 0, fee: 0, cost: 0, transfer: 0, deposit_request: 0, deposit_settle: 0 });
   });
 });
 

@@ -100,3 +100,13 @@ export async function deployDemoVaults(devnet: Devnet): Promise<DemoVaults> {
   const v7540 = await deployContract(devnet, 'AsyncRedeemVault', [token, 'Capflow Async USD', 'caUSD', 12, settler]);
   return { token, vault4626: v4626.address, vault4626Block: v4626.blockNumber, vault7540: v7540.address, vault7540Block: v7540.blockNumber, settler };
 }
+
+/**
+ * Deploys a fully asynchronous ERC-7540 vault ("Capflow Async Deposit USD", cadUSD: deposits and
+ * redemptions by request, settlement and claim; 18-decimal shares) on `token`, settled by `settler`.
+ *
+ * @example const { address, blockNumber } = await deployAsyncVault(devnet, vaults.token, vaults.settler);
+ */
+export async function deployAsyncVault(devnet: Devnet, token: Address, settler: Address = devnet.accounts[0]): Promise<{ address: Address; blockNumber: number }> {
+  return deployContract(devnet, 'AsyncVault', [token, 'Capflow Async Deposit USD', 'cadUSD', 12, settler]);
+}

@@ -9,5 +9,5 @@
  */
 export { startAnvil, anvilBinaryPath, type Anvil, type AnvilOptions } from './anvil.ts';
 export { compileContracts, projectRoot, type ContractArtifact, type ContractArtifacts } from './solc.ts';
-export { connectDevnet, deploy, deployContract, deployDemoVaults, send, type DemoVaults, type Devnet } from './deploy.ts';
+export { connectDevnet, deploy, deployAsyncVault, deployContract, deployDemoVaults, send, type DemoVaults, type Devnet } from './deploy.ts';
 export { fundHolders, playStory, type StoryCounts, type StoryOperation, type StoryOptions } from './story.ts';
