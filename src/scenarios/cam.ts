@@ -113,11 +113,13 @@ export function checkCamParams(params: CamParams, ctx: { timesteps: number }): v
   }
 }
 
+/** out = the last `window − 1` rows of `prev` (of `prevRows`), then `row`; copied in loops (a subarray view would allocate every step). */
 function pushWindow(prev: Float64Array, prevRows: number, window: number, row: Float64Array, out: Float64Array): void {
   const n = row.length;
   const keep = Math.min(prevRows, window - 1);
-  out.set(prev.subarray((prevRows - keep) * n, prevRows * n), 0);
-  out.set(row, keep * n);
+  const from = (prevRows - keep) * n;
+  for (let k = 0; k < keep * n; k++) out[k] = prev[from + k];
+  for (let i = 0; i < n; i++) out[keep * n + i] = row[i];
 }
 
 /**

@@ -103,3 +103,38 @@ describe('capflow cam targets', () => {
     }
   });
 });
+
+describe('capflow cam time', () => {
+  it('times the step of examples/cam.yaml (engine and policies): at least 100,000 timesteps a pass by default, CPU and wall µs per timestep', () => {
+    const { code, json } = runCliJson(['cam', 'time', 'examples/cam.yaml']);
+    expect(code).toBe(0);
+    expect(Object.keys(json)).toEqual(['deposits', 'timesteps', 'runs', 'substeps', 'passes', 'stepCpuMicros', 'stepWallMicros', 'firstPassCpuMicros']);
+    expect(json).toMatchObject({ deposits: 4, timesteps: 365, runs: 274, substeps: 'all', passes: 3 }); // ⌈100,000 / 365⌉ runs
+    for (const key of ['stepCpuMicros', 'stepWallMicros', 'firstPassCpuMicros']) {
+      expect(Number.isFinite(json[key])).toBe(true);
+      expect(json[key]).toBeGreaterThan(0);
+    }
+  });
+
+  it('takes --runs, and prints a table for people', () => {
+    expect(runCliJson(['cam', 'time', 'examples/cam.yaml', '--runs', '2']).json.runs).toBe(2);
+    const r = runCli(['cam', 'time', 'examples/cam.yaml', '--runs', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/step \(CPU\)\s+[\d.]+\s+µs per timestep, engine and policies/);
+    expect(r.stdout).toMatch(/timesteps × runs\s+365 × 2/);
+  });
+
+  it('exits 2 naming the field: another model, a sweep, bad --runs, a missing file', () => {
+    const sweep = 'model: cam\ntimesteps: 10\nparams:\n  deposits:\n    - { name: a, balance: 1, yield: { kind: constant, value: 0.01 } }\n    - { name: b, balance: 1, yield: { kind: constant, value: 0.02 } }\nsweep:\n  parameters:\n    rebalanceDurationDays: [30, 60]\n';
+    for (const [args, field, input] of [
+      [['examples/fund.yaml'], 'model', undefined],
+      [['-'], 'sweep', sweep],
+      [['examples/cam.yaml', '--runs', '0'], '--runs', undefined],
+      [['no-such-file.yaml'], 'no-such-file.yaml', undefined],
+    ] as const) {
+      const r = runCli(['cam', 'time', ...args, '--json'], { input });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(JSON.parse(r.stdout).error.field).toBe(field);
+    }
+  });
+});

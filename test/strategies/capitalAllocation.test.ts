@@ -12,6 +12,7 @@ import {
   endogenousTargetWeights,
   executeTransfers,
   exogenousTargetWeights,
+  gridQuantum,
   maxTotalBalance,
   rebalancePlan,
   rebalanceRate,
@@ -379,6 +380,18 @@ describe('rebalancePlan', () => {
         expect([...bal, totals.requestedVolume, totals.executedVolume, totals.shortfall].every(Number.isFinite)).toBe(true);
       }),
       { numRuns: 300, seed: 3 },
+    );
+  });
+});
+
+describe('gridQuantum', () => {
+  it('is 2^(⌊log2 total⌋ − 51) for any sequence of totals, repeated or not (it keeps the last total and its quantum)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ min: 1e-300, max: 1e300, noNaN: true }), fc.constantFrom(0, -1, 1, 2 ** 53 - 1, 2 ** 60)), { minLength: 1, maxLength: 30 }), (totals) => {
+        for (const t of [...totals, ...totals.slice().reverse(), ...totals]) {
+          expect(gridQuantum(t)).toBe(t > 0 ? 2 ** (Math.floor(Math.log2(t)) - 51) : 0);
+        }
+      }),
     );
   });
 });

@@ -55,6 +55,10 @@ function parseHistory(raw: string | undefined): number[][] {
   return value as number[][];
 }
 
+interface TimeOptions extends CommonOptions {
+  runs?: string;
+}
+
 /** Registers `capflow cam …`. */
 export function registerCam(program: Command): void {
   const cam = program.command('cam').description('capital allocation model: rebalance toward yield- and risk-weighted targets');
@@ -95,6 +99,36 @@ export function registerCam(program: Command): void {
               ...(plan.shortfall > 0 ? ([['capped', plan.shortfall, 'USD requested from deposits that no longer held it']] as [string, number, string][]) : []),
             ]),
           ].join('\n'),
+      };
+    },
+  );
+
+  withOutput<TimeOptions>(
+    cam
+      .command('time')
+      .description('time one step of the capital allocation model (engine and policies) on a scenario file, in this thread')
+      .argument('<scenario>', 'scenario file with model: cam (.yaml, .yml or .json; - reads stdin)')
+      .option('--runs <n>', "runs per pass (default: the file's runs, or more to make 100,000 timesteps a pass)"),
+    async (opts, args) => {
+      const [{ loadConfigFile }, { parseScenario, STUDY_LIMITS }, { timeCamSteps }, { z }] = await Promise.all([
+        import('../../core/config.ts'),
+        import('../../scenarios/index.ts'),
+        import('../camTime.ts'),
+        import('zod'),
+      ]);
+      const path = args[0];
+      const runs = opts.runs === undefined ? undefined : parseNumberFlag('--runs', opts.runs, { integer: true, min: 1, max: STUDY_LIMITS.maxRuns });
+      const timing = timeCamSteps(parseScenario(loadConfigFile(path, z.unknown()), path), { runs });
+      return {
+        json: timing,
+        human: () =>
+          renderKeyValues([
+            ['deposits', timing.deposits],
+            ['timesteps × runs', `${timing.timesteps} × ${timing.runs} (substeps: ${timing.substeps})`],
+            ['step (CPU)', timing.stepCpuMicros, `µs per timestep, engine and policies (median of ${timing.passes} passes)`],
+            ['step (wall clock)', timing.stepWallMicros, 'µs per timestep (includes time the machine gave to other processes)'],
+            ['first pass (CPU)', timing.firstPassCpuMicros, 'µs per timestep, while the JIT compiles the step'],
+          ]),
       };
     },
   );

@@ -125,8 +125,17 @@ export function constrainedIncidenceMatrix(n: number): number[][] {
  */
 export function gridQuantum(total: number): number {
   if (!(total > 0)) return 0;
-  return 2 ** (Math.floor(Math.log2(total)) - 51);
+  if (total !== lastGridTotal) {
+    lastGridQuantum = 2 ** (Math.floor(Math.log2(total)) - 51);
+    lastGridTotal = total;
+  }
+  return lastGridQuantum;
 }
+
+// The last total and its quantum: a simulation conserves Σ balances exactly, so every step asks
+// for the same total, and log2 and a power are two library calls a step.
+let lastGridTotal = NaN;
+let lastGridQuantum = 0;
 
 function snap(x: number, q: number): number {
   return Math.round(x / q) * q;
