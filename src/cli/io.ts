@@ -1,9 +1,9 @@
 /**
  * Output plumbing shared by every command: `--json` or a human rendering, and the mapping of
- * errors to exit codes (2 for bad input, 1 for internal faults).
+ * errors to exit codes (2 for bad input, 3 a failed check, 4 a busy store, 1 for internal faults).
  */
 import type { Command } from 'commander';
-import { BUG_REPORT_HINT, CheckFailedError, EXIT_CHECK_FAILED, EXIT_INTERNAL_ERROR, EXIT_USER_ERROR, isUserError } from '../core/errors.ts';
+import { BUG_REPORT_HINT, BusyError, CheckFailedError, EXIT_BUSY, EXIT_CHECK_FAILED, EXIT_INTERNAL_ERROR, EXIT_USER_ERROR, isUserError } from '../core/errors.ts';
 import { toResultJson } from '../core/json.ts';
 
 /** What a command produced: a machine value for `--json` and a text for people. */
@@ -83,7 +83,7 @@ export function reportError(e: unknown, json: boolean): number {
   if (isUserError(e)) {
     if (json) process.stdout.write(`${safeJson({ error: { message: e.message, field: e.field ?? null } })}\n`);
     else process.stderr.write(`capflow: ${e.message}\n`);
-    return EXIT_USER_ERROR;
+    return e instanceof BusyError ? EXIT_BUSY : EXIT_USER_ERROR;
   }
   const message = e instanceof Error ? e.message : String(e);
   if (json) process.stdout.write(`${safeJson({ error: { message: `internal error: ${message}`, field: null, report: BUG_REPORT_HINT } })}\n`);

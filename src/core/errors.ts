@@ -15,6 +15,8 @@ export const EXIT_USER_ERROR = 2;
 export const EXIT_INTERNAL_ERROR = 1;
 /** Exit code of a check that ran and found a difference (`treasury verify`). */
 export const EXIT_CHECK_FAILED = 3;
+/** Exit code when a store is busy: another process holds it for writing (DuckDB allows one writer process); try again later. */
+export const EXIT_BUSY = 4;
 /** Exit code after Ctrl-C (SIGINT): 128 + the signal's number 2, as shells report it. */
 export const EXIT_INTERRUPTED = 130;
 
@@ -68,6 +70,20 @@ export class CheckFailedError extends Error {
     super(message);
     this.name = 'CheckFailedError';
     this.result = result;
+  }
+}
+
+/**
+ * A store another process holds (DuckDB allows one writer process at a time): exit code 4,
+ * so a script can tell "try again later" from bad input. It is a {@link UserError} (it names
+ * `--db`), so code that only knows user errors still reports it cleanly.
+ *
+ * @example throw new BusyError({ field: '--db', value: 'fund.duckdb', message: 'another process is writing fund.duckdb', hint: 'try again when it is done' });
+ */
+export class BusyError extends UserError {
+  constructor(opts: { message: string; field?: string; value?: unknown; hint?: string; cause?: unknown }) {
+    super(opts);
+    this.name = 'BusyError';
   }
 }
 

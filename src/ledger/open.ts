@@ -27,7 +27,7 @@ export interface OpenLedgerOptions {
  * try { console.log(await store.counts()); } finally { await store.close(); }
  */
 export async function openLedger(db: string, opts: OpenLedgerOptions = {}): Promise<LedgerBackend> {
-  return LedgerStore.open(db, { create: opts.create });
+  return LedgerStore.open(db, { create: opts.create, readOnly: opts.access === 'read' });
 }
 
 /**

@@ -6,11 +6,12 @@
  * on events, and a rollback to a block for chain reorganisations.
  */
 import { existsSync } from 'node:fs';
-import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
-import { duckDbApi, openDuckDb } from '../core/duckdb.ts';
+import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { duckDbApi } from '../core/duckdb.ts';
+import { openDuckDbReader, openDuckDbWriter, type DuckDbHandle } from '../core/duckdbAccess.ts';
 import { UserError } from '../core/errors.ts';
 import type { LedgerBackend, LedgerBatch } from './backend.ts';
-import { MIGRATIONS, SCHEMA_VERSION } from './storeSchema.ts';
+import { checkReadableSchema, MIGRATIONS, SCHEMA_VERSION } from './storeSchema.ts';
 import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, numOrNull, parseDistribution, rowToEvent, rowToUpdate, snapshotStatements, toMs, useTimestampClass } from './storeRows.ts';
 import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
 import { countsInNav, EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent } from './types.ts';
@@ -31,37 +32,50 @@ export const DEFAULT_DB_PATH = './capflow.duckdb';
 export class LedgerStore implements LedgerBackend {
   private constructor(
     readonly path: string,
-    private readonly instance: DuckDBInstance,
+    private readonly db: DuckDbHandle,
     private readonly conn: DuckDBConnection,
   ) {}
 
   /**
-   * Opens (with `create`, creates) a ledger file and brings its schema up to date.
-   * A missing file without `create`, a file held by another process, or a newer schema than
-   * this code knows are {@link UserError}s naming `--db`.
+   * Opens (with `create`, creates) a ledger file and brings its schema up to date; `readOnly`
+   * never takes the write lock (core/duckdbAccess.ts). A missing file without `create`, a
+   * newer schema, or a file kept busy by another process are {@link UserError}s naming `--db`.
    */
-  static async open(path: string, opts: { create?: boolean } = {}): Promise<LedgerStore> {
+  static async open(path: string, opts: { create?: boolean; readOnly?: boolean } = {}): Promise<LedgerStore> {
     if (!opts.create && !existsSync(path)) {
       throw new UserError({ field: '--db', value: path, message: `no ledger at ${path}`, hint: 'run `capflow treasury init` first, or pass --db <path>' });
     }
     useTimestampClass((await duckDbApi()).DuckDBTimestampValue);
-    const instance = await openDuckDb(path, undefined, { field: '--db', action: 'open', hint: 'is another capflow process using it?' });
-    const store = new LedgerStore(path, instance, await instance.connect());
+    const access = { field: '--db', hint: 'is it a capflow ledger?' };
+    const db = opts.readOnly ? await openDuckDbReader(path, access) : await openDuckDbWriter(path, access);
+    const store = new LedgerStore(path, db, await db.instance.connect());
+    let upgrade = false;
     try {
-      // checkpoint when the store is closed rather than in the middle of a long sync
-      await store.conn.run(`SET checkpoint_threshold = '1GB'`);
-      await store.migrate();
+      if (opts.readOnly) upgrade = checkReadableSchema(path, await store.schemaVersion(), db.source === 'snapshot');
+      else {
+        // checkpoint when the store is closed rather than in the middle of a long sync
+        await store.conn.run(`SET checkpoint_threshold = '1GB'`);
+        await store.migrate();
+      }
     } catch (e) {
       store.close();
       throw e;
     }
-    return store;
+    if (!upgrade) return store;
+    store.close(); // an older schema: upgraded once by a writer, then read
+    await withLedgerStore(path, async () => undefined);
+    return LedgerStore.open(path, opts);
   }
 
-  /** Closes the connection and the database (checkpointing it). */
+  /** True when this store reads a snapshot of the file (another process was writing it). */
+  get isSnapshot(): boolean {
+    return this.db.source === 'snapshot';
+  }
+
+  /** Closes the connection and the database (a writer checkpoints it; a snapshot's copy is removed). */
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    this.db.close();
   }
 
   private async rows(sql: string, values?: DuckDBValue[]): Promise<DuckDBValue[][]> {
@@ -384,11 +398,12 @@ export class LedgerStore implements LedgerBackend {
 }
 
 /**
- * Opens a ledger, runs `work` with it and closes it, whatever happens.
+ * Opens a ledger, runs `work` with it and closes it, whatever happens. Commands that only read
+ * pass `{ readOnly: true }`.
  *
  * @example const counts = await withLedgerStore('capflow.duckdb', (store) => store.counts());
  */
-export async function withLedgerStore<T>(path: string, work: (store: LedgerStore) => Promise<T>, opts: { create?: boolean } = {}): Promise<T> {
+export async function withLedgerStore<T>(path: string, work: (store: LedgerStore) => Promise<T>, opts: { create?: boolean; readOnly?: boolean } = {}): Promise<T> {
   const store = await LedgerStore.open(path, opts);
   try {
     return await work(store);

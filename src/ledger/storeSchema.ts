@@ -8,6 +8,7 @@
  * ledgers (books of a holder's venue positions kept by `capflow execute --db`: the
  * deployment's kind and the venue behind each position).
  */
+import { UserError } from '../core/errors.ts';
 
 /**
  * One schema step.
@@ -90,3 +91,20 @@ export const MIGRATIONS: readonly Migration[] = [
 
 /** The schema version this code writes. @example SCHEMA_VERSION // 3 */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/**
+ * Whether a ledger opened read-only can be read: its schema is this code's (false), or older
+ * and upgradable by a writer first (true); otherwise a {@link UserError} naming `--db`.
+ *
+ * @example checkReadableSchema('fund.duckdb', SCHEMA_VERSION, false) // false: read it as it is
+ */
+export function checkReadableSchema(path: string, version: number, snapshot: boolean): boolean {
+  if (version === SCHEMA_VERSION) return false;
+  if (version > 0 && version < SCHEMA_VERSION && !snapshot) return true;
+  throw new UserError({
+    field: '--db',
+    value: path,
+    message: version === 0 ? `${path} is not a treasury ledger (no schema)` : `${path} has schema version ${version}; this capflow reads ${SCHEMA_VERSION}`,
+    hint: version > SCHEMA_VERSION ? 'upgrade capflow' : 'pass the ledger written by `capflow treasury init`, or run it again when the running sync is done',
+  });
+}

@@ -207,7 +207,7 @@ describe('capflow treasury', () => {
     expect(r.json.error.field).toBe(field);
   });
 
-  it('exits 2 on a missing ledger, a second init, and a ledger another process holds', async () => {
+  it('exits 2 on a missing ledger and a second init; 4 for a writer while another process writes (readers get a snapshot)', async () => {
     const dir = tempDir();
     const db = join(dir, 'fund.duckdb');
     const missing = runCli(['treasury', 'show', '--db', db]);
@@ -219,9 +219,11 @@ describe('capflow treasury', () => {
     expect(twice.stderr).toMatch(/already keeps the books/);
     const holder = await LedgerStore.open(db);
     try {
-      const locked = runCli(['treasury', 'show', '--db', db]);
-      expect(locked.code).toBe(2);
-      expect(locked.stderr).toMatch(/--db: cannot open .*another capflow process/);
+      expect(runCli(['treasury', 'show', '--db', db]).code).toBe(0);
+      writeFileSync(join(dir, 'none.jsonl'), '');
+      const locked = runCli(['treasury', 'sync', '--events', join(dir, 'none.jsonl'), '--db', db], { env: { CAPFLOW_LOCK_WAIT_MS: '200' } });
+      expect(locked.code).toBe(4);
+      expect(locked.stderr).toMatch(/--db: process \d+ is writing .*one writer process.*PostgreSQL/);
     } finally {
       holder.close();
     }

@@ -20,7 +20,7 @@ import { liveTradeOrders, netOrderUnits } from '../../strategies/yieldManager/li
 import { planLiveModes, type LiveModePlan } from '../../strategies/yieldManager/liveModes.ts';
 import type { YieldSnapshot } from '../../strategies/yieldManager/snapshot.ts';
 import { renderTable } from '../../report/table.ts';
-import { withLedgerStore } from '../../ledger/store.ts';
+import { withLedger } from '../../ledger/open.ts';
 import { expectDuckDbKind } from '../../core/duckdbKind.ts';
 import { pendingRedemptionsUsd } from '../../ledger/treasury.ts';
 import { toJsonText, type CommandOutput } from '../io.ts';
@@ -123,7 +123,7 @@ function modesJson(m: LiveModePlan): Record<string, unknown> {
  */
 async function ledgerPendingRedemptionsUsd(path: string, assetPriceUsd: number): Promise<number> {
   await expectDuckDbKind(path, ['missing', 'ledger'], '--db', 'a treasury ledger', 'pass the ledger written by `capflow treasury init --db <path>`');
-  return withLedgerStore(path, async (store) => pendingRedemptionsUsd(await store.loadState(), assetPriceUsd).totalUsd);
+  return withLedger(path, async (store) => pendingRedemptionsUsd(await store.loadState(), assetPriceUsd).totalUsd, { access: 'read' });
 }
 
 /**

@@ -12,6 +12,7 @@ import { generateFeed } from '../../ledger/generate.ts';
 import { JsonlEventSource } from '../../ledger/source.ts';
 import { withLedger } from '../../ledger/open.ts';
 import { DEFAULT_DB_PATH } from '../../ledger/store.ts';
+import { initLedgerFile, removeLedgerLeftovers } from '../../ledger/storeInit.ts';
 import { expectDuckDbKind, type DuckDbFileKind } from '../../core/duckdbKind.ts';
 import { DEFAULT_BATCH_SIZE, syncLedger, verifyLedger, type SyncProgress } from '../../ledger/sync.ts';
 import { treasurySummary } from '../../ledger/treasury.ts';
@@ -75,9 +76,11 @@ function fromChain(opts: { rpc?: string; events?: string }): boolean {
 /**
  * Refuses (exit 2, the file untouched) a `--db` that is not a ledger — fund results, a result
  * table, another database, not DuckDB at all — before the ledger store opens it (and would add
- * its tables). A missing file passes: the store says there is no ledger.
+ * its tables). A missing file passes: the store says there is no ledger. Removes what a killed
+ * `init` left beside it.
  */
 async function checkLedgerFile(path: string, allowed: readonly DuckDbFileKind[] = ['missing', 'ledger']): Promise<void> {
+  removeLedgerLeftovers(path); // a killed init's temporary file
   await expectDuckDbKind(path, allowed, '--db', 'a treasury ledger', 'pass the ledger written by `capflow treasury init --db <path>`');
 }
 
@@ -142,7 +145,7 @@ function registerInit(treasury: Command): void {
       const deployment = deploymentFrom(opts);
       const path = dbPath(opts);
       await checkLedgerFile(path, ['missing', 'empty', 'ledger']);
-      await withLedger(path, (store) => store.init(deployment), { create: true });
+      await initLedgerFile(path, deployment);
       const json = { db: path, deployment };
       const human = (): string =>
         renderKeyValues([

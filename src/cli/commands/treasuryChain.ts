@@ -7,6 +7,7 @@ import { redactRpcUrl, rpcUrlFrom } from '../../chain/rpcUrl.ts';
 import { CheckFailedError, UserError } from '../../core/errors.ts';
 import { DEFAULT_MAX_REORG_DEPTH, readDeployment, syncFromChain, verifyAgainstChain } from '../../ledger/chainSync.ts';
 import { withLedger } from '../../ledger/open.ts';
+import { initLedgerFile } from '../../ledger/storeInit.ts';
 import { EVENT_KINDS } from '../../ledger/types.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { parseNumberFlag } from '../flags.ts';
@@ -31,7 +32,7 @@ export async function initFromChain(path: string, opts: ChainFlags): Promise<Com
   if (opts.vault === undefined) throw new UserError({ field: '--vault', message: 'is required with --rpc', hint: 'pass --vault <0x address of the ERC-4626 vault>' });
   const fromBlock = opts.fromBlock === undefined ? undefined : parseNumberFlag('--from-block', opts.fromBlock, { integer: true, min: 0 });
   const deployment = await readDeployment(createChainClient(rpcUrl), opts.vault, { fromBlock });
-  await withLedger(path, (store) => store.init(deployment), { create: true });
+  await initLedgerFile(path, deployment);
   const json = { db: path, rpc: redactRpcUrl(rpcUrl), deployment };
   const human = (): string =>
     renderKeyValues([
