@@ -1,10 +1,12 @@
 /**
- * The fund scenario as a study on the common study runner (src/sim/runner.ts): `runs` seeded
- * runs of the same fund on any backend (in this thread, worker threads, …); run 0 kept in full
- * detail (series, decisions, trades, its ledger as a JSON-lines feed), every run's daily fund
- * rows (the generic engine's rows: `run`, `subset`, `timestep` = day, `substep`, then the
- * {@link FUND_DAILY_COLUMNS}), and per-run summaries and NAV / share-price percentile bands
- * across runs, computed from those rows in the parent. Each run's random processes draw from
+ * The fund scenario as a study: `runs` seeded runs of the same fund; run 0 kept in full detail
+ * (series, decisions, trades, its ledger as a JSON-lines feed), every run's daily fund figures
+ * ({@link FUND_DAILY_COLUMNS}), and per-run summaries and NAV / share-price percentile bands
+ * across runs, computed from them in the parent. Two ways to run it, same numbers: on this
+ * machine's threads sharing one daily table (./share.ts: the default, what `capflow run` uses
+ * without `--backend`), or on any backend of the common study runner (src/sim/runner.ts: the
+ * chunk function {@link runFundChunk} returns the generic engine's rows `run`, `subset`,
+ * `timestep` = day, `substep`, then the daily columns). Each run's random processes draw from
  * streams derived from (seed, run), so the numbers never depend on the backend or worker count.
  * Files (the flow feed) are read once in the parent ({@link loadFundInputs}) and reach the
  * workers as data.
@@ -13,16 +15,15 @@ import { formatFeedLine } from '../../ledger/feed.ts';
 import { maxDrawdown, quantileSorted } from '../../market/stats.ts';
 import { KEY_COLUMNS, type ResultChunk } from '../../sim/engine.ts';
 import { runStudy, type ModelPayload, type StudyChunkResult, type StudyDetail } from '../../sim/runner.ts';
-import { backendFor, type StudyBackend, type StudyTask } from '../../sim/study.ts';
+import { checkWorkers, shareRunsParallel } from '../../sim/parallel.ts';
+import type { StudyBackend, StudyTask } from '../../sim/study.ts';
 import { simulateFundRun } from './model.ts';
+import { FUND_DAILY_COLUMNS, type FundDailyColumn, type FundShare, type FundShareResult } from './share.ts';
 import { createFundBands, type FundBands, type FundResult, type FundRunSeries, type FundRunSummaries } from './result.ts';
 import type { FundParams } from './schema.ts';
 import { compileFund, NO_FUND_INPUTS, type FundInputs } from './setup.ts';
 
-/** Daily fund columns kept for every run (keys of {@link FundRunSeries}), in row order. */
-export const FUND_DAILY_COLUMNS = ['navUsd', 'sharePrice', 'grossSharePrice', 'totalShares', 'cashUsd', 'bufferUsd', 'pendingRedemptionsUsd', 'depositsUsd', 'redemptionsPaidUsd', 'shortfallUsd', 'costsUsd', 'managementFeesUsd', 'performanceFeesUsd'] as const;
-/** A daily column's name. @example const c: FundDailyColumn = 'navUsd'; */
-export type FundDailyColumn = (typeof FUND_DAILY_COLUMNS)[number];
+export { FUND_DAILY_COLUMNS, type FundDailyColumn } from './share.ts';
 /** Per-run summary columns, in row order. */
 export const FUND_SUMMARY_COLUMNS = ['finalNavUsd', 'totalReturn', 'maxDrawdown', 'shortfallDays'] as const;
 
@@ -138,6 +139,20 @@ export function fundStudyOf(spec: Pick<FundStudySpec, 'params' | 'days' | 'runs'
   const daily = new Float64Array(spec.runs * n * width);
   const rowWidth = rows.columns.length;
   for (let r = 0, o = 0; r < rows.rows; r++) for (let j = 0; j < width; j++) daily[o++] = rows.data[r * rowWidth + columns[j]];
+  const detail = details.find((d) => d.run === 0 && d.subset === 0)?.data as FundDetail | undefined;
+  if (detail === undefined) throw new Error('fund study: run 0 was not kept in detail');
+  return fundStudyOfDaily(spec, daily, detail);
+}
+
+/**
+ * A fund study from its daily table (runs × (days + 1) × {@link FUND_DAILY_COLUMNS}, row-major)
+ * and run 0's detail: per-run summaries and percentile bands.
+ *
+ * @example const study = fundStudyOfDaily(spec, daily, { series, ledgerLines });
+ */
+export function fundStudyOfDaily(spec: Pick<FundStudySpec, 'params' | 'days' | 'runs' | 'seed'>, daily: Float64Array, detail: FundDetail): FundStudy {
+  const n = spec.days + 1;
+  const width = FUND_DAILY_COLUMNS.length;
   const summaries = Object.fromEntries(FUND_SUMMARY_COLUMNS.map((c) => [c, new Float64Array(spec.runs)])) as unknown as FundRunSummaries;
   const column = (run: number, c: (typeof FUND_DAILY_COLUMNS)[number]): Float64Array => {
     const out = new Float64Array(n);
@@ -149,8 +164,6 @@ export function fundStudyOf(spec: Pick<FundStudySpec, 'params' | 'days' | 'runs'
     const summary = summarizeRun({ navUsd: column(run, 'navUsd'), sharePrice: column(run, 'sharePrice'), shortfallUsd: column(run, 'shortfallUsd') });
     for (const c of FUND_SUMMARY_COLUMNS) summaries[c][run] = summary[c];
   }
-  const detail = details.find((d) => d.run === 0 && d.subset === 0)?.data as FundDetail | undefined;
-  if (detail === undefined) throw new Error('fund study: run 0 was not kept in detail');
   const result: FundResult = {
     name: spec.params.name,
     seed: spec.seed,
@@ -166,18 +179,41 @@ export function fundStudyOf(spec: Pick<FundStudySpec, 'params' | 'days' | 'runs'
   return { result, daily, ledgerLines: detail.ledgerLines };
 }
 
+/** URL of the share module next to this one (`.ts` from sources, `.js` from dist/). */
+const SHARE_MODULE = new URL(`./share.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+
 /**
- * Runs a fund study on a backend (default: `workers` worker threads; 1 = in this thread).
+ * Runs a fund study: on `workers` threads of this machine (default 1 = this thread only; see
+ * ./share.ts), or on a given backend (the study runner's chunks, e.g. a job queue). Either
+ * way the numbers depend only on the spec.
  *
  * @example const { result } = await runFundStudy({ params, days: 365, runs: 100, seed: 42 }, { workers: 2 });
  */
 export async function runFundStudy(spec: FundStudySpec, opts: { workers?: number; backend?: StudyBackend; onProgress?: (done: number, total: number) => void } = {}): Promise<FundStudy> {
   const inputs = spec.inputs ?? NO_FUND_INPUTS;
   compileFund(spec.params, spec.days, inputs); // bad input fails here, before any worker starts
+  if (opts.backend === undefined) return runFundShares(spec, inputs, checkWorkers(opts.workers ?? 1), opts.onProgress);
   const payload: ModelPayload<FundParams, FundInputs> = { subsets: [spec.params], inputs: [inputs], runs: spec.runs, seed: spec.seed, timesteps: spec.days, substeps: 'last' };
   const study = await runStudy(
     { model: 'fund', module: new URL(import.meta.url), exportName: 'runFundChunk', payload, runs: spec.runs, subsets: 1, seed: spec.seed, timesteps: spec.days, substeps: 'last', overrides: [{}] },
-    { backend: opts.backend ?? backendFor(opts.workers ?? 1), onProgress: opts.onProgress },
+    { backend: opts.backend, onProgress: opts.onProgress },
   );
   return fundStudyOf(spec, study.output.result as ResultChunk, study.details);
+}
+
+/** The study on this thread and `workers − 1` worker threads sharing one daily table. */
+async function runFundShares(spec: FundStudySpec, inputs: FundInputs, workers: number, onProgress?: (done: number, total: number) => void): Promise<FundStudy> {
+  const n = spec.days + 1;
+  const daily = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * spec.runs * n * FUND_DAILY_COLUMNS.length));
+  const shares = await shareRunsParallel<FundShare, FundShareResult>({
+    workerModule: SHARE_MODULE,
+    exportName: 'runFundShare',
+    runs: spec.runs,
+    workers: Math.min(workers, spec.runs),
+    payload: { params: spec.params, inputs, days: spec.days, seed: spec.seed, daily },
+    onProgress,
+  });
+  const detail = shares.find((s) => s.detail !== null)?.detail ?? null;
+  if (detail === null) throw new Error('fund study: run 0 was not kept in detail');
+  return fundStudyOfDaily(spec, daily, { series: detail.series, ledgerLines: detail.events.map(formatFeedLine) });
 }
