@@ -4,10 +4,20 @@
  * Schemas should be strict (`z.strictObject`) so unknown keys are errors.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import type * as YamlModule from 'yaml';
 import type { z } from 'zod';
 import { firstErrorLine, showValue, UserError } from './errors.ts';
+import { parsePlainYaml } from './plainYaml.ts';
+
+let yamlModule: typeof YamlModule | undefined;
+
+/** The `yaml` package, loaded on first use: plain-data files never need it (see {@link parsePlainYaml}). */
+function yamlLib(): typeof YamlModule {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof YamlModule;
+  return yamlModule;
+}
 
 /**
  * Formats a zod issue path as a config path.
@@ -66,15 +76,38 @@ export function parseConfig<S extends z.ZodType>(schema: S, data: unknown, sourc
 
 /**
  * Parses JSON or YAML text (`format` picks; YAML is a superset of JSON, so `yaml` reads both).
- * Syntax errors become a {@link UserError} naming `source` and the line.
+ * Plain-data YAML is read by the fast {@link parsePlainYaml}; anything else (and every syntax
+ * error) by the `yaml` package, which gives the same value. Syntax errors become a
+ * {@link UserError} naming `source` and the line.
+ *
+ * @example parseConfigText('seed: 1\n', 'a.yaml', 'yaml') // { seed: 1 }
  */
 export function parseConfigText(text: string, source: string, format: 'json' | 'yaml'): unknown {
   try {
     if (format === 'json') return JSON.parse(text);
-    return parseYaml(text, { uniqueKeys: true, prettyErrors: true });
+    const plain = parsePlainYaml(text);
+    if (plain !== undefined) return plain;
+    return yamlLib().parse(text, { uniqueKeys: true, prettyErrors: true });
   } catch (e) {
-    throw new UserError({ field: source, message: `cannot parse ${format.toUpperCase()}: ${firstErrorLine(e)}`, hint: 'fix the syntax at the position shown' });
+    const message = format === 'json' ? withJsonLine(firstErrorLine(e), text) : firstErrorLine(e);
+    throw new UserError({ field: source, message: `cannot parse ${format.toUpperCase()}: ${message}`, hint: 'fix the syntax at the position shown' });
   }
+}
+
+/**
+ * Adds the line and column to a JSON.parse message that gives only a character position
+ * (Node 20 says `… in JSON at position 25`).
+ *
+ * @example withJsonLine('Unexpected token } in JSON at position 9', '{\n "a": 1,\n}') // '… at position 9 (line 3, column 1)'
+ */
+export function withJsonLine(message: string, text: string): string {
+  const m = /at position (\d+)/.exec(message);
+  if (m === null || /\bline\b/.test(message)) return message;
+  const position = Math.min(Number(m[1]), text.length);
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  return `${message} (line ${line}, column ${column})`;
 }
 
 /** Nesting deeper than any scenario or snapshot needs (they nest about 6 levels). */

@@ -62,4 +62,22 @@ describe('config loading', () => {
     writeFileSync(join(dir, 'a.txt'), '');
     expect(caughtUserError(() => loadConfigFile(join(dir, 'a.txt'), Schema)).message).toMatch(/unsupported config file type/);
   });
+
+  it('names the line of a syntax error in YAML and JSON (the fast plain-data reader leaves errors to the full parser)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capflow-config-'));
+    writeFileSync(join(dir, 'dup.yaml'), 'rules:\n  weights: []\n  weights: []\n');
+    const dup = caughtUserError(() => loadConfigFile(join(dir, 'dup.yaml'), Schema));
+    expect(dup.field).toBe(join(dir, 'dup.yaml'));
+    expect(dup.message).toMatch(/cannot parse YAML: Map keys must be unique at line 3, column 3/);
+    writeFileSync(join(dir, 'indent.yaml'), 'rules:\n  weights: []\n extra: 1\n');
+    expect(caughtUserError(() => loadConfigFile(join(dir, 'indent.yaml'), Schema)).message).toMatch(/cannot parse YAML: .* at line 3, column 1/);
+    writeFileSync(join(dir, 'comma.json'), '{\n  "rules": {\n    "weights": [],\n  }\n}\n');
+    expect(caughtUserError(() => loadConfigFile(join(dir, 'comma.json'), Schema)).message).toMatch(/cannot parse JSON: .*\(?line 4,? column 3\)?/);
+  });
+
+  it('reads YAML beyond plain data (anchors, block scalars) with the full parser', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capflow-config-'));
+    writeFileSync(join(dir, 'anchor.yaml'), 'rules:\n  weights:\n    - &w { venue: x, maxConcentration: 1 }\n    - *w\n');
+    expect(loadConfigFile(join(dir, 'anchor.yaml'), Schema)).toEqual({ rules: { weights: [{ venue: 'x', maxConcentration: 1 }, { venue: 'x', maxConcentration: 1 }] } });
+  });
 });
