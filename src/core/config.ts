@@ -124,22 +124,40 @@ export const MAX_CONFIG_MAGNITUDE = Number.MAX_SAFE_INTEGER;
  */
 export function checkConfigShape(doc: unknown, source = ''): void {
   const inFile = source === '' ? '' : ` (in ${source})`;
-  const stack: Array<{ value: unknown; path: PropertyKey[] }> = [{ value: doc, path: [] }];
+  // A node is its value, its key in its parent and its parent's node index; the path is built
+  // only for the error (a snapshot of 1,000 venues has ~12,000 nodes).
+  const values: unknown[] = [doc];
+  const keys: PropertyKey[] = [''];
+  const parents: number[] = [-1];
+  const depths: number[] = [0];
+  const pathOf = (node: number): PropertyKey[] => {
+    const path: PropertyKey[] = [];
+    for (let n = node; n > 0; n = parents[n]) path.push(keys[n]);
+    return path.reverse();
+  };
+  const stack: number[] = [0];
   while (stack.length > 0) {
-    const { value, path } = stack.pop() as { value: unknown; path: PropertyKey[] };
+    const node = stack.pop() as number;
+    const value = values[node];
     if (typeof value === 'number') {
       if (!Number.isFinite(value) || Math.abs(value) > MAX_CONFIG_MAGNITUDE) {
-        throw new UserError({ field: formatPath(path), value, message: `is out of range: numbers must be finite and within ±${MAX_CONFIG_MAGNITUDE} (got ${showValue(value)})${inFile}`, hint: 'use the value the field documents' });
+        throw new UserError({ field: formatPath(pathOf(node)), value, message: `is out of range: numbers must be finite and within ±${MAX_CONFIG_MAGNITUDE} (got ${showValue(value)})${inFile}`, hint: 'use the value the field documents' });
       }
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
-    if (path.length >= MAX_CONFIG_DEPTH) {
-      throw new UserError({ field: formatPath(path.slice(0, 8)), message: `is nested deeper than ${MAX_CONFIG_DEPTH} levels${inFile}`, hint: 'no capflow file nests that deep: check the structure' });
+    if (depths[node] >= MAX_CONFIG_DEPTH) {
+      throw new UserError({ field: formatPath(pathOf(node).slice(0, 8)), message: `is nested deeper than ${MAX_CONFIG_DEPTH} levels${inFile}`, hint: 'no capflow file nests that deep: check the structure' });
     }
     // pushed in reverse, so the first problem in document order is the one reported
-    const children: Array<[PropertyKey, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ value: children[i][1], path: [...path, children[i][0]] });
+    const childKeys: PropertyKey[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+    for (let i = childKeys.length - 1; i >= 0; i--) {
+      stack.push(values.length);
+      values.push((value as Record<PropertyKey, unknown>)[childKeys[i]]);
+      keys.push(childKeys[i]);
+      parents.push(node);
+      depths.push(depths[node] + 1);
+    }
   }
 }
 

@@ -61,5 +61,29 @@ function prepare(value: unknown, path: string, lenient: boolean): unknown {
  * @example toResultJson({ navUsd: 1.5, shares: 10n }) // '{\n  "navUsd": 1.5,\n  "shares": "10"\n}'
  */
 export function toResultJson(value: unknown, indent = 2): string {
+  try {
+    return JSON.stringify(value, plainReplacer, indent);
+  } catch (e) {
+    if (e !== NON_FINITE) throw e;
+  }
+  // a non-finite number somewhere: the path-tracking copy names it (or writes it as a string
+  // under an undefined-metric subtree)
   return JSON.stringify(prepare(value, '', false), null, indent);
+}
+
+/** Thrown by {@link plainReplacer} at a non-finite number. */
+const NON_FINITE: unique symbol = Symbol('non-finite number');
+
+/**
+ * The one-pass rendering for results whose numbers are all finite (what {@link prepare} gives,
+ * without copying the tree or tracking paths): bigints as strings, typed arrays as arrays.
+ */
+function plainReplacer(_key: string, v: unknown): unknown {
+  if (typeof v === 'number') {
+    if (Number.isFinite(v)) return v;
+    throw NON_FINITE;
+  }
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'object' && v !== null && ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<unknown>);
+  return v;
 }
