@@ -12,8 +12,9 @@ import { reportError, toJsonText } from './io.ts';
 const HELP_FOR_MISSING_SUBCOMMAND = 'commander.help';
 
 /**
- * Builds the program with the command `argv` names registered (every command when it names
- * none: help, `--version`, an unknown command), see {@link registerCommands}.
+ * Builds the program with the command `argv` names registered (when it names none — help,
+ * `--version`, an unknown command — a listing of every command, no module loaded), see
+ * {@link registerCommands}.
  *
  * @example const program = await buildProgram(['amm', 'swap', '--help']);
  */

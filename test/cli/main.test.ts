@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
-import { registerCommands } from '../../src/cli/commands/index.ts';
+import { registerAllCommands, registerCommands } from '../../src/cli/commands/index.ts';
 import { ROOT, runCli, runCliJson } from '../helpers/cli.ts';
 
 const COMMANDS = ['run', 'report', 'plan', 'execute', 'treasury', 'chain', 'delta-neutral', 'cam', 'leverage', 'lending', 'amm', 'data', 'worker'];
@@ -43,17 +43,32 @@ describe('capflow CLI', () => {
     expect(big.status).toBe(0);
   });
 
-  it('loads only the command argv names, and every command otherwise (help, unknown, none)', async () => {
-    const names = async (argv: string[]) => {
+  it('loads only the command argv names, and lists every command otherwise (help, unknown, none) without loading any', async () => {
+    const registered = async (argv: string[]) => {
       const program = new Command();
       await registerCommands(program, argv);
-      return program.commands.map((c) => c.name());
+      return program.commands;
     };
+    const names = async (argv: string[]) => (await registered(argv)).map((c) => c.name());
     expect(await names(['delta-neutral', '--runs', '10'])).toEqual(['delta-neutral']);
     expect(await names(['treasury', 'show'])).toEqual(['treasury']);
-    for (const argv of [[], ['--help'], ['help', 'amm'], ['no-such-command'], ['--version']]) expect(await names(argv), argv.join(' ')).toEqual(COMMANDS);
+    expect(await names(['help', 'amm'])).toEqual(['amm']);
+    expect((await registered(['amm']))[0].commands.length).toBeGreaterThan(0); // the real module
+    for (const argv of [[], ['--help'], ['help'], ['no-such-command'], ['--version']]) {
+      const commands = await registered(argv);
+      expect(commands.map((c) => c.name()), argv.join(' ')).toEqual(COMMANDS);
+      expect(commands.every((c) => c.commands.length === 0 && c.options.length === 0), argv.join(' ')).toBe(true); // listings, no module loaded
+    }
     const help = runCli(['--help']);
     for (const name of COMMANDS) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(runCli(['help', 'delta-neutral']).stdout).toContain('Usage: capflow delta-neutral');
+  });
+
+  it('lists the commands in the top-level help exactly as their modules register them (update COMMANDS in src/cli/commands/index.ts with a command)', async () => {
+    const listed = new Command('capflow').description('d');
+    await registerCommands(listed, ['--help']);
+    const loaded = new Command('capflow').description('d');
+    await registerAllCommands(loaded);
+    expect(listed.helpInformation()).toBe(loaded.helpInformation());
   });
 });
