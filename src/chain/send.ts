@@ -77,10 +77,18 @@ export function gasWithHeadroom(estimate: bigint): bigint {
 /**
  * Sends `txs` in order from the wallet's account, each after the previous one's receipt has
  * `confirmations` confirmations; after the first failure the rest are reported `not sent`.
+ * `onMined` runs after each successful receipt, before the next transaction is sent (an error
+ * it throws stops the batch and propagates).
  *
  * @example const sent = await sendBatch(wallet, client, txs, 1); sent.every((s) => s.status === 'success')
  */
-export async function sendBatch(wallet: WalletClient & { account: Account }, client: PublicClient, txs: readonly OutgoingTx[], confirmations: number): Promise<SentTx[]> {
+export async function sendBatch(
+  wallet: WalletClient & { account: Account },
+  client: PublicClient,
+  txs: readonly OutgoingTx[],
+  confirmations: number,
+  onMined?: (sent: SentTx) => Promise<void>,
+): Promise<SentTx[]> {
   const out: SentTx[] = [];
   let stopped = false;
   for (const [index, t] of txs.entries()) {
@@ -101,6 +109,8 @@ export async function sendBatch(wallet: WalletClient & { account: Account }, cli
       out.push({ ...base, status: 'failed', hash, blockNumber: null, gasUsed: null, error: rpcErrorText(e) });
       stopped = true;
     }
+    const last = out[out.length - 1];
+    if (onMined !== undefined && last.status === 'success') await onMined(last);
   }
   return out;
 }

@@ -7,7 +7,7 @@
  */
 import type { SourcedEvent } from './feed.ts';
 import type { TreasuryState } from './state.ts';
-import type { BalanceUpdate, Deployment, EventKind, LedgerEvent } from './types.ts';
+import type { BalanceUpdate, Deployment, EventKind, LedgerFundVenue, LedgerEvent } from './types.ts';
 
 /**
  * What one sync batch writes.
@@ -72,4 +72,8 @@ export interface LedgerBackend {
   commitBatch(batch: LedgerBatch): Promise<void>;
   /** Moves only the last-sync time (a sync that found nothing new). */
   touch(syncedAt: string): Promise<void>;
+  /** A fund ledger's venues (the venue behind each position), by position; empty for a vault ledger. */
+  fundVenues(): Promise<LedgerFundVenue[]>;
+  /** Records (adds or replaces, by position) a fund ledger's venues. */
+  recordFundVenues(venues: readonly LedgerFundVenue[]): Promise<void>;
 }

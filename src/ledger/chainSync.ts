@@ -83,6 +83,7 @@ async function checkChain(store: LedgerBackend, chain: ChainClient): Promise<Dep
   const chainId = await readChainId(chain);
   if (chainId !== deployment.chainId) throw new UserError({ field: '--rpc', value: chain.name, message: `serves chain ${chainId} but the ledger keeps chain ${deployment.chainId}`, hint: 'pass an RPC of the ledger’s chain' });
   if (!deployment.assetAddress) throw new UserError({ field: '--db', value: store.path, message: 'this ledger was not initialised from the chain', hint: 'run `capflow treasury init --rpc <url> --vault <address>` for a chain ledger' });
+  if (deployment.kind === 'fund') throw new UserError({ field: '--db', value: store.path, message: `is the fund ledger of ${deployment.address}: capflow execute --db books its trades; there is no vault to sync`, hint: 'check it with `capflow treasury verify --rpc <url> --db <path>`' });
   return deployment;
 }
 

@@ -14,7 +14,7 @@ import type { LedgerBackend, LedgerBatch } from './backend.ts';
 import { checkReadableSchema, MIGRATIONS, SCHEMA_VERSION } from './storeSchema.ts';
 import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, numOrNull, parseDistribution, rowToEvent, rowToUpdate, snapshotStatements, toMs, useTimestampClass } from './storeRows.ts';
 import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
-import { countsInNav, EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent } from './types.ts';
+import { countsInNav, EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerFundVenue, type LedgerEvent } from './types.ts';
 
 export { SCHEMA_VERSION } from './storeSchema.ts';
 export type { LedgerBackend, LedgerBatch } from './backend.ts';
@@ -344,6 +344,22 @@ export class LedgerStore implements LedgerBackend {
       await this.append('events', batch.events, (a, s, i) => appendEvent(a, s.event, firstSeq + i));
       await this.append('balance_updates', batch.updates, appendUpdate);
       await this.writeSnapshot(batch.state, batch.syncedAt);
+    });
+  }
+
+  /** A fund ledger's venues, by position (empty for a vault ledger). */
+  async fundVenues(): Promise<LedgerFundVenue[]> {
+    const rows = await this.rows('SELECT position, kind, address, asset FROM fund_venues ORDER BY position');
+    return rows.map(([position, kind, address, asset]) => ({ position: String(position), kind: String(kind) as LedgerFundVenue['kind'], address: String(address), asset: asset === null ? null : String(asset) }));
+  }
+
+  /** Records (adds or replaces, by position) a fund ledger's venues, in one transaction. */
+  async recordFundVenues(venues: readonly LedgerFundVenue[]): Promise<void> {
+    await this.transaction(async () => {
+      for (const v of venues) {
+        await this.conn.run('DELETE FROM fund_venues WHERE position = ?', [v.position]);
+        await this.conn.run('INSERT INTO fund_venues VALUES (?, ?, ?, ?)', [v.position, v.kind, v.address.toLowerCase(), v.asset === null ? null : v.asset.toLowerCase()]);
+      }
     });
   }
 

@@ -279,6 +279,21 @@ export interface Deployment {
 }
 
 /**
+ * The venue behind a position of a fund ledger (`kind: 'fund'`): what `treasury verify --rpc`
+ * reads to value it. `address` is the Aave V3 pool (with the reserve's `asset`) or the vault.
+ *
+ * @example const v: LedgerFundVenue = { position: 'aave-usdc', kind: 'aave-v3', address: '0x…pool', asset: '0x…usdc' };
+ */
+export interface LedgerFundVenue {
+  position: string;
+  kind: 'aave-v3' | 'erc4626' | 'erc7540';
+  /** Lower-case address: the pool (aave-v3) or the vault. */
+  address: string;
+  /** The reserve's asset (aave-v3), else null. */
+  asset: string | null;
+}
+
+/**
  * A change of one holding (position × asset) caused by one event.
  *
  * @example const u: BalanceUpdate = { id: 1, eventSeq: 1, cause: 'deposit', position: 'reserve', asset: 'USDC', quantity: 1_000_000_000n, previousBalance: 0n, valueUsd: 1000, chainId: 1, blockNumber: 100, blockHash: null, txHash: '0x…', logIndex: 0, owner: '0x…', timestamp: '2024-01-01T00:00:00.000Z', cycle: null, notes: null };

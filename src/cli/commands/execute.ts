@@ -4,7 +4,10 @@
  * flag, never printed). First it re-plans on the chain as it is now and refuses when the
  * plan moved more than `--max-drift-usd`, then simulates the whole batch on the pending
  * block; then it sends one transaction at a time, waits for receipts and stops at the first
- * failure. `--dry-run` stops after the simulation.
+ * failure. `--dry-run` stops after the simulation. With `--db` every mined transaction is
+ * booked into the fund ledger (created on first use): the cash it moved between the reserve
+ * and its venue, and each position revalued to the chain at its block (src/venues/fundLedger.ts),
+ * so `capflow treasury verify --rpc … --db` finds the books equal to the chain afterwards.
  */
 import type { Command } from 'commander';
 import { createWalletClient, http, type Account, type Address, type WalletClient } from 'viem';
@@ -19,12 +22,19 @@ import { renderTable } from '../../report/table.ts';
 import { parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
 import { livePlan, rpcClient } from './planLive.ts';
+import { liveFundSpec } from '../../strategies/yieldManager/liveInput.ts';
+import { bookFundTransaction, createFundLedger, fundVenuesOf, requireFundLedger } from '../../venues/fundLedger.ts';
+import { openLedger, withLedger } from '../../ledger/open.ts';
+import type { LedgerBackend } from '../../ledger/backend.ts';
+import { expectDuckDbKind } from '../../core/duckdbKind.ts';
+import { existsSync } from 'node:fs';
 
 interface ExecuteOptions extends CommonOptions {
   rpc?: string;
   maxDriftUsd?: string;
   confirmations?: string;
   dryRun?: boolean;
+  db?: string;
 }
 
 /** The environment variable holding the sender's private key. */
@@ -57,6 +67,49 @@ async function checkDrift(batch: LiveBatch, client: ReturnType<typeof rpcClient>
   return { blockNumber: r.read.blockNumber, driftUsd: drift.driftUsd };
 }
 
+/** The venue of the batch's plan a transaction acts on (its pool or vault), or null (an approval). */
+function venueOfTx(batch: LiveBatch, to: string): string | null {
+  for (const [name, v] of Object.entries(batch.meta.capflow.input.venues)) {
+    const target = v.kind === 'aave-v3' ? v.pool : v.address;
+    if (target.toLowerCase() === to.toLowerCase()) return name;
+  }
+  return null;
+}
+
+/** Refuses, before anything is sent or written, a `--db` that is not (or cannot become) this batch's fund ledger. */
+async function checkFundLedger(path: string, batch: LiveBatch, chainId: number): Promise<void> {
+  await expectDuckDbKind(path, ['missing', 'ledger'], '--db', 'a treasury ledger', 'pass a fund ledger written by `capflow execute --db`, or a new path');
+  if (!existsSync(path)) return;
+  const input = batch.meta.capflow.input;
+  await withLedger(path, async (store) => requireFundLedger(await store.deployment(), { chainId, holder: input.holder, asset: input.asset }), { access: 'read' });
+}
+
+/**
+ * Opens the fund ledger at `path` for the batch's holder (creating it, with the opening balances
+ * read at the current block, when the file does not exist) and books what changed since its
+ * cursor, so each transaction's booking holds only that transaction's cash.
+ */
+async function openFundLedger(path: string, batch: LiveBatch, client: ReturnType<typeof rpcClient>, chainId: number): Promise<LedgerBackend> {
+  await expectDuckDbKind(path, ['missing', 'ledger'], '--db', 'a treasury ledger', 'pass a fund ledger written by `capflow execute --db`, or a new path');
+  const input = batch.meta.capflow.input;
+  const fund = { chainId, holder: input.holder, asset: input.asset, venues: liveFundSpec(input).venues };
+  const head = await client.getBlockNumber({ cacheTime: 0 });
+  const created = !existsSync(path);
+  const store = await openLedger(path, { create: created });
+  try {
+    if (created) await createFundLedger(store, client, fund, head);
+    else {
+      requireFundLedger(await store.deployment(), fund);
+      await store.recordFundVenues(fundVenuesOf(fund.venues));
+      await bookFundTransaction(store, client, { hash: (await client.getBlock({ blockNumber: head })).hash, blockNumber: head, venue: null, label: 'before the batch' });
+    }
+    return store;
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
 function simulationTable(sims: SimulatedTx[]): string {
   return renderTable(['tx', 'simulated', 'gas'], sims.map((s) => [s.label, s.ok ? 'ok' : `reverts: ${s.error}`, String(s.gasUsed)]));
 }
@@ -78,7 +131,8 @@ export function registerExecute(program: Command): void {
     .option('--rpc <url>', 'JSON-RPC URL of the chain to send on')
     .option('--max-drift-usd <usd>', 'refuse when a fresh plan differs from the batch by more than this (USD, summed over venues)', '1')
     .option('--confirmations <n>', 'confirmations to wait for per transaction', '1')
-    .option('--dry-run', 'only re-plan and simulate; send nothing');
+    .option('--dry-run', 'only re-plan and simulate; send nothing')
+    .option('--db <path>', 'book every mined transaction into this fund ledger (created on first use); `treasury verify --rpc` checks it');
   withOutput<ExecuteOptions>(command, async (opts, args) => {
     const batch = loadConfigFile(args[0], LiveBatchSchema);
     const client = rpcClient(opts.rpc);
@@ -96,6 +150,7 @@ export function registerExecute(program: Command): void {
       throw new UserError({ field: '--rpc', message: `the RPC does not answer: ${rpcErrorText(e)}`, hint: 'check the URL and that the node is up' });
     }
     if (String(chainId) !== batch.chainId) throw new UserError({ field: '--rpc', value: chainId, message: `serves chain ${chainId}, the batch is for chain ${batch.chainId}; nothing was sent`, hint: 'point --rpc at the batch\'s chain' });
+    if (opts.db !== undefined) await checkFundLedger(opts.db, batch, chainId);
     const drift = await checkDrift(batch, client, maxDriftUsd);
     const txs = outgoing(batch);
     const sims = await simulateBatch(client, holder, txs).catch((e: unknown) => {
@@ -106,7 +161,18 @@ export function registerExecute(program: Command): void {
     const head = `Re-planned at block ${drift.blockNumber}: drift ${drift.driftUsd.toFixed(2)} USD (limit ${maxDriftUsd}). Simulated ${sims.length} transactions on the pending block: all succeed.`;
     if (opts.dryRun) return { json: { dryRun: true, drift, simulated: sims }, human: () => `${head}\n${simulationTable(sims)}\nDry run: nothing sent.` };
     const wallet = createWalletClient({ account: account as Account, transport: http(rpcUrlFrom(opts.rpc), { retryCount: 0 }), pollingInterval: 250, cacheTime: 0 }) as WalletClient & { account: Account };
-    const sent = await sendBatch(wallet, client, txs, confirmations);
+    const ledger = opts.db === undefined ? null : await openFundLedger(opts.db, batch, client, chainId);
+    let booked = 0;
+    let sent: SentTx[];
+    try {
+      sent = await sendBatch(wallet, client, txs, confirmations, async (s) => {
+        if (ledger === null || s.hash === null || s.blockNumber === null) return;
+        booked += await bookFundTransaction(ledger, client, { hash: s.hash, blockNumber: s.blockNumber, venue: venueOfTx(batch, txs[s.index].to), label: s.label });
+      });
+    } finally {
+      await ledger?.close();
+    }
+    const bookedLine = opts.db === undefined ? '' : `\nBooked into ${opts.db}: ${booked} events; check it with capflow treasury verify --rpc … --db ${opts.db}.`;
     const bad = sent.find((s) => s.status !== 'success');
     if (bad !== undefined) {
       const done = sent.filter((s) => s.status === 'success').map((s) => s.label);
@@ -116,6 +182,9 @@ export function registerExecute(program: Command): void {
         hint: 'plan again before sending the rest',
       });
     }
-    return { json: { dryRun: false, drift, simulated: sims, sent, holder: holder as Address }, human: () => `${head}\n${sentTable(sent)}\nAll ${sent.length} transactions mined.` };
+    return {
+      json: { dryRun: false, drift, simulated: sims, sent, holder: holder as Address, ledger: opts.db === undefined ? null : { db: opts.db, bookedEvents: booked } },
+      human: () => `${head}\n${sentTable(sent)}\nAll ${sent.length} transactions mined.${bookedLine}`,
+    };
   });
 }

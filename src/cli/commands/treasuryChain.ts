@@ -6,6 +6,7 @@ import { createChainClient } from '../../chain/client.ts';
 import { redactRpcUrl, rpcUrlFrom } from '../../chain/rpcUrl.ts';
 import { CheckFailedError, UserError } from '../../core/errors.ts';
 import { DEFAULT_MAX_REORG_DEPTH, readDeployment, syncFromChain, verifyAgainstChain } from '../../ledger/chainSync.ts';
+import { verifyFundLedger } from '../../venues/fundLedger.ts';
 import { withLedger } from '../../ledger/open.ts';
 import { initLedgerFile } from '../../ledger/storeInit.ts';
 import { EVENT_KINDS } from '../../ledger/types.ts';
@@ -98,7 +99,8 @@ export async function syncChain(path: string, opts: ChainFlags): Promise<Command
 export async function verifyChain(path: string, opts: ChainFlags): Promise<CommandOutput> {
   const rpcUrl = rpcUrlFrom(opts.rpc);
   const chain = createChainClient(rpcUrl);
-  const report = await withLedger(path, (store) => verifyAgainstChain(store, chain), { access: 'read' });
+  // a fund ledger (kept by `capflow execute --db`) holds venue positions: its check reads them
+  const report = await withLedger(path, async (store) => ((await store.deployment()).kind === 'fund' ? verifyFundLedger(store, chain.client) : verifyAgainstChain(store, chain)), { access: 'read' });
   const json = { rpc: chain.name, ...report };
   if (!report.equal) {
     const table = renderTable(['figure', 'ledger', 'chain'], report.differences.map((d) => [d.item, d.ledger, d.chain]));
