@@ -202,18 +202,61 @@ export async function shareRunsParallel<T, R>(opts: ShareRunsOptions<T>): Promis
   }
 }
 
-/** Starts `count` worker threads of {@link shareRunsParallel}; each `result` settles with that share's result or its failure. */
+/** A share worker thread and the promise of its one result (or its failure). */
+interface ShareWorker {
+  worker: Worker;
+  result: Promise<unknown>;
+}
+
+/** Worker threads started ahead by {@link prestartShareWorkers}, by `<module href>#<export>`, not yet given a task. */
+const prestarted = new Map<string, ShareWorker[]>();
+
+/** Starts one share worker thread: with a task it runs at once; without, it loads the module and waits for the task message. */
+function spawnShareWorker(module: string, exportName: string, task: ShareTask<unknown> | undefined): ShareWorker {
+  const worker = new Worker(resolveWorkerModule(SHARE_WORKER), { workerData: { module, exportName, task } });
+  const result = new Promise<unknown>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`a worker thread stopped (exit code ${code}) before its result`)));
+  });
+  return { worker, result };
+}
+
+/**
+ * Starts `count` worker threads for a later {@link shareRunsParallel} call with the same module
+ * and export — a warm pool: each thread boots and loads the module now, while this thread does
+ * its own start-up (the CLI calls it before loading its commands), and the call then hands them
+ * the task instead of starting threads. Unused threads do not keep the process alive. Returns
+ * the threads' ids.
+ *
+ * @example prestartShareWorkers(new URL('./kernel.js', import.meta.url), 'runDeltaNeutralShare', 1)
+ */
+export function prestartShareWorkers(workerModule: URL, exportName: string, count: number): number[] {
+  const module = resolveWorkerModule(workerModule).href;
+  const key = `${module}#${exportName}`;
+  const pool = prestarted.get(key) ?? [];
+  prestarted.set(key, pool);
+  const started = Array.from({ length: count }, () => spawnShareWorker(module, exportName, undefined));
+  for (const w of started) {
+    w.worker.unref();
+    w.result.catch(() => undefined); // a failure is reported when the thread is given its task
+    pool.push(w);
+  }
+  return started.map((w) => w.worker.threadId);
+}
+
+/**
+ * Starts `count` worker threads of {@link shareRunsParallel} (taking threads started ahead for
+ * this module first); each `result` settles with that share's result or its failure.
+ */
 function startShareWorkers<T, R>(count: number, workerModule: URL, exportName: string, task: ShareTask<T>): Array<{ worker: Worker; result: Promise<R> }> {
   if (count === 0) return [];
-  const entry = resolveWorkerModule(SHARE_WORKER);
-  const workerData = { module: resolveWorkerModule(workerModule).href, exportName, task };
-  return Array.from({ length: count }, () => {
-    const worker = new Worker(entry, { workerData });
-    const result = new Promise<R>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`a worker thread stopped (exit code ${code}) before its result`)));
-    });
-    return { worker, result };
-  });
+  const module = resolveWorkerModule(workerModule).href;
+  const warm = (prestarted.get(`${module}#${exportName}`) ?? []).splice(0, count);
+  for (const w of warm) {
+    w.worker.ref();
+    w.worker.postMessage(task); // the counters and payload's SharedArrayBuffers are shared, not copied
+  }
+  const cold = Array.from({ length: count - warm.length }, () => spawnShareWorker(module, exportName, task as ShareTask<unknown>));
+  return [...warm, ...cold] as Array<{ worker: Worker; result: Promise<R> }>;
 }

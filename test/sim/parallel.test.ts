@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { resolveWorkerModule, shareRunsParallel } from '../../src/sim/parallel.ts';
+import { prestartShareWorkers, resolveWorkerModule, shareRunsParallel } from '../../src/sim/parallel.ts';
 
 const worker = new URL('./chunkWorker.mjs', import.meta.url);
 const shareWorker = new URL('./shareWorker.mjs', import.meta.url);
@@ -35,6 +37,30 @@ describe('shareRunsParallel', () => {
       }
       expect(progress[progress.length - 1]).toBe(runs);
     }
+  });
+
+  it('hands the task to threads started ahead for its module (a warm pool), and starts the rest itself', async () => {
+    const runs = 120;
+    const [warm] = prestartShareWorkers(shareWorker, 'squares', 1);
+    const shares = await shareRunsParallel<ReturnType<typeof payload>, Share>({ workerModule: shareWorker, exportName: 'squares', runs, workers: 3, batchRuns: 4, payload: payload(runs, 3) });
+    expect(shares).toHaveLength(3);
+    expect(shares[1].threadId).toBe(warm); // the thread started ahead, then one started by the call
+    expect(shares[2].threadId).not.toBe(warm);
+    expect(shares.flatMap((s) => s.ran).sort((a, b) => a - b)).toEqual(Array.from({ length: runs }, (_, r) => r));
+    // a thread started ahead for another export is not used by this one
+    const [other] = prestartShareWorkers(shareWorker, 'failing', 1);
+    const again = await shareRunsParallel<ReturnType<typeof payload>, Share>({ workerModule: shareWorker, exportName: 'squares', runs, workers: 2, batchRuns: 4, payload: payload(runs, 2) });
+    expect(again[1].threadId).not.toBe(other);
+  });
+
+  it('lets a process exit at once with threads started ahead and never used', () => {
+    const script = `import { prestartShareWorkers } from ${JSON.stringify(new URL('../../dist/sim/parallel.js', import.meta.url).href)};
+      prestartShareWorkers(new URL(${JSON.stringify(shareWorker.href)}), 'squares', 2); console.log('done');`;
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('.', import.meta.url)), timeout: 20_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('done');
+    expect(performance.now() - t0).toBeLessThan(15_000); // not held open by the waiting threads (the spawn timeout is 20 s)
   });
 
   it('reports a worker\'s failure without waiting forever for its runs, and a failure of this thread', async () => {

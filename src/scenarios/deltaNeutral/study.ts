@@ -15,6 +15,7 @@ import { checkExactParams, EXACT_DEFAULTS, type ExactParams } from '../../strate
 import type { ReferenceParams } from '../../strategies/deltaNeutral/reference.ts';
 import { outputKeys, rowToRecord, type Accounting, type DeltaNeutralOutputs, type FundingSpec } from '../../strategies/deltaNeutral.ts';
 import { jobSteps, runDeltaNeutralPaths, type DeltaNeutralJob, type DeltaNeutralShare, type PriceSource } from './kernel.ts';
+import { DELTA_NEUTRAL_KERNEL } from './kernelModule.ts';
 import { DAYS_PER_YEAR } from '../../core/time.ts';
 
 /**
@@ -128,8 +129,6 @@ export interface DeltaNeutralStudy {
   stats: Record<string, Summary>;
 }
 
-/** URL of the kernel module next to this one (`.ts` from sources, `.js` from dist/). */
-const KERNEL_MODULE = new URL(`./kernel.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
 
 /**
  * Runs `runs` paths of a job on `workers` threads (this one included) and summarises every
@@ -147,8 +146,8 @@ export async function monteCarloDeltaNeutral(
   const keys = outputKeys(job.accounting);
   const columns = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * opts.runs * keys.length));
   const shares = await shareRunsParallel<DeltaNeutralShare, Array<[number, Summary]>>({
-    workerModule: KERNEL_MODULE,
-    exportName: 'runDeltaNeutralShare',
+    workerModule: DELTA_NEUTRAL_KERNEL.module,
+    exportName: DELTA_NEUTRAL_KERNEL.exportName,
     runs: opts.runs,
     workers,
     payload: { job, columns },
