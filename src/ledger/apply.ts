@@ -214,6 +214,32 @@ function abs(x: bigint): bigint {
   return x < 0n ? -x : x;
 }
 
+/** 10^k for the decimals of a token (computed once each: settlements run for every redemption of every run). */
+const POW10: bigint[] = [];
+function pow10(k: number): bigint {
+  return (POW10[k] ??= 10n ** BigInt(k));
+}
+
+/** Counts an applied event: the kinds a simulated fund books most through named fields (monomorphic), the others by key. */
+function countEvent(counts: Record<EventKind, number>, kind: EventKind): void {
+  switch (kind) {
+    case 'interest':
+      counts.interest += 1;
+      return;
+    case 'correction':
+      counts.correction += 1;
+      return;
+    case 'cost':
+      counts.cost += 1;
+      return;
+    case 'deposit':
+      counts.deposit += 1;
+      return;
+    default:
+      counts[kind] += 1;
+  }
+}
+
 /**
  * Applies one event to the books (in place) and appends its balance updates to `out` (pass
  * null when they are not wanted: the books come out the same, and no update is built).
@@ -299,7 +325,7 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
           dropIfSettled(state, event.owner, r);
           refuse('shares', `settles ${event.shares} shares but ${event.owner} has ${r.pendingShares} locked`);
         }
-        const assets = event.assets ?? mulDiv(event.shares, event.navPerShare ?? 0n, 10n ** BigInt(state.config.shareDecimals), 'floor');
+        const assets = event.assets ?? mulDiv(event.shares, event.navPerShare ?? 0n, pow10(state.config.shareDecimals), 'floor');
         if (assets > state.totalAssets) {
           dropIfSettled(state, event.owner, r);
           refuse(event.assets === undefined ? 'navPerShare' : 'assets', `settles for ${assets} but total assets are ${state.totalAssets}`);
@@ -354,7 +380,7 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
     Object.assign(state, { totalShares, pendingShares, lastCorrectionBlock, lastCorrectionAt, lastInterestSyncAt, lastInterestSyncBlock, lastDistribution });
     throw e;
   }
-  state.counts[event.kind] += 1;
+  countEvent(state.counts, event.kind);
   state.eventsApplied += 1;
   if (event.cycle !== undefined && (state.lastCycle === null || event.cycle >= state.lastCycle)) {
     state.lastCycle = event.cycle;
