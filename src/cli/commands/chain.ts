@@ -13,7 +13,7 @@ import type { StoryCounts } from '../../chain/devnet/story.ts';
 import { readDeployment, syncFromChain, verifyAgainstChain, type ChainVerifyReport } from '../../ledger/chainSync.ts';
 import { withLedgerStore } from '../../ledger/store.ts';
 import { treasurySummary, type TreasurySummary } from '../../ledger/treasury.ts';
-import { CheckFailedError } from '../../core/errors.ts';
+import { CheckFailedError, UserError } from '../../core/errors.ts';
 import { fromBaseUnits } from '../../core/fixedPoint.ts';
 import { renderTable } from '../../report/table.ts';
 import { parseNumberFlag } from '../flags.ts';
@@ -34,6 +34,8 @@ interface DemoOptions extends CommonOptions {
   seed?: string;
   operations?: string;
   dbDir?: string;
+  market?: boolean;
+  dir?: string;
 }
 
 function registerDemo(chain: Command): void {
@@ -44,8 +46,12 @@ function registerDemo(chain: Command): void {
       .option('--seed <n>', 'random seed of the activity, integer >= 0 (default 1)')
       .option('--operations <n>', 'operations per vault, 1..2000 (default 100)')
       .option('--db-dir <dir>', 'keep the two ledgers (4626.duckdb, 7540.duckdb) in this folder (default: a temporary folder, removed)')
-      .addHelpText('after', '\nNeeds the dev dependencies (npm install). Nothing is downloaded; anvil keeps its states in memory.\n\nExample:\n  capflow chain demo --operations 100 --seed 7\n'),
+      .option('--market', 'instead: stand up the Aave V3 + vaults demo market, write its addresses and a plan file to --dir, keep anvil up until Ctrl-C')
+      .option('--dir <dir>', 'with --market: where market.json and live.yaml are written (default market-demo)')
+      .addHelpText('after', '\nNeeds the dev dependencies (npm install). Nothing is downloaded; anvil keeps its states in memory.\n\nExamples:\n  capflow chain demo --operations 100 --seed 7\n  capflow chain demo --market --dir market-demo   # then plan --rpc, execute, verify (see the README)\n'),
     async (opts) => {
+      if (opts.market) return (await import('./chainMarket.ts')).runMarketDemo({ dir: opts.dir ?? 'market-demo', json: opts.json === true });
+      if (opts.dir !== undefined) throw new UserError({ field: '--dir', message: 'is only for --market', hint: 'the ledgers of the vault demo go to --db-dir' });
       const seed = parseNumberFlag('--seed', opts.seed, { integer: true, min: 0 }, 1);
       const operations = parseNumberFlag('--operations', opts.operations, { integer: true, min: 1, max: 2000 }, 100);
       const devnetModule = await import('../../chain/devnet/index.ts');
