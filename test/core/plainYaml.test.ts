@@ -30,7 +30,7 @@ function agrees(text: string): boolean {
 const TRICKY_STRINGS = [
   'a', 'venue-0001', 'true', 'True', 'yes', 'no', 'null', 'Null', '~', '', ' ', '1', '-1', '+1', '007', '0o17', '0x1F', '0X1F', '1e3', '1.', '.5', '-.inf', '.NaN', '1_000',
   'a: b', 'a:b', 'a #b', 'a#b', '#c', '- a', '-a', '? q', 'x, y', '[a]', '{b}', "it's", 'say "hi"', 'back\\slash', 'tab\there', 'line\nbreak', 'é ü 日本', '🙂',
-  '__proto__', 'constructor', '<<', '&anchor', '*alias', '!tag', '|', '>', '%pct', '@at', '`tick', 'trailing ', ' leading', 'a  b', '---', '...', 'a: ', ':',
+  '__proto__', 'constructor', '<<', '&anchor', '*alias', '!tag', '|', '>', '%pct', '@at', '`tick', 'trailing ', ' leading', 'a  b', '---', '...', 'a: ', ':', 'nbsp\u00a0', '\u00a0lead', 'ideo\u3000', 'x\u00a0 ', '\u2003',
 ];
 const key = fc.oneof(fc.constantFrom(...TRICKY_STRINGS), fc.string({ maxLength: 8 }), fc.stringMatching(/^[a-z][a-zA-Z0-9_-]{0,10}$/));
 const scalar = fc.oneof(

@@ -17,13 +17,21 @@ interface PlanOptions extends CommonOptions, LivePlanOptions {
   input?: string;
 }
 
-const USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const SHARES = new Intl.NumberFormat('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 });
-const PCT = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 2 });
+let formats: { usd: Intl.NumberFormat; shares: Intl.NumberFormat; pct: Intl.NumberFormat } | undefined;
+
+/** The number formats of the human rendering, built on first use (`--json` never needs them). */
+function fmt(): NonNullable<typeof formats> {
+  formats ??= {
+    usd: new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    shares: new Intl.NumberFormat('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 }),
+    pct: new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 2 }),
+  };
+  return formats;
+}
 
 /** USD with cents; −0.00 shows as 0.00. */
 function usd(value: number): string {
-  return USD.format(Math.abs(value) < 0.005 ? 0 : value);
+  return fmt().usd.format(Math.abs(value) < 0.005 ? 0 : value);
 }
 
 function actionText(t: YieldTrade): string {
@@ -49,8 +57,8 @@ function waterfall(plan: YieldPlan, s: YieldSnapshot): string {
     ['  cash in hand', plan.cashUsd, ''],
     ['+ yield positions', plan.positionsUsd, ''],
     ['= cash-like', plan.cashLikeUsd, ''],
-    ['- directional trades (net)', plan.tradeCashDiffUsd, `buys - sells x (1 - ${PCT.format(s.rules.sellHaircutPct)} sell haircut)${sellNote}`],
-    ['- always in cash', plan.alwaysInCashUsd, `${PCT.format(s.rules.cashBufferPct)} of equity (${usd(s.totalEquityUsd)} USD)`],
+    ['- directional trades (net)', plan.tradeCashDiffUsd, `buys - sells x (1 - ${fmt().pct.format(s.rules.sellHaircutPct)} sell haircut)${sellNote}`],
+    ['- always in cash', plan.alwaysInCashUsd, `${fmt().pct.format(s.rules.cashBufferPct)} of equity (${usd(s.totalEquityUsd)} USD)`],
     ['- pending redemptions', plan.pendingRedemptionsUsd, ''],
     ['= available for yield', plan.availableForYieldUsd, ''],
     ['  allocated to venues', plan.allocatedUsd, ''],
@@ -69,7 +77,7 @@ function venueTable(plan: YieldPlan, s: YieldSnapshot): string {
   const asked = column(3, (x) => usd(x.askedUsd));
   const cap = column(4, (x) => usd(x.capUsd));
   const accepted = column(6, (x) => usd(x.amountUsd));
-  const weight = column(7, (x) => PCT.format(x.weight));
+  const weight = column(7, (x) => fmt().pct.format(x.weight));
   const existing = column(8, (x) => usd(x.existingUsd));
   const delta = column(9, (x) => usd(x.deltaUsd));
   const rows = d.map((x, i) => [x.rank, x.venue, x.kind, asked[i], cap[i], x.boundBy, accepted[i], weight[i], existing[i], delta[i], tradeCell(x, s.rules.cashChangeToleranceUsd)]);
@@ -96,7 +104,7 @@ function notes(plan: YieldPlan, s: YieldSnapshot): string[] {
   const convergenceDays = s.rules.convergenceDays;
   if (convergenceDays !== undefined) {
     const fraction = convergenceFraction({ convergenceDays, dtDays: s.rules.dtDays });
-    out.push(`Converging over ${convergenceDays} d, one plan every ${s.rules.dtDays ?? 1} d: this plan moves ${PCT.format(fraction)} of the way to the targets (withdrawals forced by caps, liquidity or cash needs move at once).`);
+    out.push(`Converging over ${convergenceDays} d, one plan every ${s.rules.dtDays ?? 1} d: this plan moves ${fmt().pct.format(fraction)} of the way to the targets (withdrawals forced by caps, liquidity or cash needs move at once).`);
     for (const d of plan.decisions) {
       if (Math.abs(d.targetUsd - d.amountUsd) >= 0.005) out.push(`${d.venue}: target ${usd(d.targetUsd)} USD; this plan takes it to ${usd(d.amountUsd)} USD.`);
     }
@@ -119,7 +127,7 @@ function tradeTable(plan: YieldPlan): string {
   if (plan.trades.length === 0) return 'No trades.';
   const headers = ['step', 'venue', 'action', 'amount (USD)', 'shares', 'settles'];
   const amounts = rightAlign(plan.trades.map((t) => usd(Math.abs(t.deltaUsd))), headers[3].length);
-  const shares = rightAlign(plan.trades.map((t) => (t.deltaShares === null ? '' : SHARES.format(Math.abs(t.deltaShares)))), headers[4].length);
+  const shares = rightAlign(plan.trades.map((t) => (t.deltaShares === null ? '' : fmt().shares.format(Math.abs(t.deltaShares)))), headers[4].length);
   const rows = plan.trades.map((t, i) => [i + 1, t.venue, actionText(t), amounts[i], shares[i], t.settlesInDays > 0 ? `in ${t.settlesInDays} d` : 'now']);
   return renderTable(headers, rows);
 }
