@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,4 +63,26 @@ describe('capflow run <fund scenario>', () => {
     expect(r.json.error.field).toBe('--out');
     expect(r.json.error.message).toMatch(/missing is not there/);
   });
+
+  it('stops a long study on Ctrl-C while this thread is computing runs: exit 130, nothing written', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'capflow-fund-int-'));
+    const target = join(out, 'fund.duckdb');
+    const child = spawn(process.execPath, [`${ROOT}bin/capflow`, 'run', 'examples/fund.yaml', '--runs', '10000', '--workers', '2', '--out', target], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const exited = new Promise<{ code: number | null; afterSignalMs: number }>((resolve) => {
+      let signalledAt = 0;
+      setTimeout(() => {
+        signalledAt = Date.now();
+        child.kill('SIGINT');
+      }, 3000);
+      child.on('exit', (code) => resolve({ code, afterSignalMs: Date.now() - signalledAt }));
+    });
+    const { code, afterSignalMs } = await exited;
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/interrupted/);
+    expect(afterSignalMs).toBeLessThan(20_000); // between two batches, not after 10,000 runs
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(out)).toEqual([]);
+  }, 120_000);
 });

@@ -58,11 +58,12 @@ export function writeDailyRows(daily: Float64Array, run: number, n: number, seri
 
 /**
  * Share function of a fund study (see the module comment): runs the batches of runs it claims
- * and writes their daily rows; keeps run 0 in detail.
+ * and writes their daily rows; keeps run 0 in detail. In the calling thread it lets the event
+ * loop turn between runs (signals, a worker's failure, progress).
  *
- * @example runFundShare({ payload: share, runs: 1000, batchRuns: 16, counters: new Int32Array(new SharedArrayBuffer(16)) })
+ * @example await runFundShare({ payload: share, runs: 1000, batchRuns: 16, counters: new Int32Array(new SharedArrayBuffer(16)) })
  */
-export function runFundShare(task: ShareTask<FundShare>): FundShareResult {
+export async function runFundShare(task: ShareTask<FundShare>): Promise<FundShareResult> {
   const { params, inputs, days, seed, daily } = task.payload;
   const setup = compileFund(params, days, inputs);
   const n = days + 1;
@@ -73,6 +74,7 @@ export function runFundShare(task: ShareTask<FundShare>): FundShareResult {
       const sim = simulateFundRun(setup, seed, run, { detail: run === 0 });
       writeDailyRows(daily, run, n, sim.series);
       if (run === 0) detail = { series: sim.series, events: sim.events ?? [] };
+      if (task.inCaller) await new Promise<void>((resolve) => setImmediate(resolve)); // the calling thread hears Ctrl-C and its workers between runs
     }
     finishRuns(task, count);
   }

@@ -201,6 +201,9 @@ export async function runFundStudy(spec: FundStudySpec, opts: { workers?: number
   return fundStudyOf(spec, study.output.result as ResultChunk, study.details);
 }
 
+/** Runs a thread claims at a time: a run takes milliseconds, so small batches leave no thread idle at the end. */
+const FUND_BATCH_RUNS = 4;
+
 /** The study on this thread and `workers − 1` worker threads sharing one daily table. */
 async function runFundShares(spec: FundStudySpec, inputs: FundInputs, workers: number, onProgress?: (done: number, total: number) => void): Promise<FundStudy> {
   const n = spec.days + 1;
@@ -210,6 +213,7 @@ async function runFundShares(spec: FundStudySpec, inputs: FundInputs, workers: n
     exportName: 'runFundShare',
     runs: spec.runs,
     workers: Math.min(workers, spec.runs),
+    batchRuns: FUND_BATCH_RUNS,
     payload: { params: spec.params, inputs, days: spec.days, seed: spec.seed, daily },
     onProgress,
   });
