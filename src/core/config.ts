@@ -118,47 +118,55 @@ export const MAX_CONFIG_MAGNITUDE = Number.MAX_SAFE_INTEGER;
 /**
  * Refuses a parsed document nested deeper than {@link MAX_CONFIG_DEPTH}, or holding a number
  * that is NaN, ±Infinity or beyond ±{@link MAX_CONFIG_MAGNITUDE} — before a schema walks it
- * (a deep document would overflow the stack). Iterative: any depth is safe to check.
+ * (a deep document would overflow the stack). The walk stops at the depth limit, so any
+ * document is safe to check; the first problem in document order is the one reported.
  *
  * @example checkConfigShape({ a: [1, 2] }, 'x.yaml') // ok
  */
 export function checkConfigShape(doc: unknown, source = ''): void {
+  const problem = shapeProblem(doc, 0);
+  if (problem === undefined) return;
   const inFile = source === '' ? '' : ` (in ${source})`;
-  // A node is its value, its key in its parent and its parent's node index; the path is built
-  // only for the error (a snapshot of 1,000 venues has ~12,000 nodes).
-  const values: unknown[] = [doc];
-  const keys: PropertyKey[] = [''];
-  const parents: number[] = [-1];
-  const depths: number[] = [0];
-  const pathOf = (node: number): PropertyKey[] => {
-    const path: PropertyKey[] = [];
-    for (let n = node; n > 0; n = parents[n]) path.push(keys[n]);
-    return path.reverse();
-  };
-  const stack: number[] = [0];
-  while (stack.length > 0) {
-    const node = stack.pop() as number;
-    const value = values[node];
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value) || Math.abs(value) > MAX_CONFIG_MAGNITUDE) {
-        throw new UserError({ field: formatPath(pathOf(node)), value, message: `is out of range: numbers must be finite and within ±${MAX_CONFIG_MAGNITUDE} (got ${showValue(value)})${inFile}`, hint: 'use the value the field documents' });
+  const path = problem.reversedPath.reverse();
+  if (problem.kind === 'range') {
+    throw new UserError({ field: formatPath(path), value: problem.value, message: `is out of range: numbers must be finite and within ±${MAX_CONFIG_MAGNITUDE} (got ${showValue(problem.value)})${inFile}`, hint: 'use the value the field documents' });
+  }
+  throw new UserError({ field: formatPath(path.slice(0, 8)), message: `is nested deeper than ${MAX_CONFIG_DEPTH} levels${inFile}`, hint: 'no capflow file nests that deep: check the structure' });
+}
+
+/** What {@link shapeProblem} found, with its path from the value it was called on, last key first. */
+interface ShapeProblem {
+  kind: 'range' | 'depth';
+  value?: number;
+  reversedPath: PropertyKey[];
+}
+
+/** The first shape problem under `value` (at nesting `depth`) in document order; no allocation when there is none. */
+function shapeProblem(value: unknown, depth: number): ShapeProblem | undefined {
+  if (typeof value === 'number') {
+    return Number.isFinite(value) && Math.abs(value) <= MAX_CONFIG_MAGNITUDE ? undefined : { kind: 'range', value, reversedPath: [] };
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth >= MAX_CONFIG_DEPTH) return { kind: 'depth', reversedPath: [] };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const problem = shapeProblem(value[i], depth + 1);
+      if (problem !== undefined) {
+        problem.reversedPath.push(i);
+        return problem;
       }
-      continue;
     }
-    if (value === null || typeof value !== 'object') continue;
-    if (depths[node] >= MAX_CONFIG_DEPTH) {
-      throw new UserError({ field: formatPath(pathOf(node).slice(0, 8)), message: `is nested deeper than ${MAX_CONFIG_DEPTH} levels${inFile}`, hint: 'no capflow file nests that deep: check the structure' });
-    }
-    // pushed in reverse, so the first problem in document order is the one reported
-    const childKeys: PropertyKey[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
-    for (let i = childKeys.length - 1; i >= 0; i--) {
-      stack.push(values.length);
-      values.push((value as Record<PropertyKey, unknown>)[childKeys[i]]);
-      keys.push(childKeys[i]);
-      parents.push(node);
-      depths.push(depths[node] + 1);
+    return undefined;
+  }
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const problem = shapeProblem((value as Record<string, unknown>)[keys[i]], depth + 1);
+    if (problem !== undefined) {
+      problem.reversedPath.push(keys[i]);
+      return problem;
     }
   }
+  return undefined;
 }
 
 /** Reads standard input as text (for the path `-`). */

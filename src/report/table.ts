@@ -13,7 +13,19 @@ export type Cell = string | number | bigint | boolean | null | undefined;
 export function formatNumber(value: number, maxDecimals = 6): string {
   if (!Number.isFinite(value)) return String(value);
   if (value !== 0 && Math.abs(value) < 10 ** -maxDecimals) return value.toExponential(4);
-  return value.toLocaleString('en-US', { maximumFractionDigits: maxDecimals, useGrouping: true });
+  return numberFormat(maxDecimals).format(value);
+}
+
+/** One formatter per decimal count (what `toLocaleString('en-US', …)` builds anew on every call). */
+const numberFormats = new Map<number, Intl.NumberFormat>();
+
+function numberFormat(maxDecimals: number): Intl.NumberFormat {
+  let f = numberFormats.get(maxDecimals);
+  if (f === undefined) {
+    f = new Intl.NumberFormat('en-US', { maximumFractionDigits: maxDecimals, useGrouping: true });
+    numberFormats.set(maxDecimals, f);
+  }
+  return f;
 }
 
 function cellText(cell: Cell): string {

@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { formatPath, loadConfigFile, parseConfig } from '../../src/core/config.ts';
+import { checkConfigShape, formatPath, loadConfigFile, MAX_CONFIG_DEPTH, parseConfig } from '../../src/core/config.ts';
 import { caughtUserError } from '../helpers/errors.ts';
 
 const Schema = z.strictObject({
@@ -79,5 +80,42 @@ describe('config loading', () => {
     const dir = mkdtempSync(join(tmpdir(), 'capflow-config-'));
     writeFileSync(join(dir, 'anchor.yaml'), 'rules:\n  weights:\n    - &w { venue: x, maxConcentration: 1 }\n    - *w\n');
     expect(loadConfigFile(join(dir, 'anchor.yaml'), Schema)).toEqual({ rules: { weights: [{ venue: 'x', maxConcentration: 1 }, { venue: 'x', maxConcentration: 1 }] } });
+  });
+
+  it('refuses the first out-of-range number or too-deep nesting in document order, naming its path (property)', () => {
+    /** The first problem in document order, by a plain walk that carries every path. */
+    const reference = (doc: unknown): string | undefined => {
+      const visit = (value: unknown, path: PropertyKey[]): string | undefined => {
+        if (typeof value === 'number') return Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER ? undefined : `range ${formatPath(path)}`;
+        if (value === null || typeof value !== 'object') return undefined;
+        if (path.length >= MAX_CONFIG_DEPTH) return `depth ${formatPath(path.slice(0, 8))}`;
+        const entries: Array<[PropertyKey, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+        for (const [k, v] of entries) {
+          const found = visit(v, [...path, k]);
+          if (found !== undefined) return found;
+        }
+        return undefined;
+      };
+      return visit(doc, []);
+    };
+    const actual = (doc: unknown): string | undefined => {
+      try {
+        checkConfigShape(doc, 'x.yaml');
+        return undefined;
+      } catch (e) {
+        const err = e as { field: string; message: string };
+        return `${/nested deeper/.test(err.message) ? 'depth' : 'range'} ${err.field}`;
+      }
+    };
+    const nest = (value: unknown, levels: number, key: string): unknown => (levels === 0 ? value : { [key]: nest(value, levels - 1, key) });
+    const leaf = fc.oneof(fc.double(), fc.integer(), fc.string({ maxLength: 3 }), fc.constant(null), fc.constant(2 ** 60));
+    const { doc } = fc.letrec((tie) => ({
+      doc: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object'), fc.tuple(leaf, fc.integer({ min: 55, max: 70 })).map(([v, n]) => nest(v, n, 'd'))),
+      array: fc.array(tie('doc'), { maxLength: 4 }),
+      object: fc.dictionary(fc.stringMatching(/^[a-z]{1,4}$/), tie('doc'), { maxKeys: 4 }),
+    }));
+    fc.assert(fc.property(doc, (d) => actual(d) === reference(d)), { numRuns: 800, seed: 41 });
+    expect(actual(nest(1, 70, 'k'))).toBe('depth k.k.k.k.k.k.k.k');
+    expect(actual({ a: [1, { b: Infinity }], c: NaN })).toBe('range a[1].b');
   });
 });
