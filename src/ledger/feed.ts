@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseConfig } from '../core/config.ts';
 import { relocateError, UserError } from '../core/errors.ts';
 import { readTextFile } from '../core/files.ts';
+import { isPlainlyValidEvent } from './feedFast.ts';
 import { EVENT_KINDS, eventKey, type EventKind, type LedgerEvent } from './types.ts';
 
 /** An event with where it came from. */
@@ -133,7 +134,18 @@ export function parseFeedLine(text: string, line: number): SourcedEvent {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new UserError({ field: where, message: 'must be a JSON object', hint: 'one JSON object per line' });
   }
-  const kind = (data as { kind?: unknown }).kind;
+  return { event: eventOfObject(data as Record<string, unknown>, where), where };
+}
+
+/**
+ * A parsed feed line (a JSON object) checked and normalised into an event; errors name
+ * `where` and the field. `fastPath: false` always walks the schema (tests compare the two).
+ *
+ * @example eventOfObject(JSON.parse(line), 'line 3').kind // 'deposit'
+ */
+export function eventOfObject(data: Record<string, unknown>, where: string, opts: { fastPath?: boolean } = {}): LedgerEvent {
+  if (opts.fastPath !== false && isPlainlyValidEvent(data)) return toEvent(data as RawEvent);
+  const kind = data.kind;
   if (typeof kind !== 'string' || !(EVENT_KINDS as readonly string[]).includes(kind)) {
     throw new UserError({ field: `${where}: kind`, value: kind, message: `unknown kind ${JSON.stringify(kind)}`, hint: `one of ${EVENT_KINDS.join(', ')}` });
   }
@@ -143,7 +155,7 @@ export function parseFeedLine(text: string, line: number): SourcedEvent {
   } catch (e) {
     throw relocateError(e, (field) => `${where}: ${field}`);
   }
-  return { event: toEvent(raw), where };
+  return toEvent(raw);
 }
 
 /** A parsed feed: the events in chain order, and how many lines repeated an earlier event exactly. */
