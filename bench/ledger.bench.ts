@@ -1,103 +1,107 @@
 /**
- * Treasury ledger sync throughput: a seeded 200,000-event JSON-lines feed → DuckDB, end to end
- * (read + validate the file, book the events, write them batch by batch, close the file),
- * and the throughput of replaying the same feed (every event a duplicate). Each of the two
- * runs in its own process (this file, run with a phase argument), so its peak resident
- * memory (RSS high-water mark, MB) is its own.
+ * Treasury ledger sync and read (issue 17): seeded 200,000- and 1,000,000-event JSON-lines
+ * feeds synced into fresh DuckDB ledgers by `capflow treasury sync --events … --db …`, each a
+ * whole process of its own (bench/cliRusage.mjs runs the built CLI and reports the process's
+ * peak RSS and CPU time); the 200,000-event feed synced again (every event a duplicate); and
+ * `capflow treasury show` on the 1,000,000-event ledger (whole process). Rates are events per
+ * second of the whole sync process's wall clock (start-up included); the CPU time is reported
+ * beside it, as it moves less with the machine's other load.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GENERATED_FEED_CONFIG, generateFeed } from '../src/ledger/generate.ts';
-import { JsonlEventSource } from '../src/ledger/source.ts';
-import { LedgerStore } from '../src/ledger/store.ts';
-import { syncLedger } from '../src/ledger/sync.ts';
 import { workload, type WorkloadResult } from './report.ts';
+import { ROOT, timeCli } from './util.ts';
 
-const EVENTS = 200_000;
-const SELF = fileURLToPath(import.meta.url);
+const SIZES = [200_000, 1_000_000] as const;
+const AIM_EVENTS_PER_SECOND = 100_000;
+const AIM_PEAK_RSS_MB = 200;
+const AIM_SHOW_SECONDS = 1;
 
-/** What one sync process measured. */
-interface PhaseResult {
-  applied: number;
-  duplicates: number;
-  parseMs: number;
-  syncMs: number;
-  closeMs: number;
-  /** CPU time of the three phases (user + system, all threads): less sensitive to other load than wall time. */
-  cpuMs: number;
+/** What one CLI process did and used. */
+interface ProcessRun {
+  json: { applied: number; duplicates: number };
+  seconds: number;
   peakRssMb: number;
+  cpuMs: number;
 }
 
-async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
+/** Runs `capflow …args` through bench/cliRusage.mjs: its --json output, wall clock, peak RSS and CPU time. */
+function runMeasured(args: string[]): ProcessRun {
   const t0 = performance.now();
-  const result = await work();
-  return [result, performance.now() - t0];
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench/cliRusage.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = (performance.now() - t0) / 1000;
+  const lines = r.stderr.trimEnd().split('\n');
+  const usage = JSON.parse(lines[lines.length - 1]) as { code: number; peakRssMb: number; cpuMs: number };
+  if (r.status !== 0 || usage.code !== 0) throw new Error(`capflow ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { json: JSON.parse(r.stdout) as ProcessRun['json'], seconds, peakRssMb: usage.peakRssMb, cpuMs: usage.cpuMs };
 }
 
-/** One sync of `feedPath` into `dbPath`, timed phase by phase (runs in the child process). */
-async function syncPhase(feedPath: string, dbPath: string): Promise<PhaseResult> {
-  const cpu0 = process.cpuUsage();
-  const [source, parseMs] = await timed(() => JsonlEventSource.fromFile(feedPath));
-  const store = await LedgerStore.open(dbPath);
-  const [result, syncMs] = await timed(() => syncLedger(store, source));
-  const [, closeMs] = await timed(() => store.close());
-  const cpu = process.cpuUsage(cpu0);
-  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  const ms = Math.round;
-  return { applied: result.applied, duplicates: result.duplicates, parseMs: ms(parseMs), syncMs: ms(syncMs), closeMs: ms(closeMs), cpuMs: ms((cpu.user + cpu.system) / 1000), peakRssMb };
+/** Writes a seeded feed of `events` lines to `path`, streaming (the feed is never held whole). */
+async function writeFeed(path: string, events: number): Promise<void> {
+  const out = createWriteStream(path);
+  let chunk: string[] = [];
+  for (const line of generateFeed({ events, seed: 1 })) {
+    chunk.push(line);
+    if (chunk.length === 10_000) {
+      if (!out.write(`${chunk.join('\n')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      chunk = [];
+    }
+  }
+  await new Promise<void>((resolve) => out.end(chunk.length > 0 ? `${chunk.join('\n')}\n` : '', resolve));
 }
 
-/** Runs {@link syncPhase} in a fresh process and returns what it measured. */
-function syncInChild(feedPath: string, dbPath: string): PhaseResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', SELF, feedPath, dbPath], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`sync process failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as PhaseResult;
+function initLedger(db: string): void {
+  timeCli([
+    'treasury', 'init', '--db', db, '--chain-id', '1', '--address', `0x${'11'.repeat(20)}`, '--name', 'Capflow USD',
+    '--symbol', GENERATED_FEED_CONFIG.shareSymbol, '--asset-symbol', GENERATED_FEED_CONFIG.assetSymbol,
+    '--asset-decimals', String(GENERATED_FEED_CONFIG.assetDecimals), '--share-decimals', String(GENERATED_FEED_CONFIG.shareDecimals),
+  ]);
 }
+
+const rate = (events: number, r: ProcessRun): number => Math.round(events / r.seconds);
+const count = (n: number): string => n.toLocaleString('en-US');
 
 export default async function bench(): Promise<WorkloadResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'capflow-bench-ledger-'));
   try {
-    const feedPath = join(dir, 'events.jsonl');
-    writeFileSync(feedPath, `${[...generateFeed({ events: EVENTS, seed: 1 })].join('\n')}\n`);
-    const dbPath = join(dir, 'ledger.duckdb');
-    const setup = await LedgerStore.open(dbPath, { create: true });
-    await setup.init({
-      chainId: 1,
-      address: `0x${'11'.repeat(20)}`,
-      deploymentBlock: 0,
-      txHash: null,
-      blockTime: null,
-      name: 'Capflow USD',
-      symbol: GENERATED_FEED_CONFIG.shareSymbol,
-      assetSymbol: GENERATED_FEED_CONFIG.assetSymbol,
-      assetDecimals: GENERATED_FEED_CONFIG.assetDecimals,
-      shareDecimals: GENERATED_FEED_CONFIG.shareDecimals,
-      initialisedAt: new Date().toISOString(),
-    });
-    setup.close();
-
-    const sync = syncInChild(feedPath, dbPath);
-    if (sync.applied !== EVENTS) throw new Error(`applied ${sync.applied} of ${EVENTS}`);
-    const replay = syncInChild(feedPath, dbPath);
-    if (replay.duplicates !== EVENTS) throw new Error(`replay found ${replay.duplicates} duplicates of ${EVENTS}`);
-
-    const perSecond = (r: PhaseResult): number => Math.round(EVENTS / ((r.parseMs + r.syncMs + r.closeMs) / 1000));
-    const what = `sync of ${EVENTS.toLocaleString('en-US')} JSON-lines events into DuckDB (parse, sync, close)`;
-    return [
-      workload('ledger.sync', what, { value: perSecond(sync), unit: 'events/s', higherIsBetter: true }, { kind: 'aim', value: 100_000, unit: 'events/s', what: '>= 100,000 events/s (issue 17)' }, {
-        detail: { events: EVENTS, parseMs: sync.parseMs, syncMs: sync.syncMs, closeMs: sync.closeMs, eventsPerCpuSecond: Math.round(EVENTS / (sync.cpuMs / 1000)), replayEventsPerSecond: perSecond(replay), replayPeakRssMb: replay.peakRssMb },
-      }),
-      workload('ledger.syncPeakRss', `peak RSS of the ${what}`, { value: sync.peakRssMb, unit: 'MB', higherIsBetter: false }, { kind: 'aim', value: 200, unit: 'MB', what: '< 200 MB (issue 17 asks it of a 1,000,000-event feed)' }),
-    ];
+    const results: WorkloadResult[] = [];
+    for (const events of SIZES) {
+      const feed = join(dir, `events-${events}.jsonl`);
+      const db = join(dir, `ledger-${events}.duckdb`);
+      await writeFeed(feed, events);
+      initLedger(db);
+      const sync = runMeasured(['treasury', 'sync', '--events', feed, '--db', db, '--json']);
+      if (sync.json.applied !== events) throw new Error(`applied ${sync.json.applied} of ${events}`);
+      const suffix = events === SIZES[0] ? '' : '1m';
+      const what = `capflow treasury sync of ${count(events)} JSON-lines events into a new DuckDB ledger (whole process)`;
+      const detail: Record<string, unknown> = { events, seconds: Number(sync.seconds.toFixed(2)), cpuSeconds: sync.cpuMs / 1000, eventsPerCpuSecond: Math.round(events / (sync.cpuMs / 1000)) };
+      if (events === SIZES[0]) {
+        const replay = runMeasured(['treasury', 'sync', '--events', feed, '--db', db, '--json']);
+        if (replay.json.duplicates !== events) throw new Error(`replay found ${replay.json.duplicates} duplicates of ${events}`);
+        Object.assign(detail, { replayEventsPerSecond: rate(events, replay), replayPeakRssMb: replay.peakRssMb });
+      }
+      results.push(
+        workload(`ledger.sync${suffix}`, what, { value: rate(events, sync), unit: 'events/s', higherIsBetter: true }, { kind: 'aim', value: AIM_EVENTS_PER_SECOND, unit: 'events/s', what: '>= 100,000 events/s (issue 17)' }, { detail }),
+        workload(`ledger.syncPeakRss${suffix}`, `peak RSS of the ${what}`, { value: sync.peakRssMb, unit: 'MB', higherIsBetter: false }, { kind: 'aim', value: AIM_PEAK_RSS_MB, unit: 'MB', what: '< 200 MB, not growing with the feed (issue 17)' }),
+      );
+      if (events === SIZES[SIZES.length - 1]) {
+        const show = timeCli(['treasury', 'show', '--db', db, '--json']);
+        const shown = JSON.parse(show.stdout) as { counts: Record<string, number> };
+        const booked = Object.values(shown.counts).reduce((a, b) => a + b, 0);
+        if (booked !== events) throw new Error(`show counts ${booked} events of ${events}`);
+        results.push(
+          workload('ledger.show1m', `capflow treasury show on the ${count(events)}-event ledger (whole process)`, { value: show.seconds, unit: 's', higherIsBetter: false }, { kind: 'aim', value: AIM_SHOW_SECONDS, unit: 's', what: '< 1 s (issue 17)' }, {
+            detail: { eventsPerSecond: Math.round(events / show.seconds) },
+          }),
+        );
+      }
+      rmSync(feed, { force: true });
+    }
+    return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-if (process.argv[1] === SELF) {
-  const [feedPath, dbPath] = process.argv.slice(2);
-  process.stdout.write(`${JSON.stringify(await syncPhase(feedPath, dbPath))}\n`);
 }

@@ -21,6 +21,28 @@ export interface LedgerBatch {
   state: TreasuryState;
   /** Wall-clock time of the sync (ISO-8601 UTC). */
   syncedAt: string;
+  /**
+   * Holders and owners whose share balance or redemption this batch may have changed: when
+   * given, only their rows of those two tables are rewritten (the rest of the snapshot is as
+   * the previous batch left it); when absent, the whole snapshot is.
+   */
+  touched?: ReadonlySet<string>;
+}
+
+/**
+ * A sync batch written as it is booked, in one transaction: events and their balance updates
+ * are handed over one by one (a store may write them at once, so a batch needs no memory of
+ * its own); `commit` writes the books' snapshot and commits, `abort` rolls back.
+ *
+ * @example const batch = await store.openBatch(); batch.event(sourced, seq); batch.update(u); await batch.commit(state, now, touched);
+ */
+export interface BatchWriter {
+  /** An event, with its sequence number (1 = the first event the ledger applied). */
+  event(s: SourcedEvent, seq: number): void;
+  update(u: BalanceUpdate): void;
+  /** Writes the snapshot of `state` (see {@link LedgerBatch.touched}) and commits; on failure nothing of the batch is written. */
+  commit(state: TreasuryState, syncedAt: string, touched?: ReadonlySet<string>): Promise<void>;
+  abort(): Promise<void>;
 }
 
 /**
@@ -50,6 +72,11 @@ export interface LedgerBackend {
   lastUpdatedAt(): Promise<string | null>;
   /** The stored events with fromBlock ≤ blockNumber ≤ toBlock, by event key. */
   storedEvents(fromBlock: number, toBlock: number): Promise<Map<string, LedgerEvent>>;
+  /**
+   * The keys (`chainId:txHash:logIndex`) of those of `events` already stored, at any block.
+   * Optional: a store whose unique key is (chainId, txHash, logIndex) refuses them itself.
+   */
+  storedEventKeys?(events: readonly LedgerEvent[]): Promise<Set<string>>;
   /** Every stored event in the order it was applied. */
   eventsInOrder(): Promise<LedgerEvent[]>;
   /** Stored events and the highest sequence number (they should be equal). */
@@ -68,6 +95,8 @@ export interface LedgerBackend {
   eventsUpTo(block: number): Promise<LedgerEvent[]>;
   /** Balance updates, newest `limit` in id order, optionally of one cause, with how many match. */
   history(opts?: { cause?: EventKind; limit?: number }): Promise<{ updates: BalanceUpdate[]; total: number }>;
+  /** Begins a batch written as it is booked (optional: without it, the sync gathers each batch and calls `commitBatch`). */
+  openBatch?(): Promise<BatchWriter>;
   /** Writes one sync batch in one transaction; on any error nothing of it is written. */
   commitBatch(batch: LedgerBatch): Promise<void>;
   /** Moves only the last-sync time (a sync that found nothing new). */

@@ -169,6 +169,39 @@ function orderOf(a: LedgerEvent, b: LedgerEvent): number {
 }
 
 /**
+ * Refuses a line whose event key was seen on an earlier line with other content (an exact
+ * repeat passes: the caller drops it and counts it).
+ *
+ * @example checkRepeat(earlier, sourced); repeatedLines++;
+ */
+export function checkRepeat(earlier: SourcedEvent, sourced: SourcedEvent): void {
+  if (formatFeedLine(earlier.event) !== formatFeedLine(sourced.event)) {
+    throw new UserError({ field: `${sourced.where}: logIndex`, message: `event ${eventKey(sourced.event)} appears on ${earlier.where} with other content`, hint: 'each (chainId, txHash, logIndex) is one event' });
+  }
+}
+
+/**
+ * Refuses a new event that is on another chain than, or does not come after (blockNumber,
+ * then logIndex), the feed's previous event.
+ *
+ * @example checkFollows(events.at(-1), sourced);
+ */
+export function checkFollows(previous: SourcedEvent | undefined, sourced: SourcedEvent): void {
+  if (previous === undefined) return;
+  if (sourced.event.chainId !== previous.event.chainId) {
+    throw new UserError({ field: `${sourced.where}: chainId`, value: sourced.event.chainId, message: `is ${sourced.event.chainId} but ${previous.where} has ${previous.event.chainId}`, hint: 'one feed holds one chain' });
+  }
+  if (orderOf(previous.event, sourced.event) >= 0) {
+    throw new UserError({
+      field: `${sourced.where}: blockNumber`,
+      value: sourced.event.blockNumber,
+      message: `(${sourced.event.blockNumber}, logIndex ${sourced.event.logIndex}) does not come after ${previous.where} (${previous.event.blockNumber}, logIndex ${previous.event.logIndex})`,
+      hint: 'sort the feed by blockNumber, then logIndex',
+    });
+  }
+}
+
+/**
  * Parses a whole feed text. Blank lines are ignored. A line that repeats an earlier event
  * exactly (same key, same content) is dropped and counted; the same key with other content
  * is an error naming both lines. Events must come in chain order (blockNumber, then
@@ -193,26 +226,11 @@ export function parseFeed(text: string): ParsedFeed {
     const key = eventKey(sourced.event);
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      if (formatFeedLine(earlier.event) !== formatFeedLine(sourced.event)) {
-        throw new UserError({ field: `${sourced.where}: logIndex`, message: `event ${key} appears on ${earlier.where} with other content`, hint: 'each (chainId, txHash, logIndex) is one event' });
-      }
+      checkRepeat(earlier, sourced);
       repeatedLines++;
       continue;
     }
-    const previous = events[events.length - 1];
-    if (previous !== undefined) {
-      if (sourced.event.chainId !== previous.event.chainId) {
-        throw new UserError({ field: `${sourced.where}: chainId`, value: sourced.event.chainId, message: `is ${sourced.event.chainId} but ${previous.where} has ${previous.event.chainId}`, hint: 'one feed holds one chain' });
-      }
-      if (orderOf(previous.event, sourced.event) >= 0) {
-        throw new UserError({
-          field: `${sourced.where}: blockNumber`,
-          value: sourced.event.blockNumber,
-          message: `(${sourced.event.blockNumber}, logIndex ${sourced.event.logIndex}) does not come after ${previous.where} (${previous.event.blockNumber}, logIndex ${previous.event.logIndex})`,
-          hint: 'sort the feed by blockNumber, then logIndex',
-        });
-      }
-    }
+    checkFollows(events[events.length - 1], sourced);
     seen.set(key, sourced);
     events.push(sourced);
   }

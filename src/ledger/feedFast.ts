@@ -43,13 +43,22 @@ const isPosition: Check = (v) => typeof v === 'string' && POSITION_PATTERN.test(
 const isText: Check = (v) => typeof v === 'string' && PLAIN_TEXT.test(v);
 const isNat: Check = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
-/** A timestamp that is certainly a real UTC time (it round-trips through Date), seconds or milliseconds. */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The 2-digit number at `at` of a string already matched by the ISO pattern. */
+function two(t: string, at: number): number {
+  return (t.charCodeAt(at) - 48) * 10 + t.charCodeAt(at + 1) - 48;
+}
+
+/** A timestamp that is certainly a real UTC time (a calendar day, hours 0-23, minutes and seconds 0-59). */
 function isTimestamp(v: unknown): boolean {
   if (typeof v !== 'string' || !ISO_UTC_PATTERN.test(v)) return false;
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms)) return false;
-  const iso = new Date(ms).toISOString();
-  return v.length === 20 ? iso.slice(0, 19) === v.slice(0, 19) && iso.endsWith('.000Z') : iso === v;
+  const year = two(v, 0) * 100 + two(v, 2);
+  const month = two(v, 5);
+  const day = two(v, 8);
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]) return false;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return false;
+  return two(v, 11) <= 23 && two(v, 14) <= 59 && two(v, 17) <= 59;
 }
 
 const BASE: Record<string, Check> = {
@@ -76,7 +85,9 @@ function shape(fields: Record<string, Check>, required: string[]): KindShape {
 }
 
 const SHAPES: Record<EventKind, KindShape> = {
-  deposit: shape({ owner: isAddress, assets: isAmount, shares: isAmount }, ['owner', 'assets', 'shares']),
+  deposit: shape({ owner: isAddress, assets: isAmount, shares: isAmount, controller: isAddress }, ['owner', 'assets', 'shares']),
+  deposit_request: shape({ owner: isAddress, assets: isAmount }, ['owner', 'assets']),
+  deposit_settle: shape({ owner: isAddress, assets: isAmount, shares: isAmount }, ['owner', 'assets', 'shares']),
   redeem: shape({ owner: isAddress, assets: isAmount, shares: isAmount }, ['owner', 'assets', 'shares']),
   redeem_request: shape({ owner: isAddress, shares: isAmount }, ['owner', 'shares']),
   settle: shape({ owner: isAddress, shares: isAmount, navPerShare: isAmount, assets: isAmount }, ['owner', 'shares']),

@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 export * from './feed.ts';
+export * from './feedFile.ts';
 export * from './generate.ts';
 export * from './open.ts';
 export * from './source.ts';

@@ -2,17 +2,18 @@
  * The ledger's DuckDB store: a versioned schema with migrations (storeSchema.ts), one
  * transaction per sync batch (its events, its balance updates, the books' snapshot and the
  * cursor with its block hash move together), token amounts as decimal strings (any uint256,
- * summed exactly in bigint; never floating point), a unique key (chainId, txHash, logIndex)
- * on events, and a rollback to a block for chain reorganisations.
+ * summed exactly in bigint; never floating point), a unique key on events' place on the chain
+ * (chainId, blockNumber, logIndex; the sync keeps (chainId, txHash, logIndex) unique), and a
+ * rollback to a block for chain reorganisations. Batches are written by storeBatch.ts.
  */
 import { existsSync } from 'node:fs';
-import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { duckDbApi } from '../core/duckdb.ts';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { openDuckDbReader, openDuckDbWriter, type DuckDbHandle } from '../core/duckdbAccess.ts';
 import { UserError } from '../core/errors.ts';
-import type { LedgerBackend, LedgerBatch } from './backend.ts';
+import type { BatchWriter, LedgerBackend, LedgerBatch } from './backend.ts';
 import { checkReadableSchema, MIGRATIONS, SCHEMA_VERSION } from './storeSchema.ts';
-import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, numOrNull, parseDistribution, rowToEvent, rowToUpdate, snapshotStatements, toMs, useTimestampClass } from './storeRows.ts';
+import { appendRows, openDuckDbBatch, writeSnapshot } from './storeBatch.ts';
+import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, numOrNull, parseDistribution, rowToEvent, rowToUpdate, toMs } from './storeRows.ts';
 import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
 import { countsInNav, EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerFundVenue, type LedgerEvent } from './types.ts';
 
@@ -45,18 +46,15 @@ export class LedgerStore implements LedgerBackend {
     if (!opts.create && !existsSync(path)) {
       throw new UserError({ field: '--db', value: path, message: `no ledger at ${path}`, hint: 'run `capflow treasury init` first, or pass --db <path>' });
     }
-    useTimestampClass((await duckDbApi()).DuckDBTimestampValue);
     const access = { field: '--db', hint: 'is it a capflow ledger?' };
     const db = opts.readOnly ? await openDuckDbReader(path, access) : await openDuckDbWriter(path, access);
     const store = new LedgerStore(path, db, await db.instance.connect());
     let upgrade = false;
     try {
       if (opts.readOnly) upgrade = checkReadableSchema(path, await store.schemaVersion(), db.source === 'snapshot');
-      else {
-        // checkpoint when the store is closed rather than in the middle of a long sync
-        await store.conn.run(`SET checkpoint_threshold = '1GB'`);
-        await store.migrate();
-      }
+      // a writer checkpoints as it goes (DuckDB's default threshold): what a long sync wrote
+      // goes to the file rather than staying in memory until the store is closed
+      else await store.migrate();
     } catch (e) {
       store.close();
       throw e;
@@ -241,6 +239,26 @@ export class LedgerStore implements LedgerBackend {
     return out;
   }
 
+  /**
+   * The keys (`chainId:txHash:logIndex`, see `eventKey`) of those of `events` that are stored,
+   * wherever they are stored (the sync refuses a new event whose key is taken).
+   *
+   * @example const taken = await store.storedEventKeys(batch.map((s) => s.event));
+   */
+  async storedEventKeys(events: readonly LedgerEvent[]): Promise<Set<string>> {
+    const taken = new Set<string>();
+    if (events.length === 0) return taken;
+    const wanted = new Set(events.map(eventKey));
+    // transaction hashes hold no newline: the list travels as one text
+    const hashes = [...new Set(events.map((e) => e.txHash))].join('\n');
+    const rows = await this.rows('SELECT chain_id, tx_hash, log_index FROM events WHERE tx_hash IN (SELECT unnest(string_split(?, chr(10))))', [hashes]);
+    for (const [chainId, txHash, logIndex] of rows) {
+      const key = eventKey({ chainId: Number(chainId), txHash: String(txHash), logIndex: Number(logIndex) });
+      if (wanted.has(key)) taken.add(key);
+    }
+    return taken;
+  }
+
   /** Every stored event in the order it was applied. */
   async eventsInOrder(): Promise<LedgerEvent[]> {
     return (await this.rows(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY seq`)).map(rowToEvent);
@@ -304,7 +322,7 @@ export class LedgerStore implements LedgerBackend {
       const [[updates]] = await this.rows('SELECT count(*) FROM balance_updates WHERE event_seq > ?', [BigInt(state.eventsApplied)]);
       await this.conn.run('DELETE FROM balance_updates WHERE event_seq > ?', [BigInt(state.eventsApplied)]);
       await this.conn.run('DELETE FROM events WHERE block_number > ?', [BigInt(block)]);
-      await this.writeSnapshot(state, syncedAt);
+      await writeSnapshot(this.conn, state, syncedAt);
       return { events: Number(events), updates: Number(updates) };
     });
   }
@@ -341,10 +359,20 @@ export class LedgerStore implements LedgerBackend {
   async commitBatch(batch: LedgerBatch): Promise<void> {
     await this.transaction(async () => {
       const firstSeq = batch.state.eventsApplied - batch.events.length + 1;
-      await this.append('events', batch.events, (a, s, i) => appendEvent(a, s.event, firstSeq + i));
-      await this.append('balance_updates', batch.updates, appendUpdate);
-      await this.writeSnapshot(batch.state, batch.syncedAt);
+      await appendRows(this.conn, 'events', batch.events, (a, s, i) => appendEvent(a, s.event, firstSeq + i));
+      await appendRows(this.conn, 'balance_updates', batch.updates, appendUpdate);
+      await writeSnapshot(this.conn, batch.state, batch.syncedAt, batch.touched);
     });
+  }
+
+  /**
+   * Begins a batch written as it is booked (see {@link BatchWriter}): one transaction, rows
+   * appended as they come, nothing kept in memory.
+   *
+   * @example const batch = await store.openBatch(); batch.event(sourced, seq); await batch.commit(state, now);
+   */
+  openBatch(): Promise<BatchWriter> {
+    return openDuckDbBatch(this.conn);
   }
 
   /** A fund ledger's venues, by position (empty for a vault ledger). */
@@ -368,49 +396,6 @@ export class LedgerStore implements LedgerBackend {
     await this.conn.run('UPDATE treasury_state SET last_updated_at = epoch_ms(?::BIGINT)', [toMs(syncedAt)]);
   }
 
-  private async append<T>(table: string, rows: readonly T[], write: (a: DuckDBAppender, row: T, index: number) => void): Promise<void> {
-    if (rows.length === 0) return;
-    const appender = await this.conn.createAppender(table);
-    try {
-      for (let i = 0; i < rows.length; i++) {
-        write(appender, rows[i], i);
-        appender.endRow();
-      }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
-    }
-  }
-
-  private async writeSnapshot(s: TreasuryState, syncedAt: string): Promise<void> {
-    for (const [sql, params] of snapshotStatements(s, syncedAt)) await this.conn.run(sql, params);
-    await this.conn.run('DELETE FROM holdings');
-    const holdings = [...s.holdings].flatMap(([position, assets]) => [...assets].map(([asset, quantity]) => ({ position, asset, quantity })));
-    await this.append('holdings', holdings, (a, h) => {
-      a.appendVarchar(h.position);
-      a.appendVarchar(h.asset);
-      a.appendVarchar(h.quantity.toString());
-    });
-    await this.conn.run('DELETE FROM redemptions');
-    await this.append('redemptions', [...s.redemptions], (a, [owner, r]) => {
-      a.appendVarchar(owner);
-      a.appendVarchar(r.pendingShares.toString());
-      a.appendVarchar(r.claimableShares.toString());
-      a.appendVarchar(r.claimableAssets.toString());
-    });
-    await this.conn.run('DELETE FROM deposit_requests');
-    await this.append('deposit_requests', [...s.deposits], (a, [controller, d]) => {
-      a.appendVarchar(controller);
-      a.appendVarchar(d.pendingAssets.toString());
-      a.appendVarchar(d.claimableAssets.toString());
-      a.appendVarchar(d.claimableShares.toString());
-    });
-    await this.conn.run('DELETE FROM share_balances');
-    await this.append('share_balances', [...s.shareBalances], (a, [holder, shares]) => {
-      a.appendVarchar(holder);
-      a.appendVarchar(shares.toString());
-    });
-  }
 }
 
 /**

@@ -3,21 +3,9 @@
  * DuckDB's appender and read back, token amounts as decimal strings (any uint256), times as
  * TIMESTAMP.
  */
-import type { DuckDBAppender, DuckDBTimestampValue, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBValue } from '@duckdb/node-api';
 import type { InterestDistribution, TreasuryState } from './state.ts';
 import type { BalanceUpdate, CorrectionEvent, DepositEvent, EventKind, InterestEvent, LedgerEvent, SettleEvent, TransferEvent } from './types.ts';
-
-/** Set by the store when DuckDB is loaded: its timestamp value class (the module loads lazily). */
-let TimestampValue: typeof DuckDBTimestampValue | undefined;
-
-/**
- * Hands this module DuckDB's timestamp class (the store does it once DuckDB is loaded).
- *
- * @example useTimestampClass((await duckDbApi()).DuckDBTimestampValue)
- */
-export function useTimestampClass(cls: typeof DuckDBTimestampValue): void {
-  TimestampValue = cls;
-}
 
 /** Milliseconds since the epoch of an ISO-8601 time. @example toMs('1970-01-01T00:00:01Z') // 1000n */
 export function toMs(iso: string): bigint {
@@ -27,11 +15,6 @@ export function toMs(iso: string): bigint {
 /** An ISO time or null as epoch ms. @example msOrNull(null) // null */
 export function msOrNull(iso: string | null): bigint | null {
   return iso === null ? null : toMs(iso);
-}
-
-function timestampValue(iso: string): DuckDBTimestampValue {
-  if (TimestampValue === undefined) throw new Error('DuckDB is not loaded: open a LedgerStore first');
-  return new TimestampValue(toMs(iso) * 1000n);
 }
 
 /** Epoch ms from the database as ISO-8601 UTC, or null. @example isoOrNull(0n) // '1970-01-01T00:00:00.000Z' */
@@ -56,6 +39,12 @@ export const EVENT_COLUMNS =
 /** Every optional field of any event kind. */
 type EventFields = Partial<Omit<DepositEvent, 'kind'> & Omit<SettleEvent, 'kind'> & Omit<InterestEvent, 'kind'> & Omit<CorrectionEvent, 'kind' | 'reason'> & Omit<TransferEvent, 'kind'>> & { reason?: string };
 
+/** A safe integer into a BIGINT column (as a 32-bit integer when it fits: no bigint to make). */
+function appendInt64(a: DuckDBAppender, n: number): void {
+  if ((n | 0) === n) a.appendInteger(n);
+  else a.appendBigInt(BigInt(n));
+}
+
 function appendVarcharOrNull(a: DuckDBAppender, value: string | undefined): void {
   if (value === undefined) a.appendNull();
   else a.appendVarchar(value);
@@ -73,12 +62,12 @@ function appendAmountOrNull(a: DuckDBAppender, value: bigint | undefined): void 
  */
 export function appendEvent(a: DuckDBAppender, e: LedgerEvent, seq: number): void {
   const f = e as EventFields;
-  a.appendBigInt(BigInt(seq));
-  a.appendBigInt(BigInt(e.chainId));
+  appendInt64(a, seq);
+  appendInt64(a, e.chainId);
   a.appendVarchar(e.txHash);
   a.appendInteger(e.logIndex);
-  a.appendBigInt(BigInt(e.blockNumber));
-  a.appendTimestamp(timestampValue(e.timestamp));
+  appendInt64(a, e.blockNumber);
+  a.appendVarchar(e.timestamp); // canonical ISO-8601 UTC with milliseconds: DuckDB reads it into the TIMESTAMP exactly
   a.appendVarchar(e.kind);
   appendVarcharOrNull(a, f.owner);
   appendAmountOrNull(a, f.assets);
@@ -92,7 +81,7 @@ export function appendEvent(a: DuckDBAppender, e: LedgerEvent, seq: number): voi
   appendVarcharOrNull(a, f.reason);
   appendVarcharOrNull(a, f.position);
   if (f.cycle === undefined) a.appendNull();
-  else a.appendBigInt(BigInt(f.cycle));
+  else appendInt64(a, f.cycle);
   if (f.priceUsd === undefined) a.appendNull();
   else a.appendDouble(f.priceUsd);
   appendVarcharOrNull(a, f.notes);
@@ -131,8 +120,8 @@ export function rowToEvent(row: DuckDBValue[]): LedgerEvent {
  * @example appendUpdate(appender, update); appender.endRow();
  */
 export function appendUpdate(a: DuckDBAppender, u: BalanceUpdate): void {
-  a.appendBigInt(BigInt(u.id));
-  a.appendBigInt(BigInt(u.eventSeq));
+  appendInt64(a, u.id);
+  appendInt64(a, u.eventSeq);
   a.appendVarchar(u.cause);
   a.appendVarchar(u.position);
   a.appendVarchar(u.asset);

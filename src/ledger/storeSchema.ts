@@ -6,7 +6,11 @@
  * first scan. Version 3 adds ERC-7540 asynchronous deposits (per-controller requests and
  * settled claims, the controller of a deposit claim, the vault's async-deposit flag) and fund
  * ledgers (books of a holder's venue positions kept by `capflow execute --db`: the
- * deployment's kind and the venue behind each position).
+ * deployment's kind and the venue behind each position). Version 4 keys events by their
+ * place on the chain, (chainId, blockNumber, logIndex): a sequential key DuckDB's index keeps
+ * cheaply, where the random transaction hash in the old key cost about 8 µs and 140 bytes of
+ * memory per event stored; the sync keeps (chainId, txHash, logIndex) unique itself (a key
+ * already stored or seen earlier in the feed is refused).
  */
 import { UserError } from '../core/errors.ts';
 
@@ -38,7 +42,7 @@ const AMOUNT_COLUMNS: readonly [string, string][] = [
 /**
  * Every migration, oldest first.
  *
- * @example MIGRATIONS[MIGRATIONS.length - 1].version // 3
+ * @example MIGRATIONS[MIGRATIONS.length - 1].version // 4
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -87,9 +91,22 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE TABLE fund_venues (position VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, address VARCHAR NOT NULL, asset VARCHAR)',
     ],
   },
+  {
+    version: 4,
+    statements: [
+      `CREATE TABLE events_v4 (seq BIGINT NOT NULL, chain_id BIGINT NOT NULL, tx_hash VARCHAR NOT NULL, log_index INTEGER NOT NULL,
+        block_number BIGINT NOT NULL, timestamp TIMESTAMP NOT NULL, kind VARCHAR NOT NULL, owner VARCHAR,
+        assets VARCHAR, shares VARCHAR, nav_per_share VARCHAR, asset VARCHAR, balance VARCHAR, force BOOLEAN,
+        quantity VARCHAR, reason VARCHAR, position VARCHAR, cycle BIGINT, price_usd DOUBLE, notes VARCHAR,
+        block_hash VARCHAR, from_address VARCHAR, to_address VARCHAR, controller VARCHAR, PRIMARY KEY (chain_id, block_number, log_index))`,
+      'INSERT INTO events_v4 SELECT * FROM events ORDER BY seq',
+      'DROP TABLE events',
+      'ALTER TABLE events_v4 RENAME TO events',
+    ],
+  },
 ];
 
-/** The schema version this code writes. @example SCHEMA_VERSION // 3 */
+/** The schema version this code writes. @example SCHEMA_VERSION // 4 */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 /**

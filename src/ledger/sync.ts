@@ -1,9 +1,11 @@
 /**
- * Syncing the ledger from an event source, and checking a store's consistency.
+ * Syncing the ledger from an event source.
  *
- * A sync validates everything first (every event against the deployment, the cursor and the
- * book-keeping rules, on a copy of the books), then writes batch by batch, each in one
- * transaction that moves the cursor with its events. Events at or below the stored cursor
+ * A sync checks everything first, in a scan that writes nothing and keeps nothing but the
+ * books (every event against the deployment, the cursor and the book-keeping rules, on a copy
+ * of the books), then scans again and writes batch by batch, each in one transaction that
+ * moves the cursor with its events; a feed file is streamed both times, so memory does not
+ * follow its size. Events at or below the stored cursor
  * must already be stored with the same content: they are counted as duplicates (only the
  * stored blocks a batch overlaps are read to check this). New events may not be stamped
  * before the latest booked time. Events whose implied price is more than 1% off the books'
@@ -11,19 +13,21 @@
  */
 import { relocateError, UserError } from '../core/errors.ts';
 import { formatFeedLine, type SourcedEvent } from './feed.ts';
-import type { EventSource } from './source.ts';
-import type { LedgerBackend } from './backend.ts';
+import type { JsonlFeedFile } from './feedFile.ts';
+import type { EventBatch, EventSource } from './source.ts';
+import type { BatchWriter, LedgerBackend } from './backend.ts';
 import {
   PRICE_DEVIATION_LIMIT_PCT,
   applyEvent,
   cloneTreasury,
-  createTreasury,
   impliedPriceOf,
   sharePriceOf,
   zeroCounts,
   type TreasuryState,
 } from './treasury.ts';
-import { PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent } from './types.ts';
+import { eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent } from './types.ts';
+
+export { verifyLedger, type VerifyReport } from './verify.ts';
 
 /** Events per batch (one transaction each) unless told otherwise. */
 export const DEFAULT_BATCH_SIZE = 50_000;
@@ -159,163 +163,192 @@ function notePrice(report: PriceDeviationReport, s: SourcedEvent, impliedPrice: 
   if (report.first.length < PRICE_DEVIATIONS_SHOWN) report.first.push({ where: s.where, kind: s.event.kind, blockNumber: s.event.blockNumber, impliedPrice, navPrice, deviationPct });
 }
 
-interface PlannedBatch {
-  events: SourcedEvent[];
-  updates: BalanceUpdate[];
-  /** The books at the end of the batch. */
-  state: TreasuryState;
+/** Events the feed file is read in between the checks against the store (a batch is one or more of these). */
+const FEED_CHUNK_EVENTS = 4096;
+
+/** What booking one batch found. */
+interface Booked {
+  applied: number;
   duplicates: number;
 }
 
-/**
- * Syncs the ledger from `source`. Everything is read, checked and booked in memory first,
- * so nothing is written when any event is malformed or breaks the books (the error names
- * its line and field); then each batch is written in one transaction. With
- * `commitEachBatch`, each batch is written as soon as it is checked.
- *
- * @example const result = await syncLedger(store, JsonlEventSource.fromFile('events.jsonl'));
- */
-export async function syncLedger(store: LedgerBackend, source: EventSource, opts: SyncOptions = {}): Promise<SyncResult> {
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  const now = opts.now ?? (() => new Date());
-  const deployment = await store.deployment();
-  const state = await store.loadState();
-  const previousCursor = state.lastBlockScanned;
-  /** Every block up to here has been scanned. */
-  const scannedUpTo = previousCursor ?? deployment.deploymentBlock - 1;
-  const sourceHead = await source.head();
-  const head = sourceHead === null ? null : Math.min(sourceHead, opts.toBlock ?? sourceHead);
-  const fromBlock = opts.fromBlock ?? deployment.deploymentBlock;
-  let lastTimestamp = (await store.latestEventTime()) ?? '';
-  let lastWhere = 'the latest event in the ledger';
-  const priceDeviations: PriceDeviationReport = { count: 0, limitPct: PRICE_DEVIATION_LIMIT_PCT, first: [] };
+/** Checks and books events, batch after batch, on `state` (changed in place). */
+class Booker {
+  private lastTimestamp: string;
+  private lastWhere = 'the latest event in the ledger';
+  private readonly scratch: BalanceUpdate[] = [];
+  /** Holders and owners whose share balance or redemption may have changed since {@link takeTouched}. */
+  private touched = new Set<string>();
+  readonly appliedByKind = zeroCounts();
 
-  const appliedByKind = zeroCounts();
-  let applied = 0;
-  let duplicates = source.repeatedEvents;
-  let batches = 0;
-  let cursor = previousCursor;
-  const commit = async (planned: PlannedBatch): Promise<void> => {
-    duplicates += planned.duplicates;
-    if (planned.events.length === 0 && planned.state.lastBlockScanned === cursor) return;
-    await store.commitBatch({ events: planned.events, updates: planned.updates, state: planned.state, syncedAt: now().toISOString() });
-    for (const s of planned.events) appliedByKind[s.event.kind]++;
-    applied += planned.events.length;
-    cursor = planned.state.lastBlockScanned;
-    batches++;
-    opts.onBatch?.({ applied, duplicates, cursor });
-  };
+  constructor(
+    private readonly store: LedgerBackend,
+    private readonly deployment: Deployment,
+    /** Every block up to here was scanned before this sync. */
+    readonly scannedUpTo: number,
+    latestEventTime: string | null,
+    readonly state: TreasuryState,
+    /** Where price deviations are noted (null: not in this pass). */
+    private readonly priceDeviations: PriceDeviationReport | null,
+    /** A first scan checked these events against the store: an event at or below the old cursor is a duplicate. */
+    private readonly checkedBefore = false,
+  ) {
+    this.lastTimestamp = latestEventTime ?? '';
+  }
 
-  // read, check and book in memory; write each batch in one transaction (at once, or after all are checked)
-  const plan: PlannedBatch[] = [];
-  for (let from = fromBlock; head !== null && from <= head; ) {
-    const batch = await source.read({ fromBlock: from, toBlock: head, maxEvents: batchSize });
-    const stored = await storedOverlap(store, batch.events, scannedUpTo);
-    const planned: PlannedBatch = { events: [], updates: [], state, duplicates: 0 };
+  /** The touched holders and owners, and a fresh set for what follows. */
+  takeTouched(): Set<string> {
+    const touched = this.touched;
+    this.touched = new Set();
+    return touched;
+  }
+
+  /** The keys of the batch's new events (beyond the old cursor) that the store already holds. */
+  private async takenKeys(events: readonly SourcedEvent[]): Promise<Set<string> | null> {
+    if (this.store.storedEventKeys === undefined || this.scannedUpTo < this.deployment.deploymentBlock) return null;
+    const fresh = events.filter((s) => s.event.blockNumber > this.scannedUpTo).map((s) => s.event);
+    return fresh.length === 0 ? null : this.store.storedEventKeys(fresh);
+  }
+
+  /** Checks and books one batch, handing each new event and its balance updates to `sink` (none: check only). */
+  async book(batch: EventBatch, sink: BatchWriter | null): Promise<Booked> {
+    const { state, scratch } = this;
+    const stored = this.checkedBefore ? null : await storedOverlap(this.store, batch.events, this.scannedUpTo);
+    const taken = stored === null ? null : await this.takenKeys(batch.events);
+    const booked: Booked = { applied: 0, duplicates: 0 };
     for (const s of batch.events) {
+      const e = s.event;
       try {
-        if (checkAgainstStore(s, deployment, scannedUpTo, stored) === 'duplicate') {
-          planned.duplicates++;
+        if (stored === null ? e.blockNumber <= this.scannedUpTo : checkAgainstStore(s, this.deployment, this.scannedUpTo, stored) === 'duplicate') {
+          booked.duplicates++;
           continue;
         }
-        checkTimeOrder(s.event, lastTimestamp, lastWhere);
-        const impliedPrice = impliedPriceOf(state, s.event);
+        if (taken !== null && taken.has(eventKey(e))) {
+          throw new UserError({ field: 'logIndex', message: `event ${eventKey(e)} is already in the ledger at another block`, hint: 'each (chainId, txHash, logIndex) is one event' });
+        }
+        checkTimeOrder(e, this.lastTimestamp, this.lastWhere);
+        const impliedPrice = this.priceDeviations === null ? null : impliedPriceOf(state, e);
         const navPrice = impliedPrice === null ? 0 : sharePriceOf(state);
-        applyEvent(state, s.event, planned.updates);
-        if (impliedPrice !== null) notePrice(priceDeviations, s, impliedPrice, navPrice);
-      } catch (e) {
-        throw lineError(s, e);
+        applyEvent(state, e, sink === null ? null : scratch);
+        if (impliedPrice !== null && this.priceDeviations !== null) notePrice(this.priceDeviations, s, impliedPrice, navPrice);
+      } catch (err) {
+        throw lineError(s, err);
       }
-      lastTimestamp = s.event.timestamp;
-      lastWhere = s.where;
-      planned.events.push(s);
+      this.lastTimestamp = e.timestamp;
+      this.lastWhere = s.where;
+      if (sink !== null) {
+        sink.event(s, state.eventsApplied);
+        for (const u of scratch) sink.update(u);
+        scratch.length = 0;
+        if ('owner' in e) this.touched.add(e.owner);
+        if ('controller' in e && e.controller !== undefined) this.touched.add(e.controller);
+        if (e.kind === 'transfer') this.touched.add(e.from).add(e.to);
+        this.appliedByKind[e.kind]++;
+      }
+      booked.applied++;
     }
     if (state.lastBlockScanned === null || batch.cursor > state.lastBlockScanned) {
       state.lastBlockScanned = batch.cursor;
       state.lastBlockHash = batch.cursorHash ?? null;
     }
-    planned.state = cloneTreasury(state);
-    if (opts.commitEachBatch) await commit(planned);
-    else plan.push(planned);
+    return booked;
+  }
+}
+
+/** The batches of a range of an {@link EventSource}, read one after another. */
+async function* sourceBatches(source: EventSource, fromBlock: number, toBlock: number | undefined, batchSize: number): AsyncGenerator<EventBatch> {
+  const sourceHead = await source.head();
+  const head = sourceHead === null ? null : Math.min(sourceHead, toBlock ?? sourceHead);
+  for (let from = fromBlock; head !== null && from <= head; ) {
+    const batch = await source.read({ fromBlock: from, toBlock: head, maxEvents: batchSize });
+    yield batch;
     from = batch.cursor + 1;
   }
-  for (const planned of plan) await commit(planned);
-  if (batches === 0) await store.touch(now().toISOString());
-  const read = head !== null && fromBlock <= head;
-  return { applied, appliedByKind, duplicates, previousCursor, cursor, fromBlock: read ? fromBlock : null, toBlock: read ? head : null, batches, priceDeviations };
 }
 
-/** What {@link verifyLedger} found. */
-export interface VerifyReport {
-  consistent: boolean;
-  problems: string[];
-  events: number;
-  cursor: number | null;
-}
-
-function describeState(s: TreasuryState): Record<string, string> {
-  const out: Record<string, string> = {
-    totalAssets: s.totalAssets.toString(),
-    totalShares: s.totalShares.toString(),
-    pendingShares: s.pendingShares.toString(),
-    nextUpdateId: String(s.nextUpdateId),
-    eventsApplied: String(s.eventsApplied),
-    counts: JSON.stringify(s.counts),
-    shareBalances: JSON.stringify([...s.shareBalances].sort(([a], [b]) => (a < b ? -1 : 1)).map(([h, q]) => [h, q.toString()])),
-    redemptions: JSON.stringify([...s.redemptions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([o, r]) => [o, `${r.pendingShares}/${r.claimableShares}/${r.claimableAssets}`])),
-    deposits: JSON.stringify([...s.deposits].sort(([a], [b]) => (a < b ? -1 : 1)).map(([o, d]) => [o, `${d.pendingAssets}/${d.claimableAssets}/${d.claimableShares}`])),
+/** A writer for stores that take a whole batch at once: it gathers the batch, then calls `commitBatch`. */
+function gatheringWriter(store: LedgerBackend): BatchWriter {
+  const events: SourcedEvent[] = [];
+  const updates: BalanceUpdate[] = [];
+  return {
+    event: (s) => void events.push(s),
+    update: (u) => void updates.push(u),
+    commit: (state, syncedAt, touched) => store.commitBatch({ events, updates, state, syncedAt, touched }),
+    abort: async () => undefined,
   };
-  for (const [position, assets] of s.holdings) for (const [asset, q] of assets) out[`holding ${position}/${asset}`] = q.toString();
-  return out;
 }
 
 /**
- * Checks a store: replaying its stored events through the book-keeping rules gives its
- * snapshot; its balance updates add up to its holdings; no stored event lies beyond the
- * cursor; and, given the `source` it was synced from, it holds exactly the source's events
- * up to the cursor.
+ * Syncs the ledger from `source` (a streamed feed file, or any {@link EventSource}). First
+ * every event is read, checked and booked on a copy of the books, writing and keeping
+ * nothing, so nothing is written when any event is malformed or breaks the books (the error
+ * names its line and field); then the source is read again and written in batches of at
+ * least `batchSize` events (whole blocks), each in one transaction, each event handed to the
+ * store as it is booked. With `commitEachBatch` there is one scan, and each batch the source
+ * gives is written as soon as it is checked.
  *
- * @example const report = await verifyLedger(store, JsonlEventSource.fromFile('events.jsonl'));
+ * @example const result = await syncLedger(store, new JsonlFeedFile('events.jsonl'));
  */
-export async function verifyLedger(store: LedgerBackend, source?: EventSource): Promise<VerifyReport> {
-  const problems: string[] = [];
-  const d = await store.deployment();
-  const snapshot = await store.loadState();
-  const replay = createTreasury(snapshot.config);
-  const storedEvents = await store.eventsInOrder();
-  const sink: BalanceUpdate[] = [];
-  for (const event of storedEvents) {
-    applyEvent(replay, event, sink);
-    sink.length = 0;
+export async function syncLedger(store: LedgerBackend, source: EventSource | JsonlFeedFile, opts: SyncOptions = {}): Promise<SyncResult> {
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const now = opts.now ?? (() => new Date());
+  const deployment = await store.deployment();
+  const state = await store.loadState();
+  const previousCursor = state.lastBlockScanned;
+  const scannedUpTo = previousCursor ?? deployment.deploymentBlock - 1;
+  const fromBlock = opts.fromBlock ?? deployment.deploymentBlock;
+  const latestEventTime = await store.latestEventTime();
+  const scan = (again: boolean): AsyncIterable<EventBatch> =>
+    'batches' in source
+      ? source.batches({ fromBlock, toBlock: opts.toBlock, batchSize: Math.min(batchSize, FEED_CHUNK_EVENTS), knownRepeats: again ? source.repeatedLines : undefined })
+      : sourceBatches(source, fromBlock, opts.toBlock, batchSize);
+
+  if (!opts.commitEachBatch) {
+    const trial = new Booker(store, deployment, scannedUpTo, latestEventTime, cloneTreasury(state), null);
+    for await (const batch of scan(false)) await trial.book(batch, null);
   }
-  const expected = describeState(replay);
-  const actual = describeState(snapshot);
-  for (const key of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
-    if (expected[key] !== actual[key]) problems.push(`${key}: snapshot ${actual[key] ?? 'absent'}, replay of the stored events ${expected[key] ?? 'absent'}`);
+
+  const priceDeviations: PriceDeviationReport = { count: 0, limitPct: PRICE_DEVIATION_LIMIT_PCT, first: [] };
+  const booker = new Booker(store, deployment, scannedUpTo, latestEventTime, state, priceDeviations, !opts.commitEachBatch);
+  const openWriter = (): Promise<BatchWriter> => (store.openBatch === undefined ? Promise.resolve(gatheringWriter(store)) : store.openBatch());
+  let applied = 0;
+  let duplicates = 0;
+  let batches = 0;
+  let cursor = previousCursor;
+  let lastRead: number | null = null;
+  let writer: BatchWriter | null = null;
+  let pending = 0;
+  const commit = async (): Promise<void> => {
+    if (writer === null) {
+      if (state.lastBlockScanned === cursor) return;
+      writer = await openWriter();
+    }
+    const committing = writer;
+    writer = null;
+    await committing.commit(state, now().toISOString(), booker.takeTouched());
+    applied += pending;
+    pending = 0;
+    cursor = state.lastBlockScanned;
+    batches++;
+    opts.onBatch?.({ applied, duplicates: duplicates + source.repeatedEvents, cursor });
+  };
+  try {
+    for await (const batch of scan(!opts.commitEachBatch)) {
+      lastRead = batch.cursor;
+      const last = batch.events[batch.events.length - 1];
+      if (writer === null && last !== undefined && last.event.blockNumber > scannedUpTo) writer = await openWriter();
+      const booked = await booker.book(batch, writer);
+      duplicates += booked.duplicates;
+      pending += booked.applied;
+      if (opts.commitEachBatch || pending >= batchSize) await commit();
+    }
+    await commit();
+  } catch (e) {
+    await (writer as BatchWriter | null)?.abort();
+    throw e;
   }
-  const seqs = await store.eventSeqs();
-  if (seqs.maxSeq !== seqs.count || seqs.count !== snapshot.eventsApplied) problems.push(`events: ${seqs.count} stored, highest sequence number ${seqs.maxSeq}, counts add up to ${snapshot.eventsApplied}`);
-  const { sums, count, maxId } = await store.updateSums();
-  if (count !== snapshot.nextUpdateId - 1 || maxId !== count) problems.push(`balance updates: ${count} stored (max id ${maxId}), next id ${snapshot.nextUpdateId}`);
-  for (const [key, sum] of sums) {
-    const [position, asset] = key.split('\u0000');
-    const holding = snapshot.holdings.get(position)?.get(asset) ?? 0n;
-    if (sum !== holding) problems.push(`holding ${position}/${asset}: ${holding}, balance updates add up to ${sum}`);
-  }
-  if (snapshot.pendingShares !== (sums.get(`${PENDING_POSITION}\u0000${snapshot.config.shareSymbol}`) ?? 0n)) problems.push('pending shares do not match their balance updates');
-  const maxBlock = await store.maxEventBlock();
-  if (maxBlock !== null && maxBlock > (snapshot.lastBlockScanned ?? -1)) problems.push(`an event at block ${maxBlock} lies beyond the cursor ${snapshot.lastBlockScanned}`);
-  if (source !== undefined) {
-    const head = await source.head();
-    const upTo = Math.min(snapshot.lastBlockScanned ?? -1, head ?? -1);
-    const { events } = upTo < d.deploymentBlock ? { events: [] } : await source.read({ fromBlock: d.deploymentBlock, toBlock: upTo, maxEvents: Number.MAX_SAFE_INTEGER });
-    const stored = new Map(storedEvents.map((e) => [eventKey(e), e]));
-    const missing = events.filter((s) => {
-      const storedEvent = stored.get(eventKey(s.event));
-      return storedEvent === undefined || formatFeedLine(storedEvent) !== formatFeedLine(s.event);
-    });
-    if (missing.length > 0) problems.push(`${missing.length} events of ${source.name} up to the cursor are missing or differ (first: ${missing[0].where})`);
-    if (events.length !== storedEvents.length) problems.push(`${storedEvents.length} events stored, ${events.length} in ${source.name} up to the cursor ${snapshot.lastBlockScanned}`);
-  }
-  return { consistent: problems.length === 0, problems, events: storedEvents.length, cursor: snapshot.lastBlockScanned };
+  duplicates += source.repeatedEvents;
+  if (batches === 0) await store.touch(now().toISOString());
+  const read = lastRead !== null;
+  return { applied, appliedByKind: booker.appliedByKind, duplicates, previousCursor, cursor, fromBlock: read ? fromBlock : null, toBlock: lastRead, batches, priceDeviations };
 }

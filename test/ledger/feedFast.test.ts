@@ -18,16 +18,19 @@ const SEEDS: Record<string, unknown>[] = [
   { ...base, kind: 'cost', asset: 'USDC', quantity: '1', reason: 'gas', position: 'aave:v3' },
   { ...base, kind: 'correction', asset: 'aUSDC', quantity: '-5', reason: 'fix' },
   { ...base, kind: 'interest', asset: 'aUSDC', balance: '5', force: true },
+  { ...base, kind: 'deposit', owner: ADDR, assets: '5', shares: '7', controller: ADDR },
+  { ...base, kind: 'deposit_request', owner: ADDR, assets: '5' },
+  { ...base, kind: 'deposit_settle', owner: ADDR, assets: '5', shares: '9' },
 ];
 
-const FIELDS = ['kind', 'chainId', 'blockNumber', 'txHash', 'blockHash', 'logIndex', 'timestamp', 'owner', 'from', 'to', 'assets', 'shares', 'navPerShare', 'asset', 'balance', 'force', 'quantity', 'reason', 'position', 'cycle', 'priceUsd', 'notes', 'extra', '__proto__'];
+const FIELDS = ['kind', 'chainId', 'blockNumber', 'txHash', 'blockHash', 'logIndex', 'timestamp', 'owner', 'controller', 'from', 'to', 'assets', 'shares', 'navPerShare', 'asset', 'balance', 'force', 'quantity', 'reason', 'position', 'cycle', 'priceUsd', 'notes', 'extra', '__proto__'];
 const VALUES: unknown[] = [
   undefined, null, true, false, 0, 1, -1, 1.5, 2 ** 31 - 1, 2 ** 31, 2 ** 53, Number.MAX_SAFE_INTEGER, 1e308, -0, [], {}, '',
   '0', '00', '01', '-0', '-1', '+1', '1e3', '1.0', ' 1', UINT256_MAX.toString(), (UINT256_MAX + 1n).toString(), `-${UINT256_MAX}`, `-${UINT256_MAX + 1n}`, '9'.repeat(77), '9'.repeat(79),
   HASH, HASH.toUpperCase(), `0x${'ab'.repeat(31)}`, ADDR, ADDR.toLowerCase(), `0x${'g'.repeat(40)}`,
-  '2024-01-01T00:00:00Z', '2024-01-01T00:00:00.5Z', '2024-01-01T00:00:00.123Z', '2024-02-30T00:00:00Z', '2024-02-29T23:59:59Z', '2023-02-29T00:00:00Z',
+  '2024-01-01T00:00:00Z', '2024-01-01T00:00:00.5Z', '2024-01-01T00:00:00.123Z', '2024-02-30T00:00:00Z', '2024-02-29T23:59:59Z', '2023-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2000-02-29T00:00:00Z', '0000-02-29T00:00:00Z', '2024-04-31T00:00:00Z', '2024-12-31T23:59:59.999Z',
   '2024-13-01T00:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T00:60:00Z', '2024-01-01 00:00:00Z', '2024-01-01T00:00:00+00:00',
-  'deposit', 'redeem', 'settle', 'fee', 'management', 'performance', 'USDC', 'a'.repeat(33), 'reserve', 'pending', 'x'.repeat(1000), 'x'.repeat(1001),
+  'deposit', 'deposit_request', 'deposit_settle', 'redeem', 'settle', 'fee', 'management', 'performance', 'USDC', 'a'.repeat(33), 'reserve', 'pending', 'x'.repeat(1000), 'x'.repeat(1001),
   'tab\there', 'new\nline', 'é', '\u0000', '\ud800', 'a:b.c-d_e',
 ];
 

@@ -9,6 +9,7 @@ import { writeAtomically } from '../../core/outputFile.ts';
 import { MAX_DECIMALS_OFFSET } from '../../protocols/erc4626.ts';
 import { ADDRESS_PATTERN, ISO_UTC_PATTERN, SYMBOL_PATTERN, TX_HASH_PATTERN } from '../../ledger/feed.ts';
 import { generateFeed } from '../../ledger/generate.ts';
+import { JsonlFeedFile } from '../../ledger/feedFile.ts';
 import { JsonlEventSource } from '../../ledger/source.ts';
 import { withLedger } from '../../ledger/open.ts';
 import { DEFAULT_DB_PATH } from '../../ledger/store.ts';
@@ -181,7 +182,8 @@ function registerSync(treasury: Command): void {
       const batchSize = parseNumberFlag('--batch-size', opts.batchSize, { integer: true, min: 1, max: 1_000_000 }, DEFAULT_BATCH_SIZE);
       if (opts.events === undefined) throw new UserError({ field: '--events', message: 'is required', hint: 'pass --events <file.jsonl>, or --rpc <url> to sync from the chain' });
       const path = dbPath(opts);
-      const source = JsonlEventSource.fromFile(opts.events);
+      const source = new JsonlFeedFile(opts.events);
+      await source.checkReadable();
       const onBatch = opts.progress
         ? (p: SyncProgress): void => {
             process.stderr.write(`synced ${p.applied} events (${p.duplicates} duplicates), cursor ${p.cursor}\n`);
