@@ -2,8 +2,9 @@
  * The README's benchmark table, generated from `npm run bench` output (one {@link WorkloadResult}
  * JSON object a line): parse the lines, merge them into the stored results by workload, render
  * the two tables (ratios measured in the same run; absolute figures on this machine against
- * their aims) and put them between the README's marker comments. Pure functions; the file
- * effects are in bench/readme.ts.
+ * their aims, with the date and load of each) and put them between the README's marker
+ * comments. Pure functions; the file effects are in bench/readme.ts. Nothing here names a
+ * bench module: every record lands in the table its baseline kind says.
  */
 import type { WorkloadResult } from './report.ts';
 
@@ -51,34 +52,46 @@ export function formatNumber(x: number): string {
   return rounded.toLocaleString('en-US', { maximumFractionDigits: 4 });
 }
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|');
+const cell = (s: string): string => s.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
 const value = (v: number | null, unit: string): string => (v === null ? '—' : `${formatNumber(v)} ${unit}`);
 const ratioCell = (r: BenchLine): string => (r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`);
 const targetCell = (r: BenchLine): string => (r.target === null ? '—' : `≥ ${r.target}×`);
 const metCell = (r: BenchLine): string => (r.met === null ? '—' : r.met ? 'yes' : '**no**');
 const date = (r: BenchLine): string => (r.measuredAt ?? '').slice(0, 10);
 
+/** When and under what load a record was measured, e.g. `2026-12-04, load 12.7`. */
+const measuredCell = (r: BenchLine): string => [date(r), `load ${formatNumber(r.loadAverage1m)}`].filter((x) => x !== '').join(', ');
+
 /**
- * Renders the generated section: the same-run ratios table, the absolute-figures table and a
- * note on the machine (cores, Node, load average range, dates).
+ * Renders the generated section: the same-run ratios table (records whose baseline ran in the
+ * same bench run), the absolute-figures table (every other record: figures of this machine
+ * against an aim, or with none) and a note on the machine (cores, Node, load average range,
+ * dates). Generic: a bench module's new workload appears in the table its baseline kind says.
  *
  * @example renderTable(mergeResults([], parseBenchLines(stdout)))
  */
 export function renderTable(results: readonly BenchLine[]): string {
   const sameRun = results.filter((r) => r.baseline.kind === 'same-run');
-  const aims = results.filter((r) => r.baseline.kind === 'aim');
+  const absolute = results.filter((r) => r.baseline.kind !== 'same-run');
   const lines: string[] = [];
-  lines.push('**Ratios measured in the same run** (the baseline ran in the same `npm run bench`, on the same machine under the same load; ratio = baseline time / capflow time, > 1 = capflow faster):', '');
+  lines.push(
+    '**Ratios measured in the same run** (capflow and its baseline ran one after the other in the same `npm run bench`, on the same machine under the same load, so the ratio carries over to other machines; ratio = baseline / capflow for times, capflow / baseline for rates: > 1 = capflow better):',
+    '',
+  );
   lines.push('| workload | measures | capflow | baseline | ratio | target | met |', '|---|---|---|---|---|---|---|');
   for (const r of sameRun) {
     const base = r.baseline.value === null ? `absent: ${r.baseline.absentReason ?? 'not measured'}` : `${value(r.baseline.value, r.baseline.unit)} (${r.baseline.what})`;
     lines.push(`| \`${r.workload}\` | ${cell(r.what)} | ${value(r.figure.value, r.figure.unit)} | ${cell(base)} | ${ratioCell(r)} | ${targetCell(r)} | ${metCell(r)} |`);
   }
-  lines.push('', '**Absolute figures on this machine** (times and rates of this machine under its load at the time, against the project\'s aims; ratio = aim / figure for times, figure / aim for rates, ≥ 1 = aim met):', '');
-  lines.push('| workload | measures | figure | aim | ratio | met |', '|---|---|---|---|---|---|');
-  for (const r of aims) {
-    const aim = r.baseline.value === null ? `— (${r.baseline.absentReason ?? 'none'})` : r.baseline.what;
-    lines.push(`| \`${r.workload}\` | ${cell(r.what)} | ${value(r.figure.value, r.figure.unit)} | ${cell(aim)} | ${ratioCell(r)} | ${metCell(r)} |`);
+  lines.push(
+    '',
+    "**Absolute figures on this machine** (times, rates and sizes measured on this machine under the load shown, compared with the project's aims; they move with the machine and its load; ratio = aim / figure for times, figure / aim for rates: ≥ 1 = aim met):",
+    '',
+  );
+  lines.push('| workload | measures | figure | aim | ratio | met | measured |', '|---|---|---|---|---|---|---|');
+  for (const r of absolute) {
+    const aim = r.baseline.value === null ? `— (${r.baseline.absentReason ?? 'none'})` : r.baseline.kind === 'aim' ? r.baseline.what : `${r.baseline.what} (${r.baseline.kind})`;
+    lines.push(`| \`${r.workload}\` | ${cell(r.what)} | ${value(r.figure.value, r.figure.unit)} | ${cell(aim)} | ${ratioCell(r)} | ${metCell(r)} | ${measuredCell(r)} |`);
   }
   const loads = results.map((r) => r.loadAverage1m);
   const cores = [...new Set(results.map((r) => r.cores))].join(', ');

@@ -49,4 +49,18 @@ describe('bench records and the README table', () => {
     expect(replaceBetweenMarkers(out, 'new table')).toBe(out);
     expect(() => replaceBetweenMarkers('# x\n', 't')).toThrow(/markers/);
   });
+
+  it('shows any bench module\'s records without naming it, each absolute figure with its date and load, and drops none', () => {
+    const fresh = { ...line(workload('newBench.thing', 'a figure\nover two lines | with a bar', { value: 12.5, unit: 'ms', higherIsBetter: false }, { kind: 'aim', value: 100, unit: 'ms', what: '< 100 ms' }), 'newBench'), loadAverage1m: 12.75 };
+    const odd = { ...line(workload('other.kind', 'a baseline kind this table does not know', { value: 1, unit: 's', higherIsBetter: false }, { kind: 'aim', value: 2, unit: 's', what: 'two' }), 'other'), baseline: { kind: 'reference' as never, what: 'a reference', value: 2, unit: 's' } };
+    const table = renderTable(mergeResults([], [fresh, odd, vsNumpy]));
+    const [sameRun, absolute] = table.split('**Absolute figures on this machine**');
+    expect(sameRun).toContain('`deltaNeutral.vsNumpy`');
+    expect(absolute).toContain(`| \`newBench.thing\` | a figure over two lines \\| with a bar | 12.5 ms | < 100 ms | 8.00× | yes | 2026-12-04, load 12.8 |`);
+    expect(absolute).toContain('`other.kind`');
+    expect(absolute).toContain('a reference (reference)');
+    expect(table.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(3);
+    expect(sameRun).toMatch(/same run.*same machine under the same load/);
+    expect(absolute).toMatch(/measured on this machine under the load shown/);
+  });
 });
