@@ -13,11 +13,13 @@ const lap = (name) => {
   last = now;
 };
 
+await import('zod');
+lap('zodImportMs');
 const dist = new URL('../dist/', import.meta.url);
 const [config, snapshot, yieldManager, json] = await Promise.all(
   ['core/config.js', 'strategies/yieldManager/snapshot.js', 'strategies/yieldManager.js', 'core/json.js'].map((m) => import(new URL(m, dist).href)),
 );
-lap('importMs');
+lap('modulesImportMs'); // the plan path's own modules (zod already loaded)
 const doc = config.parseConfigText(readFileSync(file, 'utf8'), file, extname(file) === '.json' ? 'json' : 'yaml');
 lap('readParseMs');
 config.checkConfigShape(doc, file);
