@@ -1,7 +1,8 @@
 /**
  * `capflow chain demo`: capflow on a real EVM in one command. Starts anvil from the
- * `@foundry-rs/anvil` dev dependency, deploys a USDC-like token, an ERC-4626 vault and an
- * ERC-7540 async-redeem vault (solc-compiled from contracts/), plays a seeded day of activity
+ * `@foundry-rs/anvil` dev dependency, deploys a USDC-like token, an ERC-4626 vault, an
+ * ERC-7540 async-redeem vault and a fully asynchronous ERC-7540 vault (asynchronous deposits
+ * too; solc-compiled from contracts/), plays a seeded day of activity
  * from 5 accounts, then inits, syncs and verifies a ledger for each vault and prints the books.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -42,10 +43,10 @@ function registerDemo(chain: Command): void {
   withOutput<DemoOptions>(
     chain
       .command('demo')
-      .description('start anvil, deploy an ERC-4626 and an ERC-7540 vault, play a day of activity, then sync, verify and print the books')
+      .description('start anvil, deploy an ERC-4626 vault and two ERC-7540 vaults (async redemptions; async deposits too), play a day of activity, then sync, verify and print the books')
       .option('--seed <n>', 'random seed of the activity, integer >= 0 (default 1)')
       .option('--operations <n>', 'operations per vault, 1..2000 (default 100)')
-      .option('--db-dir <dir>', 'keep the two ledgers (4626.duckdb, 7540.duckdb) in this folder (default: a temporary folder, removed)')
+      .option('--db-dir <dir>', 'keep the three ledgers (4626.duckdb, 7540.duckdb, 7540-async-deposits.duckdb) in this folder (default: a temporary folder, removed)')
       .option('--market', 'instead: stand up the Aave V3 + vaults demo market, write its addresses and a plan file to --dir, keep anvil up until Ctrl-C')
       .option('--dir <dir>', 'with --market: where market.json and live.yaml are written (default market-demo)')
       .addHelpText('after', '\nNeeds the dev dependencies (npm install). Nothing is downloaded; anvil keeps its states in memory.\n\nExamples:\n  capflow chain demo --operations 100 --seed 7\n  capflow chain demo --market --dir market-demo   # then plan --rpc, execute, verify (see the README)\n'),
@@ -64,8 +65,10 @@ function registerDemo(chain: Command): void {
         const holders = devnet.accounts.slice(1, 6);
         const client = createChainClient(anvil.rpcUrl);
         const books: DemoBook[] = [];
-        for (const [label, vault, asyncRedeem] of [['4626', vaults.vault4626, false], ['7540', vaults.vault7540, true]] as const) {
-          const played = await devnetModule.playStory(devnet, { seed, operations, token: vaults.token, vault, async: asyncRedeem, holders, settler: vaults.settler });
+        const fullyAsync = (await devnetModule.deployAsyncVault(devnet, vaults.token, vaults.settler)).address;
+        const kinds = [['4626', vaults.vault4626, false, false], ['7540', vaults.vault7540, true, false], ['7540-async-deposits', fullyAsync, true, true]] as const;
+        for (const [label, vault, asyncRedeem, asyncDeposit] of kinds) {
+          const played = await devnetModule.playStory(devnet, { seed, operations, token: vaults.token, vault, async: asyncRedeem, asyncDeposit, holders, settler: vaults.settler });
           const db = join(dir, `${label}.duckdb`);
           rmSync(db, { force: true });
           const deployment = await readDeployment(client, vault);
@@ -89,6 +92,8 @@ function registerDemo(chain: Command): void {
                     ['share price (USDC/share)', b.summary.sharePrice],
                     ['pending redemption shares', fromBaseUnits(BigInt(b.summary.pendingRedemptionShares), 18)],
                     ['claimable redemptions (USDC)', fromBaseUnits(BigInt(b.summary.claimableAssets), 6)],
+                    ['pending deposit requests (USDC)', fromBaseUnits(BigInt(b.summary.pendingDepositAssets), 6)],
+                    ['unclaimed deposit shares', fromBaseUnits(BigInt(b.summary.claimableDepositShares), 18)],
                   ],
                 ),
                 renderTable(['holder', 'shares'], b.summary.shareBalances.map((h) => [h.holder, fromBaseUnits(BigInt(h.shares), 18)])),
