@@ -12,16 +12,13 @@ import { stringify } from 'yaml';
 import { toJsonText, type CommandOutput } from '../io.ts';
 import { writeAtomically } from '../../core/outputFile.ts';
 
-/** anvil's dev account 2, the demo fund's holder: a public test key from anvil's default mnemonic, never a real one. */
-const DEMO_HOLDER_KEY = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a';
-
 /** The commands of the session, for a demo market at `rpc` with its files in `dir`. */
 function session(rpc: string, dir: string): string[] {
   const f = (name: string): string => join(dir, name);
   return [
     `./bin/capflow plan --rpc ${rpc} --input ${f('live.yaml')} --snapshot-out ${f('snap.yaml')} --emit-txs ${f('batch.json')}`,
     `./bin/capflow plan --input ${f('snap.yaml')}`,
-    `export CAPFLOW_PRIVATE_KEY=${DEMO_HOLDER_KEY}`,
+    "export CAPFLOW_PRIVATE_KEY=…   # anvil's dev account 2 (the fund): a public test key, shown in the README; capflow never prints keys",
     `./bin/capflow execute ${f('batch.json')} --rpc ${rpc} --dry-run`,
     `./bin/capflow execute ${f('batch.json')} --rpc ${rpc} --db ${f('fund.duckdb')}`,
     `./bin/capflow treasury verify --rpc ${rpc} --db ${f('fund.duckdb')}`,
