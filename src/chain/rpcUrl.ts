@@ -2,9 +2,7 @@
  * RPC URLs as users give them and as capflow prints them: never with credentials.
  */
 import { UserError } from '../core/errors.ts';
-
-/** Query parameters that commonly carry secrets; their values are hidden. Any other value is kept. */
-const SECRET_PARAM = /key|token|secret|auth|pass|sig|credential/i;
+import { redactUrl } from '../core/url.ts';
 
 /**
  * The URL without userinfo, with secret-looking query values replaced by `***`, and path
@@ -14,20 +12,7 @@ const SECRET_PARAM = /key|token|secret|auth|pass|sig|credential/i;
  * @example redactRpcUrl('https://user:pw@eth.example/v3/0123456789abcdef0123456789abcdef?apikey=s') // 'https://eth.example/v3/***?apikey=***'
  */
 export function redactRpcUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return '<invalid URL>';
-  }
-  parsed.username = '';
-  parsed.password = '';
-  for (const key of [...parsed.searchParams.keys()]) if (SECRET_PARAM.test(key)) parsed.searchParams.set(key, '***');
-  parsed.pathname = parsed.pathname
-    .split('/')
-    .map((segment) => (/^[A-Za-z0-9_-]{20,}$/.test(segment) ? '***' : segment))
-    .join('/');
-  return parsed.toString().replace(/%2A%2A%2A/g, '***');
+  return redactUrl(url, { hideKeyLikeSegments: true });
 }
 
 /**

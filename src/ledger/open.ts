@@ -4,6 +4,7 @@
  * treasury command works the same on either.
  */
 import type { LedgerBackend } from './backend.ts';
+import { isPostgresUrl } from './dbUrl.ts';
 import { LedgerStore } from './store.ts';
 
 /**
@@ -17,6 +18,10 @@ export interface OpenLedgerOptions {
   create?: boolean;
   /** Default `write`. */
   access?: 'read' | 'write';
+  /** The flag or variable `db` came from, named in errors (default `--db`). */
+  field?: string;
+  /** PostgreSQL: how long a writer waits for another writer of the ledger, in ms (0: refuse at once; default 300 s). */
+  lockTimeoutMs?: number;
 }
 
 /**
@@ -27,6 +32,11 @@ export interface OpenLedgerOptions {
  * try { console.log(await store.counts()); } finally { await store.close(); }
  */
 export async function openLedger(db: string, opts: OpenLedgerOptions = {}): Promise<LedgerBackend> {
+  if (isPostgresUrl(db)) {
+    // loaded on first use: DuckDB-only users never load the PostgreSQL client
+    const { PgLedgerStore } = await import('./pgStore.ts');
+    return PgLedgerStore.open(db, opts);
+  }
   return LedgerStore.open(db, { create: opts.create, readOnly: opts.access === 'read' });
 }
 
