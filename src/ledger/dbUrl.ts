@@ -16,7 +16,8 @@ import { DEFAULT_DB_PATH } from './store.ts';
  */
 export interface LedgerDb {
   db: string;
-  field: '--db' | 'CAPFLOW_DB_URL';
+  /** `--db`, `CAPFLOW_DB_URL`, or another flag that names a ledger (`--from`, `--to`). */
+  field: string;
 }
 
 /**
@@ -56,16 +57,19 @@ const PgUrlSchema = z
  */
 export function ledgerDbFrom(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): LedgerDb {
   const fromEnv = flag === undefined && (env.CAPFLOW_DB_URL ?? '') !== '';
-  const where: LedgerDb = { db: flag ?? (fromEnv ? (env.CAPFLOW_DB_URL as string) : DEFAULT_DB_PATH), field: fromEnv ? 'CAPFLOW_DB_URL' : '--db' };
-  checkLedgerDb(where);
-  return where;
+  return ledgerDbAt(flag ?? (fromEnv ? (env.CAPFLOW_DB_URL as string) : DEFAULT_DB_PATH), fromEnv ? 'CAPFLOW_DB_URL' : '--db');
 }
 
-function checkLedgerDb({ db, field }: LedgerDb): void {
-  const hint = 'pass a DuckDB file path, or postgres://user@host:5432/database (the password in PGPASSWORD, or in the URL)';
+/**
+ * A ledger location given in `field`, checked as {@link ledgerDbFrom} checks `--db`.
+ *
+ * @example ledgerDbAt('postgres://capflow@127.0.0.1/fund', '--to') // { db: 'postgres://…', field: '--to' }
+ */
+export function ledgerDbAt(db: string, field: string): LedgerDb {
+  const hint = 'pass a DuckDB file path, or postgres://user@host:5432/database with the password in PGPASSWORD or the URL';
   if (db === '') throw new UserError({ field, message: 'is empty', hint });
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(db);
-  if (scheme === null) return; // a file path
+  if (scheme === null) return { db, field }; // a file path
   if (!isPostgresUrl(db)) throw new UserError({ field, value: displayDb(db), message: `${scheme[1]}:// is not a ledger store; capflow keeps ledgers in DuckDB files and PostgreSQL`, hint });
   let url: URL;
   try {
@@ -75,4 +79,5 @@ function checkLedgerDb({ db, field }: LedgerDb): void {
   }
   const parsed = PgUrlSchema.safeParse({ protocol: url.protocol.toLowerCase(), hostname: url.hostname, port: url.port, database: decodeURIComponent(url.pathname.replace(/^\//, '')) });
   if (!parsed.success) throw new UserError({ field, value: displayDb(db), message: `is not a usable PostgreSQL URL: ${parsed.error.issues[0].message}`, hint });
+  return { db, field };
 }

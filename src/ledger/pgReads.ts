@@ -10,7 +10,7 @@ import { UserError } from '../core/errors.ts';
 import { msOf, PG_EVENT_COLUMNS } from './pgRows.ts';
 import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
 import { amountOf, isoOrNull, numOrNull, parseDistribution, rowToEvent, rowToUpdate } from './storeRows.ts';
-import { EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent } from './types.ts';
+import { EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent, type LedgerFundVenue } from './types.ts';
 
 /** The one session a PostgreSQL store talks through. @example const conn: PgConn = await sql.reserve(); */
 export type PgConn = postgres.ReservedSql;
@@ -201,5 +201,11 @@ export class PgLedgerReads {
       [...params, String(opts.limit ?? 100)],
     );
     return { updates: rows.map(rowToUpdate), total: Number(total) };
+  }
+
+  /** A fund ledger's venues (position, venue kind, address, asset), by position; none for a vault's ledger. */
+  async fundVenues(): Promise<LedgerFundVenue[]> {
+    const rows = await this.rows('SELECT position, kind, address, asset FROM fund_venues ORDER BY position COLLATE "C"');
+    return rows.map(([position, kind, address, asset]) => ({ position: String(position), kind: String(kind) as LedgerFundVenue['kind'], address: String(address), asset: asset === null ? null : String(asset) }));
   }
 }

@@ -17,7 +17,7 @@ import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgSchema.ts';
 import { PgLedgerReads, type PgConn } from './pgReads.ts';
 import type { TreasuryState } from './state.ts';
 import { createTreasury, treasuryConfigOf } from './treasury.ts';
-import type { Deployment } from './types.ts';
+import type { Deployment, LedgerFundVenue } from './types.ts';
 
 /** The advisory lock's first key ("capf"); the second is a hash of the ledger's schema. */
 const LOCK_CLASS = 0x63617066;
@@ -204,6 +204,20 @@ export class PgLedgerStore extends PgLedgerReads implements LedgerBackend {
     for (const [sql, params] of pgSnapshotStatements(state, syncedAt)) await this.conn.unsafe(sql, params);
   }
 
+  /** Records (adds or replaces, by position) a fund ledger's venues, in one transaction. */
+  async recordFundVenues(venues: readonly LedgerFundVenue[]): Promise<void> {
+    await this.transaction(async () => {
+      for (const v of venues) {
+        await this.conn.unsafe('DELETE FROM fund_venues WHERE position = $1::text', [v.position]);
+        await this.insertFundVenue(v);
+      }
+    });
+  }
+
+  private async insertFundVenue(v: LedgerFundVenue): Promise<void> {
+    await this.conn.unsafe('INSERT INTO fund_venues (position, kind, address, asset) VALUES ($1::text, $2::text, $3::text, $4::text)', [v.position, v.kind, v.address.toLowerCase(), v.asset === null ? null : v.asset.toLowerCase()]);
+  }
+
   /** Moves only the last-sync time (a sync that found nothing new). */
   async touch(syncedAt: string): Promise<void> {
     await this.conn.unsafe(`UPDATE treasury_state SET last_updated_at = ${tsOf('$1')}`, [msText(syncedAt)]);
@@ -227,16 +241,17 @@ export class PgLedgerStore extends PgLedgerReads implements LedgerBackend {
   }
 
   /**
-   * Writes a whole ledger — its deployment and one batch holding every event, balance update
+   * Writes a whole ledger — its deployment, a fund's venues and one batch holding every event, balance update
    * and the books — in one transaction into an empty database (with `replace`, over the ledger
    * it holds); `check` runs before the commit and may throw to leave the database as it was.
    *
-   * @example await target.importLedger(deployment, batch, { replace: false, check: async () => undefined });
+   * @example await target.importLedger(deployment, [], batch, { replace: false, check: async () => undefined });
    */
-  async importLedger(d: Deployment, batch: LedgerBatch | null, opts: { replace: boolean; check: () => Promise<void> }): Promise<void> {
+  async importLedger(d: Deployment, fundVenues: readonly LedgerFundVenue[], batch: LedgerBatch | null, opts: { replace: boolean; check: () => Promise<void> }): Promise<void> {
     await this.transaction(async () => {
       if (opts.replace) for (const table of ['events', 'balance_updates', 'holdings', 'redemptions', 'share_balances', 'treasury_state', 'accounting_state', 'interest_sync', 'deployment']) await this.conn.unsafe(`DELETE FROM ${table}`);
       await this.insertDeployment(d);
+      for (const v of fundVenues) await this.insertFundVenue(v);
       if (batch !== null) await this.writeBatch(batch);
       await opts.check();
     });

@@ -1,5 +1,6 @@
 /**
- * `capflow treasury init|sync|show|history|verify|generate`: the fund's book in a DuckDB file.
+ * `capflow treasury init|sync|show|history|verify|migrate|generate`: the fund's book in a DuckDB file
+ * or a PostgreSQL database (`--db postgres://…`).
  */
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
@@ -11,10 +12,6 @@ import { ADDRESS_PATTERN, ISO_UTC_PATTERN, SYMBOL_PATTERN, TX_HASH_PATTERN } fro
 import { generateFeed } from '../../ledger/generate.ts';
 import { JsonlFeedFile } from '../../ledger/feedFile.ts';
 import { JsonlEventSource } from '../../ledger/source.ts';
-import { withLedger } from '../../ledger/open.ts';
-import { DEFAULT_DB_PATH } from '../../ledger/store.ts';
-import { initLedgerFile, removeLedgerLeftovers } from '../../ledger/storeInit.ts';
-import { expectDuckDbKind, type DuckDbFileKind } from '../../core/duckdbKind.ts';
 import { DEFAULT_BATCH_SIZE, syncLedger, verifyLedger, type SyncProgress } from '../../ledger/sync.ts';
 import { treasurySummary } from '../../ledger/treasury.ts';
 import { EVENT_KINDS, type Deployment, type EventKind } from '../../ledger/types.ts';
@@ -22,7 +19,9 @@ import { formatNumber, renderKeyValues, renderTable } from '../../report/table.t
 import { rightAlign } from '../columns.ts';
 import { parseChoiceFlag, parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
+import { checkLedgerDb, DB_HELP, initLedgerAt, ledgerDbOf, shownDb, withLedgerAt } from '../ledgerDb.ts';
 import { initFromChain, syncChain, verifyChain, type ChainFlags } from './treasuryChain.ts';
+import { registerMigrate } from './treasuryMigrate.ts';
 
 interface DbOptions extends CommonOptions {
   db?: string;
@@ -43,6 +42,7 @@ interface InitOptions extends DbOptions, ChainFlags {
 
 interface SyncOptions extends DbOptions, ChainFlags {
   events?: string;
+  lockTimeout?: string;
   batchSize?: string;
   progress?: boolean;
 }
@@ -66,27 +66,11 @@ interface GenerateOptions extends CommonOptions {
   out?: string;
 }
 
-const DB_HELP = `ledger file (default ${DEFAULT_DB_PATH})`;
 const RPC_HELP = 'JSON-RPC URL of the chain (default $CAPFLOW_RPC_URL); printed without credentials';
 
 /** Chain mode: --rpc given, or $CAPFLOW_RPC_URL set and no --events feed. */
 function fromChain(opts: { rpc?: string; events?: string }): boolean {
   return opts.rpc !== undefined || (opts.events === undefined && (process.env.CAPFLOW_RPC_URL ?? '') !== '');
-}
-
-/**
- * Refuses (exit 2, the file untouched) a `--db` that is not a ledger — fund results, a result
- * table, another database, not DuckDB at all — before the ledger store opens it (and would add
- * its tables). A missing file passes: the store says there is no ledger. Removes what a killed
- * `init` left beside it.
- */
-async function checkLedgerFile(path: string, allowed: readonly DuckDbFileKind[] = ['missing', 'ledger']): Promise<void> {
-  removeLedgerLeftovers(path); // a killed init's temporary file
-  await expectDuckDbKind(path, allowed, '--db', 'a treasury ledger', 'pass the ledger written by `capflow treasury init --db <path>`');
-}
-
-function dbPath(opts: DbOptions): string {
-  return opts.db ?? DEFAULT_DB_PATH;
 }
 
 function requireText(flag: string, raw: string | undefined, pattern: RegExp, what: string): string {
@@ -139,18 +123,18 @@ function registerInit(treasury: Command): void {
       .option('--rpc <url>', `read the deployment from the chain: ${RPC_HELP}`)
       .option('--vault <0x…>', 'with --rpc: the ERC-4626 / ERC-7540 vault address')
       .option('--from-block <n>', 'with --rpc: the deployment block (default: found by bisecting on eth_getCode)')
-      .option('--db <path>', DB_HELP)
+      .option('--db <path|url>', DB_HELP)
       .addHelpText('after', '\nExamples:\n  capflow treasury init --rpc http://127.0.0.1:8545 --vault 0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0 --db fund.duckdb\n  capflow treasury init --chain-id 1 --address 0x1111111111111111111111111111111111111111 --name "Capflow USD" --symbol cfUSD --db fund.duckdb\n'),
     async (opts) => {
-      if (opts.rpc !== undefined || opts.vault !== undefined) return initFromChain(dbPath(opts), opts);
+      const where = ledgerDbOf(opts);
+      if (opts.rpc !== undefined || opts.vault !== undefined) return initFromChain(where, opts);
       const deployment = deploymentFrom(opts);
-      const path = dbPath(opts);
-      await checkLedgerFile(path, ['missing', 'empty', 'ledger']);
-      await initLedgerFile(path, deployment);
-      const json = { db: path, deployment };
+      await checkLedgerDb(where, ['missing', 'empty', 'ledger']);
+      await initLedgerAt(where, deployment);
+      const json = { db: shownDb(where), deployment };
       const human = (): string =>
         renderKeyValues([
-          ['ledger', path],
+          ['ledger', json.db],
           ['vault', `${deployment.name} (${deployment.symbol}) ${deployment.address}`],
           ['chain id', deployment.chainId],
           ['asset', `${deployment.assetSymbol}, ${deployment.assetDecimals} decimals`],
@@ -175,13 +159,15 @@ function registerSync(treasury: Command): void {
       .option('--max-reorg-depth <n>', 'with --rpc: deepest reorganisation rolled back (default 64)')
       .option('--batch-size <n>', `events per transaction, whole blocks (default ${DEFAULT_BATCH_SIZE})`)
       .option('--progress', 'print a line on stderr after each committed batch')
-      .option('--db <path>', DB_HELP)
+      .option('--lock-timeout <s>', 'PostgreSQL: wait this long for another sync of the ledger to finish, then refuse (0: refuse at once; default 300)')
+      .option('--db <path|url>', DB_HELP)
       .addHelpText('after', '\nEvery line is checked before anything is written; each batch is one transaction.\n\nExample:\n  capflow treasury sync --events events.jsonl --db fund.duckdb --json\n'),
     async (opts) => {
-      if (fromChain(opts)) return syncChain(dbPath(opts), opts);
+      const where = ledgerDbOf(opts);
+      const lockTimeoutMs = parseNumberFlag('--lock-timeout', opts.lockTimeout, { min: 0, max: 86_400 }, 300) * 1000;
+      if (fromChain(opts)) return syncChain(where, opts, lockTimeoutMs);
       const batchSize = parseNumberFlag('--batch-size', opts.batchSize, { integer: true, min: 1, max: 1_000_000 }, DEFAULT_BATCH_SIZE);
       if (opts.events === undefined) throw new UserError({ field: '--events', message: 'is required', hint: 'pass --events <file.jsonl>, or --rpc <url> to sync from the chain' });
-      const path = dbPath(opts);
       const source = new JsonlFeedFile(opts.events);
       await source.checkReadable();
       const onBatch = opts.progress
@@ -189,8 +175,8 @@ function registerSync(treasury: Command): void {
             process.stderr.write(`synced ${p.applied} events (${p.duplicates} duplicates), cursor ${p.cursor}\n`);
           }
         : undefined;
-      await checkLedgerFile(path);
-      const json = await withLedger(path, (store) => syncLedger(store, source, { batchSize, onBatch }));
+      await checkLedgerDb(where);
+      const json = await withLedgerAt(where, (store) => syncLedger(store, source, { batchSize, onBatch }), { lockTimeoutMs });
       const deviations = json.priceDeviations;
       const limit = `${deviations.limitPct * 100}%`;
       const human = (): string =>
@@ -238,13 +224,14 @@ function registerShow(treasury: Command): void {
       .command('show')
       .description('total assets, shares, share price, pending redemptions, holdings and cursor')
       .option('--asset-price-usd <usd>', 'USD per vault-asset token, to value pending redemptions (default 1)')
-      .option('--db <path>', DB_HELP)
+      .option('--db <path|url>', DB_HELP)
       .addHelpText('after', '\nQuantities are decimal strings in base units in --json; sharePrice is asset token units per share token.\n\nExample:\n  capflow treasury show --db fund.duckdb --json\n'),
     async (opts) => {
       const assetPriceUsd = parseNumberFlag('--asset-price-usd', opts.assetPriceUsd, { min: 0 }, 1);
-      await checkLedgerFile(dbPath(opts));
-      const { deployment, state, lastUpdatedAt } = await withLedger(
-        dbPath(opts),
+      const where = ledgerDbOf(opts);
+      await checkLedgerDb(where);
+      const { deployment, state, lastUpdatedAt } = await withLedgerAt(
+        where,
         async (store) => ({ deployment: await store.deployment(), state: await store.loadState(), lastUpdatedAt: await store.lastUpdatedAt() }),
         { access: 'read' },
       );
@@ -280,13 +267,14 @@ function registerHistory(treasury: Command): void {
       .description('balance updates, newest last')
       .option('--cause <kind>', `only updates of one cause: ${EVENT_KINDS.join(', ')}`)
       .option('--limit <n>', 'the newest n updates (default 100)')
-      .option('--db <path>', DB_HELP)
+      .option('--db <path|url>', DB_HELP)
       .addHelpText('after', '\nExample:\n  capflow treasury history --cause interest --limit 10 --db fund.duckdb\n'),
     async (opts) => {
       const cause = opts.cause === undefined ? undefined : parseChoiceFlag<EventKind>('--cause', opts.cause, EVENT_KINDS);
       const limit = parseNumberFlag('--limit', opts.limit, { integer: true, min: 1, max: 1_000_000 }, 100);
-      await checkLedgerFile(dbPath(opts));
-      const json = await withLedger(dbPath(opts), (store) => store.history({ cause, limit }), { access: 'read' });
+      const where = ledgerDbOf(opts);
+      await checkLedgerDb(where);
+      const json = await withLedgerAt(where, (store) => store.history({ cause, limit }), { access: 'read' });
       const human = (): string =>
         [
           renderTable(
@@ -307,13 +295,14 @@ function registerVerify(treasury: Command): void {
       .description('check the ledger: snapshot = replay of its events, updates add up, nothing beyond the cursor')
       .option('--events <file.jsonl>', 'also check it holds exactly this feed’s events up to the cursor')
       .option('--rpc <url>', `compare the books at the cursor with the chain at that block: ${RPC_HELP}`)
-      .option('--db <path>', DB_HELP)
+      .option('--db <path|url>', DB_HELP)
       .addHelpText('after', '\nExit 3 when the ledger is inconsistent or (with --rpc) differs from the chain, with the differences.\n\nExamples:\n  capflow treasury verify --rpc http://127.0.0.1:8545 --db fund.duckdb\n  capflow treasury verify --events events.jsonl --db fund.duckdb\n'),
     async (opts) => {
-      if (fromChain(opts)) return verifyChain(dbPath(opts), opts);
+      const where = ledgerDbOf(opts);
+      if (fromChain(opts)) return verifyChain(where, opts);
       const source = opts.events === undefined ? undefined : JsonlEventSource.fromFile(opts.events);
-      await checkLedgerFile(dbPath(opts));
-      const json = await withLedger(dbPath(opts), (store) => verifyLedger(store, source), { access: 'read' });
+      await checkLedgerDb(where);
+      const json = await withLedgerAt(where, (store) => verifyLedger(store, source), { access: 'read' });
       if (!json.consistent) throw new CheckFailedError(`the ledger is inconsistent: ${json.problems.join('; ')}`, json);
       const human = (): string => `consistent: ${json.events} events up to block ${json.cursor}`;
       return { json, human };
@@ -360,11 +349,12 @@ async function writeLines(tempPath: string, path: string, lines: Iterable<string
 
 /** Registers `capflow treasury …`. */
 export function registerTreasury(program: Command): void {
-  const treasury = program.command('treasury').description("the fund's book: deposits, redemptions, interest, NAV and share price (DuckDB)");
+  const treasury = program.command('treasury').description("the fund's book: deposits, redemptions, interest, NAV and share price (DuckDB file or PostgreSQL)");
   registerInit(treasury);
   registerSync(treasury);
   registerShow(treasury);
   registerHistory(treasury);
   registerVerify(treasury);
+  registerMigrate(treasury);
   registerGenerate(treasury);
 }

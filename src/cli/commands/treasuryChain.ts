@@ -6,13 +6,13 @@ import { createChainClient } from '../../chain/client.ts';
 import { redactRpcUrl, rpcUrlFrom } from '../../chain/rpcUrl.ts';
 import { CheckFailedError, UserError } from '../../core/errors.ts';
 import { DEFAULT_MAX_REORG_DEPTH, readDeployment, syncFromChain, verifyAgainstChain } from '../../ledger/chainSync.ts';
+import type { LedgerDb } from '../../ledger/dbUrl.ts';
 import { verifyFundLedger } from '../../venues/fundLedger.ts';
-import { withLedger } from '../../ledger/open.ts';
-import { initLedgerFile } from '../../ledger/storeInit.ts';
 import { EVENT_KINDS } from '../../ledger/types.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { parseNumberFlag } from '../flags.ts';
 import type { CommandOutput } from '../io.ts';
+import { initLedgerAt, shownDb, withLedgerAt } from '../ledgerDb.ts';
 import { createProgress } from '../progress.ts';
 
 /** Flags of the chain commands. */
@@ -28,16 +28,16 @@ export interface ChainFlags {
 }
 
 /** `treasury init --rpc --vault [--from-block]`: the deployment read from the chain. */
-export async function initFromChain(path: string, opts: ChainFlags): Promise<CommandOutput> {
+export async function initFromChain(where: LedgerDb, opts: ChainFlags): Promise<CommandOutput> {
   const rpcUrl = rpcUrlFrom(opts.rpc);
   if (opts.vault === undefined) throw new UserError({ field: '--vault', message: 'is required with --rpc', hint: 'pass --vault <0x address of the ERC-4626 vault>' });
   const fromBlock = opts.fromBlock === undefined ? undefined : parseNumberFlag('--from-block', opts.fromBlock, { integer: true, min: 0 });
   const deployment = await readDeployment(createChainClient(rpcUrl), opts.vault, { fromBlock });
-  await initLedgerFile(path, deployment);
-  const json = { db: path, rpc: redactRpcUrl(rpcUrl), deployment };
+  await initLedgerAt(where, deployment);
+  const json = { db: shownDb(where), rpc: redactRpcUrl(rpcUrl), deployment };
   const human = (): string =>
     renderKeyValues([
-      ['ledger', path],
+      ['ledger', json.db],
       ['vault', `${deployment.name} (${deployment.symbol}) ${deployment.address}`],
       ['chain id', deployment.chainId],
       ['asset', `${deployment.assetSymbol} ${deployment.assetAddress}, ${deployment.assetDecimals} decimals`],
@@ -49,7 +49,7 @@ export async function initFromChain(path: string, opts: ChainFlags): Promise<Com
 }
 
 /** `treasury sync --rpc`: scan from the cursor to head − confirmations. */
-export async function syncChain(path: string, opts: ChainFlags): Promise<CommandOutput> {
+export async function syncChain(where: LedgerDb, opts: ChainFlags, lockTimeoutMs?: number): Promise<CommandOutput> {
   const rpcUrl = rpcUrlFrom(opts.rpc);
   const confirmations = parseNumberFlag('--confirmations', opts.confirmations, { integer: true, min: 0, max: 10_000 }, 0);
   const toBlock = opts.toBlock === undefined ? undefined : parseNumberFlag('--to-block', opts.toBlock, { integer: true, min: 0 });
@@ -57,7 +57,7 @@ export async function syncChain(path: string, opts: ChainFlags): Promise<Command
   const maxReorgDepth = parseNumberFlag('--max-reorg-depth', opts.maxReorgDepth, { integer: true, min: 0, max: 100_000 }, DEFAULT_MAX_REORG_DEPTH);
   const chain = createChainClient(rpcUrl);
   const bar = await createProgress('blocks');
-  const result = await withLedger(path, (store) =>
+  const result = await withLedgerAt(where, (store) =>
     syncFromChain(store, chain, {
       confirmations,
       toBlock,
@@ -66,6 +66,7 @@ export async function syncChain(path: string, opts: ChainFlags): Promise<Command
       onProgress: (done, total) => bar.update(done, total),
       onBatch: opts.progress ? (p) => process.stderr.write(`synced ${p.applied} events, cursor ${p.cursor}\n`) : undefined,
     }),
+    { lockTimeoutMs },
   ).finally(() => bar.stop());
   const json = {
     rpc: chain.name,
@@ -96,11 +97,11 @@ export async function syncChain(path: string, opts: ChainFlags): Promise<Command
 }
 
 /** `treasury verify --rpc`: the books at the cursor against the chain at that block; a difference is a {@link CheckFailedError} (exit 3) with the table. */
-export async function verifyChain(path: string, opts: ChainFlags): Promise<CommandOutput> {
+export async function verifyChain(where: LedgerDb, opts: ChainFlags): Promise<CommandOutput> {
   const rpcUrl = rpcUrlFrom(opts.rpc);
   const chain = createChainClient(rpcUrl);
   // a fund ledger (kept by `capflow execute --db`) holds venue positions: its check reads them
-  const report = await withLedger(path, async (store) => ((await store.deployment()).kind === 'fund' ? verifyFundLedger(store, chain.client) : verifyAgainstChain(store, chain)), { access: 'read' });
+  const report = await withLedgerAt(where, async (store) => ((await store.deployment()).kind === 'fund' ? verifyFundLedger(store, chain.client) : verifyAgainstChain(store, chain)), { access: 'read' });
   const json = { rpc: chain.name, ...report };
   if (!report.equal) {
     const table = renderTable(['figure', 'ledger', 'chain'], report.differences.map((d) => [d.item, d.ledger, d.chain]));
