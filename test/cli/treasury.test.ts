@@ -263,8 +263,8 @@ describe('capflow treasury', () => {
   it('prints help listing the subcommands', () => {
     const r = runCli(['treasury', '--help']);
     expect(r.code).toBe(0);
-    for (const sub of ['init', 'sync', 'show', 'history', 'verify', 'generate']) expect(r.stdout).toContain(sub);
+    for (const sub of ['init', 'sync', 'show', 'history', 'verify', 'migrate', 'generate']) expect(r.stdout).toContain(sub);
     const sync = runCli(['treasury', 'sync', '--help']);
-    expect(sync.stdout).toMatch(/--events <file\.jsonl>[\s\S]*--batch-size[\s\S]*--db <path>[\s\S]*--json/);
+    expect(sync.stdout).toMatch(/--events <file\.jsonl>[\s\S]*--batch-size[\s\S]*--db <path\|url>[\s\S]*--json/);
   });
 });
