@@ -75,6 +75,7 @@ export function imageTables(image: LedgerImage): Record<string, string[]> {
     holdings: [...s.holdings].flatMap(([position, assets]) => [...assets].map(([asset, q]) => json([position, asset, q]))).sort(),
     redemptions: [...s.redemptions].map(([owner, r]) => json([owner, r.pendingShares, r.claimableShares, r.claimableAssets])).sort(),
     share_balances: [...s.shareBalances].map(([holder, shares]) => json([holder, shares])).sort(),
+    deposit_requests: [...s.deposits].map(([controller, d]) => json([controller, d.pendingAssets, d.claimableAssets, d.claimableShares])).sort(),
     events: image.events.map((e, i) => `${i + 1} ${formatFeedLine(e)}`),
     balance_updates: image.updates.map((u) => json([u.id, u.eventSeq, u.cause, u.position, u.asset, u.quantity, u.previousBalance, u.valueUsd])),
   };

@@ -20,7 +20,7 @@ export interface OpenLedgerOptions {
   access?: 'read' | 'write';
   /** The flag or variable `db` came from, named in errors (default `--db`). */
   field?: string;
-  /** PostgreSQL: how long a writer waits for another writer of the ledger, in ms (0: refuse at once; default 300 s). */
+  /** PostgreSQL: how long a writer waits for another writer of the ledger, in ms (0: refuse at once; default `CAPFLOW_LOCK_WAIT_MS`, else 10 s). */
   lockTimeoutMs?: number;
 }
 

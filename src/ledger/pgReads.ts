@@ -10,7 +10,7 @@ import { UserError } from '../core/errors.ts';
 import { msOf, PG_EVENT_COLUMNS } from './pgRows.ts';
 import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
 import { amountOf, isoOrNull, numOrNull, parseDistribution, rowToEvent, rowToUpdate } from './storeRows.ts';
-import { EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent, type LedgerFundVenue } from './types.ts';
+import { countsInNav, EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent, type LedgerFundVenue } from './types.ts';
 
 /** The one session a PostgreSQL store talks through. @example const conn: PgConn = await sql.reserve(); */
 export type PgConn = postgres.ReservedSql;
@@ -45,10 +45,10 @@ export class PgLedgerReads {
   protected async findDeployment(): Promise<Deployment | null> {
     const rows = await this.rows(
       `SELECT chain_id, address, deployment_block, tx_hash, ${msOf('block_time')}, name, symbol, asset_symbol, asset_decimals, share_decimals, ${msOf('initialised_at')},
-         asset_address, async_redeem FROM deployment`,
+         asset_address, async_redeem, async_deposit, kind FROM deployment`,
     );
     if (rows.length === 0) return null;
-    const [chainId, address, block, txHash, blockTime, name, symbol, assetSymbol, assetDecimals, shareDecimals, initialisedAt, assetAddress, asyncRedeem] = rows[0];
+    const [chainId, address, block, txHash, blockTime, name, symbol, assetSymbol, assetDecimals, shareDecimals, initialisedAt, assetAddress, asyncRedeem, asyncDeposit, kind] = rows[0];
     return {
       chainId: Number(chainId),
       address: String(address),
@@ -63,6 +63,8 @@ export class PgLedgerReads {
       initialisedAt: isoOrNull(initialisedAt) ?? '',
       assetAddress: assetAddress === null ? null : String(assetAddress),
       asyncRedeem: asyncRedeem === true,
+      asyncDeposit: asyncDeposit === true,
+      kind: kind === 'fund' ? 'fund' : 'vault',
     };
   }
 
@@ -96,14 +98,18 @@ export class PgLedgerReads {
       if (!state.holdings.has(p)) state.holdings.set(p, new Map());
       const q = amountOf(quantity);
       state.holdings.get(p)?.set(String(asset), q);
-      if (p !== PENDING_POSITION) state.totalAssets += q;
-      else state.pendingShares += q;
+      if (countsInNav(p)) state.totalAssets += q;
+      else if (p === PENDING_POSITION) state.pendingShares += q;
     }
     const redemptions = await this.rows('SELECT owner, pending_shares::text, claimable_shares::text, claimable_assets::text FROM redemptions ORDER BY owner COLLATE "C"');
     for (const [owner, pending, claimableShares, claimableAssets] of redemptions) {
       state.redemptions.set(String(owner), { pendingShares: amountOf(pending), claimableShares: amountOf(claimableShares), claimableAssets: amountOf(claimableAssets) });
     }
     for (const [holder, shares] of await this.rows('SELECT holder, shares::text FROM share_balances ORDER BY holder COLLATE "C"')) state.shareBalances.set(String(holder), amountOf(shares));
+    const deposits = await this.rows('SELECT controller, pending_assets::text, claimable_assets::text, claimable_shares::text FROM deposit_requests ORDER BY controller COLLATE "C"');
+    for (const [controller, pending, claimableAssets, claimableShares] of deposits) {
+      state.deposits.set(String(controller), { pendingAssets: amountOf(pending), claimableAssets: amountOf(claimableAssets), claimableShares: amountOf(claimableShares) });
+    }
     state.counts = await this.counts();
     state.eventsApplied = Object.values(state.counts).reduce((sum, n) => sum + n, 0);
     return state;

@@ -56,7 +56,7 @@ const EVENTS: RecordsetSpec = {
     ['seq', 'bigint'], ['chain_id', 'bigint'], ['tx_hash', 'text'], ['log_index', 'integer'], ['block_number', 'bigint'], ['timestamp', 'timestamptz'],
     ['kind', 'text'], ['owner', 'text'], ['assets', 'numeric'], ['shares', 'numeric'], ['nav_per_share', 'numeric'], ['asset', 'text'],
     ['balance', 'numeric'], ['force', 'boolean'], ['quantity', 'numeric'], ['reason', 'text'], ['position', 'text'], ['cycle', 'bigint'],
-    ['price_usd', 'double precision'], ['notes', 'text'], ['block_hash', 'text'], ['from_address', 'text'], ['to_address', 'text'],
+    ['price_usd', 'double precision'], ['notes', 'text'], ['block_hash', 'text'], ['from_address', 'text'], ['to_address', 'text'], ['controller', 'text'],
   ],
 };
 
@@ -68,6 +68,7 @@ const UPDATES: RecordsetSpec = {
 const HOLDINGS: RecordsetSpec = { table: 'holdings', columns: [['position', 'text'], ['asset', 'text'], ['quantity', 'numeric']] };
 const REDEMPTIONS: RecordsetSpec = { table: 'redemptions', columns: [['owner', 'text'], ['pending_shares', 'numeric'], ['claimable_shares', 'numeric'], ['claimable_assets', 'numeric']] };
 const SHARE_BALANCES: RecordsetSpec = { table: 'share_balances', columns: [['holder', 'text'], ['shares', 'numeric']] };
+const DEPOSIT_REQUESTS: RecordsetSpec = { table: 'deposit_requests', columns: [['controller', 'text'], ['pending_assets', 'numeric'], ['claimable_assets', 'numeric'], ['claimable_shares', 'numeric']] };
 
 /** Every optional field of any event kind. */
 type EventFields = Partial<Omit<DepositEvent, 'kind'> & Omit<SettleEvent, 'kind'> & Omit<InterestEvent, 'kind'> & Omit<CorrectionEvent, 'kind' | 'reason'> & Omit<TransferEvent, 'kind'>> & { reason?: string };
@@ -82,7 +83,7 @@ function eventRow(e: LedgerEvent, seq: number): Record<string, unknown> {
     kind: e.kind, owner: f.owner ?? null, assets: text(f.assets), shares: text(f.shares), nav_per_share: text(f.navPerShare), asset: f.asset ?? null,
     balance: text(f.balance), force: f.force ?? null, quantity: text(f.quantity), reason: f.reason ?? null, position: f.position ?? null,
     cycle: f.cycle === undefined ? null : String(f.cycle), price_usd: f.priceUsd ?? null, notes: f.notes ?? null, block_hash: e.blockHash ?? null,
-    from_address: f.from ?? null, to_address: f.to ?? null,
+    from_address: f.from ?? null, to_address: f.to ?? null, controller: f.controller ?? null,
   };
 }
 
@@ -115,7 +116,8 @@ export function batchInserts(events: readonly LedgerEvent[], updates: readonly B
 
 /**
  * The statements that replace the books' snapshot: the scalar state (cursor, share supply,
- * cycle, corrections' cursor, interest sync) and every holding, redemption and share balance.
+ * cycle, corrections' cursor, interest sync) and every holding, redemption, deposit request and
+ * share balance.
  *
  * @example for (const [sql, params] of pgSnapshotStatements(state, now)) await conn.unsafe(sql, params);
  */
@@ -124,6 +126,7 @@ export function pgSnapshotStatements(s: TreasuryState, syncedAt: string): [strin
   const holdings = [...s.holdings].flatMap(([position, assets]) => [...assets].map(([asset, quantity]) => ({ position, asset, quantity: quantity.toString() })));
   const redemptions = [...s.redemptions].map(([owner, r]) => ({ owner, pending_shares: r.pendingShares.toString(), claimable_shares: r.claimableShares.toString(), claimable_assets: r.claimableAssets.toString() }));
   const balances = [...s.shareBalances].map(([holder, shares]) => ({ holder, shares: shares.toString() }));
+  const deposits = [...s.deposits].map(([controller, d]) => ({ controller, pending_assets: d.pendingAssets.toString(), claimable_assets: d.claimableAssets.toString(), claimable_shares: d.claimableShares.toString() }));
   const num = (n: number | null): string | null => (n === null ? null : String(n));
   return [
     [
@@ -137,6 +140,8 @@ export function pgSnapshotStatements(s: TreasuryState, syncedAt: string): [strin
     ...chunked(HOLDINGS, holdings).map(([sql, json]): [string, string[]] => [sql, [json]]),
     ['DELETE FROM redemptions', []],
     ...chunked(REDEMPTIONS, redemptions).map(([sql, json]): [string, string[]] => [sql, [json]]),
+    ['DELETE FROM deposit_requests', []],
+    ...chunked(DEPOSIT_REQUESTS, deposits).map(([sql, json]): [string, string[]] => [sql, [json]]),
     ['DELETE FROM share_balances', []],
     ...chunked(SHARE_BALANCES, balances).map(([sql, json]): [string, string[]] => [sql, [json]]),
   ];
@@ -144,4 +149,4 @@ export function pgSnapshotStatements(s: TreasuryState, syncedAt: string): [strin
 
 /** Columns of `events` read back, in storeRows' `rowToEvent` order (times as epoch ms). */
 export const PG_EVENT_COLUMNS = `kind, chain_id, block_number, tx_hash, log_index, ${msOf('timestamp')}, owner, assets::text, shares::text, nav_per_share::text, asset, balance::text, force,
-  quantity::text, reason, position, cycle, price_usd, notes, block_hash, from_address, to_address`;
+  quantity::text, reason, position, cycle, price_usd, notes, block_hash, from_address, to_address, controller`;

@@ -28,6 +28,8 @@ export const LEDGER_TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
   holdings: ['position', 'asset'],
   redemptions: ['owner'],
   share_balances: ['holder'],
+  deposit_requests: ['controller'],
+  fund_venues: ['position'],
   events: ['seq'],
   balance_updates: ['id'],
 };
@@ -66,8 +68,19 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX balance_updates_event_seq ON balance_updates (event_seq)',
     ],
   },
+  {
+    // ERC-7540 asynchronous deposits and fund ledgers, as the DuckDB store's version 3
+    version: 3,
+    statements: [
+      `CREATE TABLE deposit_requests (controller TEXT PRIMARY KEY, pending_assets ${TOTAL} NOT NULL, claimable_assets ${TOTAL} NOT NULL, claimable_shares ${TOTAL} NOT NULL)`,
+      'ALTER TABLE events ADD COLUMN controller TEXT',
+      'ALTER TABLE deployment ADD COLUMN async_deposit BOOLEAN',
+      'ALTER TABLE deployment ADD COLUMN kind TEXT',
+      'CREATE TABLE fund_venues (position TEXT PRIMARY KEY, kind TEXT NOT NULL, address TEXT NOT NULL, asset TEXT)',
+    ],
+  },
 ];
 
-/** The version the PostgreSQL tables are brought to: the DuckDB store's. @example PG_SCHEMA_VERSION // 2 */
+/** The version the PostgreSQL tables are brought to: the DuckDB store's. @example PG_SCHEMA_VERSION // 3 */
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;
 if (PG_SCHEMA_VERSION !== SCHEMA_VERSION) throw new Error(`the PostgreSQL ledger schema (${PG_SCHEMA_VERSION}) lags the DuckDB one (${SCHEMA_VERSION}): add its migration to pgSchema.ts`);

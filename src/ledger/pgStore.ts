@@ -3,17 +3,18 @@
  * batch, the unique key (chainId, txHash, logIndex), exact amounts) on a server many processes
  * share. One session per opened store:
  * - a writer (`init`, `sync`, `migrate`) holds a session advisory lock for the ledger while it
- *   is open: a second writer waits up to `lockTimeoutMs`, then is refused (exit 2); never two
- *   writers, so never a doubled event;
+ *   is open: a second writer waits up to `lockTimeoutMs` (`CAPFLOW_LOCK_WAIT_MS`, else 10 s),
+ *   then is refused with a BusyError (exit 4); never two writers, so never a doubled event;
  * - a reader (`show`, `history`, `verify`) reads everything in one `REPEATABLE READ READ ONLY`
  *   transaction: one committed snapshot, whatever a writer commits meanwhile; it takes no lock.
  */
 import postgres from 'postgres';
-import { firstErrorLine, UserError } from '../core/errors.ts';
+import { lockWaitMs } from '../core/duckdbAccess.ts';
+import { BusyError, firstErrorLine, UserError } from '../core/errors.ts';
 import type { LedgerBackend, LedgerBatch } from './backend.ts';
 import { displayDb } from './dbUrl.ts';
 import { batchInserts, msText, pgSnapshotStatements, tsOf } from './pgRows.ts';
-import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgSchema.ts';
+import { LEDGER_TABLE_KEYS, PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgSchema.ts';
 import { PgLedgerReads, type PgConn } from './pgReads.ts';
 import type { TreasuryState } from './state.ts';
 import { createTreasury, treasuryConfigOf } from './treasury.ts';
@@ -22,9 +23,6 @@ import type { Deployment, LedgerFundVenue } from './types.ts';
 /** The advisory lock's first key ("capf"); the second is a hash of the ledger's schema. */
 const LOCK_CLASS = 0x63617066;
 const LOCK_ARGS = `${LOCK_CLASS}, hashtext(current_schema())`;
-
-/** How long a writer waits for another writer of the same ledger unless told, in ms. */
-export const DEFAULT_LOCK_TIMEOUT_MS = 300_000;
 
 /**
  * Options of {@link PgLedgerStore.open}.
@@ -38,7 +36,7 @@ export interface PgOpenOptions {
   access?: 'read' | 'write';
   /** The flag or variable the URL came from, for errors (default `--db`). */
   field?: string;
-  /** A writer's wait for another writer (0: refuse at once; default {@link DEFAULT_LOCK_TIMEOUT_MS}). */
+  /** A writer's wait for another writer, ms (0: refuse at once; default `CAPFLOW_LOCK_WAIT_MS`, else 10 s, as for DuckDB). */
   lockTimeoutMs?: number;
 }
 
@@ -92,7 +90,7 @@ export class PgLedgerStore extends PgLedgerReads implements LedgerBackend {
     const store = new PgLedgerStore(where, sql, conn, opts.access ?? 'write');
     try {
       if (store.access === 'read') await store.beginSnapshot(field);
-      else await store.lockAndMigrate(field, opts.create === true, opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+      else await store.lockAndMigrate(field, opts.create === true, opts.lockTimeoutMs ?? lockWaitMs());
     } catch (e) {
       await store.close();
       throw connectionError(e, field, where);
@@ -135,19 +133,20 @@ export class PgLedgerStore extends PgLedgerReads implements LedgerBackend {
       await this.conn.unsafe('RESET lock_timeout');
     }
     if (!locked) {
-      throw new UserError({ field, value: this.path, message: `another capflow process is writing the ledger in ${this.path} (waited ${lockTimeoutMs / 1000} s); nothing was changed`, hint: 'try again when it has finished, or wait longer with --lock-timeout <seconds>' });
+      throw new BusyError({ field, value: this.path, message: `another capflow process is writing the ledger in ${this.path} (waited ${lockTimeoutMs / 1000} s); nothing was changed`, hint: 'try again when it has finished, or wait longer: CAPFLOW_LOCK_WAIT_MS=<ms>' });
     }
     const current = await this.schemaVersion();
     if (current === 0 && !create) throw new UserError({ field, value: this.path, message: `no ledger in ${this.path}`, hint: `run \`capflow treasury init --db ${this.path}\` first` });
     this.checkVersion(field, current);
-    for (const migration of PG_MIGRATIONS) {
-      if (migration.version <= current) continue;
-      await this.transaction(async () => {
-        if (current === 0) await this.conn.unsafe('CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL)');
+    // every step in one transaction: a reader never sees a half-built schema
+    await this.transaction(async () => {
+      if (current === 0 && PG_MIGRATIONS.length > 0) await this.conn.unsafe('CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL)');
+      for (const migration of PG_MIGRATIONS) {
+        if (migration.version <= current) continue;
         for (const statement of migration.statements) await this.conn.unsafe(statement);
         await this.conn.unsafe('INSERT INTO schema_version VALUES ($1::integer, now())', [String(migration.version)]);
-      });
-    }
+      }
+    });
   }
 
   private async transaction<T>(work: () => Promise<T>): Promise<T> {
@@ -178,8 +177,9 @@ export class PgLedgerStore extends PgLedgerReads implements LedgerBackend {
     }
     createTreasury(treasuryConfigOf(d)); // only to validate the decimals before anything is stored
     await this.conn.unsafe(
-      `INSERT INTO deployment VALUES ($1::bigint, $2::text, $3::bigint, $4::text, ${tsOf('$5')}, $6::text, $7::text, $8::text, $9::integer, $10::integer, ${tsOf('$11')}, $12::text, $13::boolean)`,
-      [String(d.chainId), d.address, String(d.deploymentBlock), d.txHash, msText(d.blockTime), d.name, d.symbol, d.assetSymbol, String(d.assetDecimals), String(d.shareDecimals), msText(d.initialisedAt), d.assetAddress ?? null, d.asyncRedeem ?? false],
+      `INSERT INTO deployment (chain_id, address, deployment_block, tx_hash, block_time, name, symbol, asset_symbol, asset_decimals, share_decimals, initialised_at, asset_address, async_redeem, async_deposit, kind)
+       VALUES ($1::bigint, $2::text, $3::bigint, $4::text, ${tsOf('$5')}, $6::text, $7::text, $8::text, $9::integer, $10::integer, ${tsOf('$11')}, $12::text, $13::boolean, $14::boolean, $15::text)`,
+      [String(d.chainId), d.address, String(d.deploymentBlock), d.txHash, msText(d.blockTime), d.name, d.symbol, d.assetSymbol, String(d.assetDecimals), String(d.shareDecimals), msText(d.initialisedAt), d.assetAddress ?? null, d.asyncRedeem ?? false, d.asyncDeposit ?? false, d.kind ?? 'vault'],
     );
     await this.conn.unsafe(`INSERT INTO treasury_state VALUES (NULL, NULL, NULL, NULL, 0, 1, NULL)`);
     await this.conn.unsafe('INSERT INTO accounting_state VALUES (NULL, NULL)');
@@ -249,7 +249,7 @@ export class PgLedgerStore extends PgLedgerReads implements LedgerBackend {
    */
   async importLedger(d: Deployment, fundVenues: readonly LedgerFundVenue[], batch: LedgerBatch | null, opts: { replace: boolean; check: () => Promise<void> }): Promise<void> {
     await this.transaction(async () => {
-      if (opts.replace) for (const table of ['events', 'balance_updates', 'holdings', 'redemptions', 'share_balances', 'treasury_state', 'accounting_state', 'interest_sync', 'deployment']) await this.conn.unsafe(`DELETE FROM ${table}`);
+      if (opts.replace) for (const table of Object.keys(LEDGER_TABLE_KEYS)) await this.conn.unsafe(`DELETE FROM ${table}`);
       await this.insertDeployment(d);
       for (const v of fundVenues) await this.insertFundVenue(v);
       if (batch !== null) await this.writeBatch(batch);

@@ -10,7 +10,7 @@ import postgres from 'postgres';
 /** Table → its rows as canonical text lines (sorted). `schema_version` keeps only the current version. */
 export type LedgerDump = Record<string, string[]>;
 
-const TABLES = ['deployment', 'treasury_state', 'accounting_state', 'interest_sync', 'holdings', 'redemptions', 'share_balances', 'events', 'balance_updates'];
+const TABLES = ['deployment', 'treasury_state', 'accounting_state', 'interest_sync', 'holdings', 'redemptions', 'share_balances', 'deposit_requests', 'fund_venues', 'events', 'balance_updates'];
 
 function line(columns: string[], row: unknown[]): string {
   return columns.map((c, i) => `${c}=${row[i] === null ? 'NULL' : String(row[i])}`).join('|');

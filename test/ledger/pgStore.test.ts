@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFeed, JsonlEventSource, formatFeedLine, parseFeed, syncLedger, treasurySummary, verifyLedger, withLedger, openLedger, type LedgerEvent } from '../../src/index.ts';
-import { UserError } from '../../src/core/errors.ts';
+import { BusyError, UserError } from '../../src/core/errors.ts';
 import { GENERATED_FEED_CONFIG } from '../../src/ledger/generate.ts';
 import { dumpDuckDbLedger, dumpPgLedger } from '../helpers/ledgerTables.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
@@ -128,6 +128,7 @@ describe('the ledger in PostgreSQL', () => {
     await withLedger(url, (store) => store.init(DEPLOYMENT), { create: true });
     const first = await openLedger(url);
     const refused = await rejection(openLedger(url, { lockTimeoutMs: 0 }));
+    expect(refused).toBeInstanceOf(BusyError); // exit 4, as a busy DuckDB file
     expect(refused.message).toMatch(/another capflow process is writing the ledger/);
     const timedOut = await rejection(openLedger(url, { lockTimeoutMs: 300 }));
     expect(timedOut.message).toMatch(/waited 0.3 s/);

@@ -42,7 +42,6 @@ interface InitOptions extends DbOptions, ChainFlags {
 
 interface SyncOptions extends DbOptions, ChainFlags {
   events?: string;
-  lockTimeout?: string;
   batchSize?: string;
   progress?: boolean;
 }
@@ -159,13 +158,11 @@ function registerSync(treasury: Command): void {
       .option('--max-reorg-depth <n>', 'with --rpc: deepest reorganisation rolled back (default 64)')
       .option('--batch-size <n>', `events per transaction, whole blocks (default ${DEFAULT_BATCH_SIZE})`)
       .option('--progress', 'print a line on stderr after each committed batch')
-      .option('--lock-timeout <s>', 'PostgreSQL: wait this long for another sync of the ledger to finish, then refuse (0: refuse at once; default 300)')
       .option('--db <path|url>', DB_HELP)
       .addHelpText('after', '\nEvery line is checked before anything is written; each batch is one transaction.\n\nExample:\n  capflow treasury sync --events events.jsonl --db fund.duckdb --json\n'),
     async (opts) => {
       const where = ledgerDbOf(opts);
-      const lockTimeoutMs = parseNumberFlag('--lock-timeout', opts.lockTimeout, { min: 0, max: 86_400 }, 300) * 1000;
-      if (fromChain(opts)) return syncChain(where, opts, lockTimeoutMs);
+      if (fromChain(opts)) return syncChain(where, opts);
       const batchSize = parseNumberFlag('--batch-size', opts.batchSize, { integer: true, min: 1, max: 1_000_000 }, DEFAULT_BATCH_SIZE);
       if (opts.events === undefined) throw new UserError({ field: '--events', message: 'is required', hint: 'pass --events <file.jsonl>, or --rpc <url> to sync from the chain' });
       const source = new JsonlFeedFile(opts.events);
@@ -176,7 +173,7 @@ function registerSync(treasury: Command): void {
           }
         : undefined;
       await checkLedgerDb(where);
-      const json = await withLedgerAt(where, (store) => syncLedger(store, source, { batchSize, onBatch }), { lockTimeoutMs });
+      const json = await withLedgerAt(where, (store) => syncLedger(store, source, { batchSize, onBatch }));
       const deviations = json.priceDeviations;
       const limit = `${deviations.limitPct * 100}%`;
       const human = (): string =>

@@ -49,7 +49,7 @@ export async function initFromChain(where: LedgerDb, opts: ChainFlags): Promise<
 }
 
 /** `treasury sync --rpc`: scan from the cursor to head − confirmations. */
-export async function syncChain(where: LedgerDb, opts: ChainFlags, lockTimeoutMs?: number): Promise<CommandOutput> {
+export async function syncChain(where: LedgerDb, opts: ChainFlags): Promise<CommandOutput> {
   const rpcUrl = rpcUrlFrom(opts.rpc);
   const confirmations = parseNumberFlag('--confirmations', opts.confirmations, { integer: true, min: 0, max: 10_000 }, 0);
   const toBlock = opts.toBlock === undefined ? undefined : parseNumberFlag('--to-block', opts.toBlock, { integer: true, min: 0 });
@@ -66,7 +66,6 @@ export async function syncChain(where: LedgerDb, opts: ChainFlags, lockTimeoutMs
       onProgress: (done, total) => bar.update(done, total),
       onBatch: opts.progress ? (p) => process.stderr.write(`synced ${p.applied} events, cursor ${p.cursor}\n`) : undefined,
     }),
-    { lockTimeoutMs },
   ).finally(() => bar.stop());
   const json = {
     rpc: chain.name,

@@ -92,7 +92,7 @@ export function registerMigrate(treasury: Command): void {
       const replace = opts.replace === true;
       if (isPostgresUrl(to.db)) await copyIntoPostgres(image, to, replace);
       else await copyIntoDuckDb(image, to, replace);
-      const json = { from: displayDb(from.db), to: displayDb(to.db), events: image.events.length, balanceUpdates: image.updates.length, cursor: image.state.lastBlockScanned, tablesCompared: 9, identical: true, consistent: true };
+      const json = { from: displayDb(from.db), to: displayDb(to.db), events: image.events.length, balanceUpdates: image.updates.length, cursor: image.state.lastBlockScanned, tablesCompared: 10, identical: true, consistent: true };
       const human = (): string =>
         renderKeyValues([
           ['copied', `${json.from} → ${json.to}`],
