@@ -140,6 +140,26 @@ export class PgLedgerReads {
     return out;
   }
 
+  /**
+   * The keys (`chainId:txHash:logIndex`) of those of `events` already stored, at any block: the
+   * sync refuses them by name (exit 2) before the unique key would.
+   *
+   * @example const taken = await store.storedEventKeys(batch.map((s) => s.event));
+   */
+  async storedEventKeys(events: readonly LedgerEvent[]): Promise<Set<string>> {
+    const taken = new Set<string>();
+    if (events.length === 0) return taken;
+    const wanted = new Set(events.map(eventKey));
+    const chains = [...new Set(events.map((e) => e.chainId))].join(',');
+    const hashes = [...new Set(events.map((e) => e.txHash))].join('\n'); // hashes hold no newline
+    const rows = await this.rows("SELECT chain_id, tx_hash, log_index FROM events WHERE chain_id = ANY(string_to_array($1::text, ',')::bigint[]) AND tx_hash = ANY(string_to_array($2::text, chr(10)))", [chains, hashes]);
+    for (const [chainId, txHash, logIndex] of rows) {
+      const key = eventKey({ chainId: Number(chainId), txHash: String(txHash), logIndex: Number(logIndex) });
+      if (wanted.has(key)) taken.add(key);
+    }
+    return taken;
+  }
+
   /** Every stored event in the order it was applied. */
   async eventsInOrder(): Promise<LedgerEvent[]> {
     return (await this.rows(`SELECT ${PG_EVENT_COLUMNS} FROM events ORDER BY seq`)).map(rowToEvent);

@@ -5,7 +5,8 @@
  * chain), running totals (holdings, balances, share supply, balance updates and the balances
  * before them) `NUMERIC(1000,0)`, since a sum of uint256 amounts may pass 2^256 and the books
  * must still hold it exactly (the DuckDB store keeps decimal strings and sums in bigint: the same
- * numbers). Times are `TIMESTAMPTZ`, UTC.
+ * numbers). Times are `TIMESTAMPTZ`, UTC. Events are unique by (chainId, txHash, logIndex) and
+ * by their place on the chain (chainId, blockNumber, logIndex).
  */
 import { SCHEMA_VERSION, type Migration } from './storeSchema.ts';
 
@@ -79,8 +80,14 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       'CREATE TABLE fund_venues (position TEXT PRIMARY KEY, kind TEXT NOT NULL, address TEXT NOT NULL, asset TEXT)',
     ],
   },
+  {
+    // the DuckDB store's version 4 keys events by their place on the chain; here that key is
+    // added beside (chainId, txHash, logIndex), which stays the primary key
+    version: 4,
+    statements: ['ALTER TABLE events ADD CONSTRAINT events_chain_place UNIQUE (chain_id, block_number, log_index)'],
+  },
 ];
 
-/** The version the PostgreSQL tables are brought to: the DuckDB store's. @example PG_SCHEMA_VERSION // 3 */
+/** The version the PostgreSQL tables are brought to: the DuckDB store's. @example PG_SCHEMA_VERSION // 4 */
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;
 if (PG_SCHEMA_VERSION !== SCHEMA_VERSION) throw new Error(`the PostgreSQL ledger schema (${PG_SCHEMA_VERSION}) lags the DuckDB one (${SCHEMA_VERSION}): add its migration to pgSchema.ts`);
