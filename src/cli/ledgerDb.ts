@@ -11,7 +11,7 @@ import { DEFAULT_DB_PATH } from '../ledger/store.ts';
 import { initLedgerFile, removeLedgerLeftovers } from '../ledger/storeInit.ts';
 import type { Deployment } from '../ledger/types.ts';
 
-/** Help text of `--db`. */
+/** Help text of `--db`. @example command.option('--db <path|url>', DB_HELP) */
 export const DB_HELP = `the ledger: a DuckDB file, or postgres://user@host:5432/database (default $CAPFLOW_DB_URL, else ${DEFAULT_DB_PATH}); printed without its password`;
 
 /**

@@ -7,7 +7,7 @@
 import type { TreasuryState } from './state.ts';
 import type { BalanceUpdate, CorrectionEvent, DepositEvent, InterestEvent, LedgerEvent, SettleEvent, TransferEvent } from './types.ts';
 
-/** Rows per INSERT statement (bounds the size of one JSON parameter). */
+/** Rows per INSERT statement (bounds the size of one JSON parameter). @example PG_CHUNK_ROWS // 5000 */
 export const PG_CHUNK_ROWS = 5_000;
 
 /**
@@ -147,6 +147,6 @@ export function pgSnapshotStatements(s: TreasuryState, syncedAt: string): [strin
   ];
 }
 
-/** Columns of `events` read back, in storeRows' `rowToEvent` order (times as epoch ms). */
+/** Columns of `events` read back, in storeRows' `rowToEvent` order (times as epoch ms). @example rows(`SELECT ${PG_EVENT_COLUMNS} FROM events`).map(rowToEvent) */
 export const PG_EVENT_COLUMNS = `kind, chain_id, block_number, tx_hash, log_index, ${msOf('timestamp')}, owner, assets::text, shares::text, nav_per_share::text, asset, balance::text, force,
   quantity::text, reason, position, cycle, price_usd, notes, block_hash, from_address, to_address, controller`;

@@ -16,24 +16,13 @@ const AMOUNT = 'NUMERIC(78,0)';
 const TOTAL = 'NUMERIC(1000,0)';
 
 /**
- * Tables of the ledger with their key columns (for ordered copies and comparisons), in the
- * order they are created.
+ * The ledger's tables (without `schema_version`), in the order they are created.
  *
- * @example LEDGER_TABLE_KEYS.events // ['seq']
+ * @example LEDGER_TABLES.includes('events') // true
  */
-export const LEDGER_TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
-  deployment: ['chain_id', 'address'],
-  treasury_state: [],
-  accounting_state: [],
-  interest_sync: [],
-  holdings: ['position', 'asset'],
-  redemptions: ['owner'],
-  share_balances: ['holder'],
-  deposit_requests: ['controller'],
-  fund_venues: ['position'],
-  events: ['seq'],
-  balance_updates: ['id'],
-};
+export const LEDGER_TABLES: readonly string[] = [
+  'deployment', 'treasury_state', 'accounting_state', 'interest_sync', 'holdings', 'redemptions', 'share_balances', 'events', 'balance_updates', 'deposit_requests', 'fund_venues',
+];
 
 /**
  * Every PostgreSQL migration, oldest first; the last one's version equals the DuckDB store's

@@ -14,7 +14,7 @@ import { BusyError, firstErrorLine, UserError } from '../core/errors.ts';
 import type { LedgerBackend, LedgerBatch } from './backend.ts';
 import { displayDb } from './dbUrl.ts';
 import { batchInserts, msText, pgSnapshotStatements, tsOf } from './pgRows.ts';
-import { LEDGER_TABLE_KEYS, PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgSchema.ts';
+import { LEDGER_TABLES, PG_MIGRATIONS, PG_SCHEMA_VERSION } from './pgSchema.ts';
 import { PgLedgerReads, type PgConn } from './pgReads.ts';
 import type { TreasuryState } from './state.ts';
 import { createTreasury, treasuryConfigOf } from './treasury.ts';
@@ -249,7 +249,7 @@ export class PgLedgerStore extends PgLedgerReads implements LedgerBackend {
    */
   async importLedger(d: Deployment, fundVenues: readonly LedgerFundVenue[], batch: LedgerBatch | null, opts: { replace: boolean; check: () => Promise<void> }): Promise<void> {
     await this.transaction(async () => {
-      if (opts.replace) for (const table of Object.keys(LEDGER_TABLE_KEYS)) await this.conn.unsafe(`DELETE FROM ${table}`);
+      if (opts.replace) for (const table of LEDGER_TABLES) await this.conn.unsafe(`DELETE FROM ${table}`);
       await this.insertDeployment(d);
       for (const v of fundVenues) await this.insertFundVenue(v);
       if (batch !== null) await this.writeBatch(batch);
