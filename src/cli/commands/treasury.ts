@@ -5,6 +5,8 @@ import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { CheckFailedError, UserError } from '../../core/errors.ts';
 import { fromBaseUnits } from '../../core/fixedPoint.ts';
+import { isSafeText } from '../../core/text.ts';
+import { isCalendarTime } from '../../core/time.ts';
 import { writeAtomically } from '../../core/outputFile.ts';
 import { MAX_DECIMALS_OFFSET } from '../../protocols/erc4626.ts';
 import { ADDRESS_PATTERN, ISO_UTC_PATTERN, SYMBOL_PATTERN, TX_HASH_PATTERN } from '../../ledger/feed.ts';
@@ -89,7 +91,7 @@ function dbPath(opts: DbOptions): string {
   return opts.db ?? DEFAULT_DB_PATH;
 }
 
-function requireText(flag: string, raw: string | undefined, pattern: RegExp, what: string): string {
+function requireText(flag: string, raw: string | undefined, pattern: { test(text: string): boolean }, what: string): string {
   if (raw === undefined) throw new UserError({ field: flag, message: 'is required', hint: `pass ${flag} <${what}>` });
   if (!pattern.test(raw)) throw new UserError({ field: flag, value: raw, message: `must be ${what}, got ${JSON.stringify(raw)}` });
   return raw;
@@ -99,6 +101,9 @@ function optionalText(flag: string, raw: string | undefined, pattern: RegExp, wh
   return raw === undefined ? null : requireText(flag, raw, pattern, what);
 }
 
+/** A vault name: 1-64 characters, none of them a control character, bidirectional override or lone surrogate. */
+const SAFE_NAME = { test: (text: string): boolean => /^.{1,64}$/u.test(text) && isSafeText(text) };
+
 /** Token symbols, as the event feed accepts them. */
 const SYMBOL_TEXT = 'a symbol of 1-32 letters, digits, ".", "_" or "-"';
 
@@ -106,13 +111,14 @@ function deploymentFrom(opts: InitOptions): Deployment {
   const assetDecimals = parseNumberFlag('--asset-decimals', opts.assetDecimals, { integer: true, min: 0, max: 36 }, 6);
   const shareDecimals = parseNumberFlag('--share-decimals', opts.shareDecimals, { integer: true, min: assetDecimals, max: assetDecimals + MAX_DECIMALS_OFFSET }, 18);
   const blockTime = optionalText('--block-time', opts.blockTime, ISO_UTC_PATTERN, 'an ISO-8601 UTC time like 2024-01-01T00:00:00Z');
+  if (blockTime !== null && !isCalendarTime(blockTime)) throw new UserError({ field: '--block-time', value: blockTime, message: 'is not a valid date and time (no 2024-02-30, month 13 or hour 24)' });
   return {
     chainId: parseNumberFlag('--chain-id', opts.chainId, { integer: true, gt: 0 }),
     address: requireText('--address', opts.address, ADDRESS_PATTERN, '0x + 40 hex digits').toLowerCase(),
     deploymentBlock: parseNumberFlag('--deployment-block', opts.deploymentBlock, { integer: true, min: 0 }, 0),
     txHash: optionalText('--tx-hash', opts.txHash, TX_HASH_PATTERN, '0x + 64 hex digits')?.toLowerCase() ?? null,
     blockTime: blockTime === null ? null : new Date(blockTime).toISOString(),
-    name: requireText('--name', opts.name, /^.{1,64}$/, 'a name of 1-64 characters'),
+    name: requireText('--name', opts.name, SAFE_NAME, 'a name of 1-64 characters without control characters'),
     symbol: requireText('--symbol', opts.symbol, SYMBOL_PATTERN, SYMBOL_TEXT),
     assetSymbol: requireText('--asset-symbol', opts.assetSymbol ?? 'USDC', SYMBOL_PATTERN, SYMBOL_TEXT),
     assetDecimals,
