@@ -46,3 +46,17 @@ export function decodeUtf8(bytes: Buffer, path: string, field: string): string {
   }
   throw new UserError({ field, value: path, message: `${path} is not valid UTF-8 (first bad byte on line ${line})`, hint: 'save the file as UTF-8' });
 }
+
+/**
+ * Line `line` of a UTF-8 file, given as its bytes `start..end` of `buf`, decoded strictly:
+ * invalid UTF-8 is a {@link UserError} naming the line (never silently replaced by U+FFFD).
+ *
+ * @example utf8Line(Buffer.from('ok'), 0, 2, 1) // 'ok'
+ */
+export function utf8Line(buf: Buffer, start: number, end: number, line: number): string {
+  const text = buf.toString('utf8', start, end);
+  if (text.includes('\ufffd') && !Buffer.from(text, 'utf8').equals(buf.subarray(start, end))) {
+    throw new UserError({ field: `line ${line}`, message: 'is not valid UTF-8', hint: 'save the file as UTF-8' });
+  }
+  return text;
+}

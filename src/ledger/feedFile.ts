@@ -8,7 +8,7 @@
 import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { relocateError, UserError } from '../core/errors.ts';
-import { errorCode } from '../core/files.ts';
+import { errorCode, utf8Line } from '../core/files.ts';
 import { checkFollows, checkRepeat, parseFeedLine, type SourcedEvent } from './feed.ts';
 import { KeySet } from './keySet.ts';
 import type { EventBatch } from './source.ts';
@@ -158,7 +158,7 @@ export class JsonlFeedFile {
       let lastBlock: number | null = null;
       const take = (start: number, end: number, line: number): void => {
         if (rules.knownRepeat(line)) return;
-        const trimmed = buf.toString('utf8', start, end).trim();
+        const trimmed = utf8Line(buf, start, end, line).trim();
         if (trimmed === '') return;
         const sourced = parseFeedLine(trimmed, line);
         if (!rules.accept(sourced, line, bufOffset + start)) return;

@@ -6,8 +6,8 @@
  * A kind may add its own (ledger feeds: exit 2 leaves the ledger byte-identical; after exit 0
  * the ledger is consistent, a re-sync and a later valid feed succeed: see ledgerKind.ts).
  *
- * Seeded and bounded: CAPFLOW_FUZZ_RUNS (cases per input kind, default 370; a kind whose cases
- * cost more runs its `runsShare` of them: ledger feeds half, so 5 × 370 + 185 = 2,035 in all)
+ * Seeded and bounded: CAPFLOW_FUZZ_RUNS (cases per input kind, default 380; a kind whose cases
+ * cost more runs its `runsShare` of them: ledger feeds 0.3, so 5 × 380 + 114 = 2,014 in all)
  * and CAPFLOW_FUZZ_SEED. Most cases run in-process in a worker thread; a sample runs as real
  * processes (./bin/capflow).
  */
@@ -21,7 +21,7 @@ import { InProcessCli, type CaseResult } from './harness.ts';
 import { FUZZ_KINDS, HOSTILE_VALUES, type FuzzKind } from './kinds.ts';
 import { applyByteOps, applyFieldOps, applyFlagOps, byteOp, documentText, fieldOpOf, flagOp, type ByteOp, type FieldOp } from './mutate.ts';
 
-const RUNS = Number(process.env.CAPFLOW_FUZZ_RUNS ?? 370);
+const RUNS = Number(process.env.CAPFLOW_FUZZ_RUNS ?? 380);
 const SEED = Number(process.env.CAPFLOW_FUZZ_SEED ?? 20261204);
 /** Cases per kind that also run as a real process. */
 const SPAWNED = Number(process.env.CAPFLOW_FUZZ_SPAWNED ?? 4);

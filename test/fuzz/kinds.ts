@@ -57,7 +57,7 @@ export const FUZZ_KINDS: FuzzKind[] = [
     ext: '.jsonl',
     hostileValues: LEDGER_HOSTILE_VALUES,
     shapedMutation: LEDGER_SHAPED_MUTATION,
-    runsShare: 0.5, // an accepted case runs four more commands (verify, re-sync, a later feed)
+    runsShare: 0.3, // a case copies a ledger; an accepted one runs two more commands (a re-sync with a later event, verify)
     argv: (f, out) => ['treasury', 'sync', '--events', f as string, '--db', ledgerOf(out), '--json'],
     prepare: prepareLedger,
     check: checkLedgerCase,

@@ -86,7 +86,7 @@ describe('text: refused where it comes in', () => {
     expect((parseFeedLine(line({ notes }), 1).event as LedgerEvent & { notes: string }).notes).toBe(notes);
   });
 
-  it('a feed that is not UTF-8 is refused (exit 2 naming --events and the line), the ledger byte-identical', () => {
+  it('a feed or scenario that is not UTF-8 is refused (exit 2 naming the line), the ledger byte-identical', () => {
     const db = join(dir, 'utf8.duckdb');
     expect(runCli([...INIT, '--name', 'F', '--db', db]).code).toBe(0);
     const before = readFileSync(db);
@@ -95,8 +95,13 @@ describe('text: refused where it comes in', () => {
     writeFileSync(feed, Buffer.concat([good, Buffer.from('{"kind":"deposit","notes":"caf'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')])); // 0xc3 0x28: not UTF-8
     const r = runCliJson(['treasury', 'sync', '--events', feed, '--db', db]);
     expect(r.code).toBe(2);
-    expect(r.json.error.field).toBe('--events');
-    expect(r.json.error.message).toMatch(/not valid UTF-8 \(first bad byte on line 2\)/);
+    expect(r.json.error.field).toBe('line 2');
+    expect(r.json.error.message).toMatch(/line 2: is not valid UTF-8 in .*bad\.jsonl/);
+    const scenario = join(dir, 'bad.yaml');
+    writeFileSync(scenario, Buffer.concat([Buffer.from('model: cam\nname: "caf'), Buffer.from([0xff]), Buffer.from('"\n')]));
+    const s = runCliJson(['run', scenario]);
+    expect(s.code).toBe(2);
+    expect(s.json.error.message).toMatch(/not valid UTF-8 \(first bad byte on line 2\)/);
     expect(readFileSync(db).equals(before)).toBe(true);
   });
 
