@@ -118,10 +118,12 @@ export class JsonlFeedFile {
   /**
    * @param path the feed file
    * @param field the flag that named it, for errors (`--events`)
+   * @param chunkBytes bytes read at a time (a line longer than this grows the buffer)
    */
   constructor(
     readonly path: string,
     readonly field = '--events',
+    private readonly chunkBytes = CHUNK_BYTES,
   ) {}
 
   /** Refuses (a {@link UserError} naming the flag) a file that cannot be opened for reading. */
@@ -172,7 +174,7 @@ export class JsonlFeedFile {
         }
         pending.push(sourced);
       };
-      let buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      let buf = Buffer.allocUnsafe(this.chunkBytes);
       let filled = 0;
       let bufOffset = 0; // file offset of buf[0]
       let line = 0;
