@@ -24,7 +24,10 @@ import { formatNumber, renderKeyValues, renderTable } from '../../report/table.t
 import { rightAlign } from '../columns.ts';
 import { parseChoiceFlag, parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
-import { initFromChain, syncChain, verifyChain, type ChainFlags } from './treasuryChain.ts';
+import type { ChainFlags } from './treasuryChain.ts';
+
+/** The chain side (viem and the chain readers), loaded only by the commands that use --rpc: `treasury show` and a feed sync start faster. */
+const chainCommands = (): Promise<typeof import('./treasuryChain.ts')> => import('./treasuryChain.ts');
 
 interface DbOptions extends CommonOptions {
   db?: string;
@@ -148,7 +151,7 @@ function registerInit(treasury: Command): void {
       .option('--db <path>', DB_HELP)
       .addHelpText('after', '\nExamples:\n  capflow treasury init --rpc http://127.0.0.1:8545 --vault 0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0 --db fund.duckdb\n  capflow treasury init --chain-id 1 --address 0x1111111111111111111111111111111111111111 --name "Capflow USD" --symbol cfUSD --db fund.duckdb\n'),
     async (opts) => {
-      if (opts.rpc !== undefined || opts.vault !== undefined) return initFromChain(dbPath(opts), opts);
+      if (opts.rpc !== undefined || opts.vault !== undefined) return (await chainCommands()).initFromChain(dbPath(opts), opts);
       const deployment = deploymentFrom(opts);
       const path = dbPath(opts);
       await checkLedgerFile(path, ['missing', 'empty', 'ledger']);
@@ -184,7 +187,7 @@ function registerSync(treasury: Command): void {
       .option('--db <path>', DB_HELP)
       .addHelpText('after', '\nEvery line is checked before anything is written; each batch is one transaction.\n\nExample:\n  capflow treasury sync --events events.jsonl --db fund.duckdb --json\n'),
     async (opts) => {
-      if (fromChain(opts)) return syncChain(dbPath(opts), opts);
+      if (fromChain(opts)) return (await chainCommands()).syncChain(dbPath(opts), opts);
       const batchSize = parseNumberFlag('--batch-size', opts.batchSize, { integer: true, min: 1, max: 1_000_000 }, DEFAULT_BATCH_SIZE);
       if (opts.events === undefined) throw new UserError({ field: '--events', message: 'is required', hint: 'pass --events <file.jsonl>, or --rpc <url> to sync from the chain' });
       const path = dbPath(opts);
@@ -316,7 +319,7 @@ function registerVerify(treasury: Command): void {
       .option('--db <path>', DB_HELP)
       .addHelpText('after', '\nExit 3 when the ledger is inconsistent or (with --rpc) differs from the chain, with the differences.\n\nExamples:\n  capflow treasury verify --rpc http://127.0.0.1:8545 --db fund.duckdb\n  capflow treasury verify --events events.jsonl --db fund.duckdb\n'),
     async (opts) => {
-      if (fromChain(opts)) return verifyChain(dbPath(opts), opts);
+      if (fromChain(opts)) return (await chainCommands()).verifyChain(dbPath(opts), opts);
       const source = opts.events === undefined ? undefined : JsonlEventSource.fromFile(opts.events);
       await checkLedgerFile(dbPath(opts));
       const json = await withLedger(dbPath(opts), (store) => verifyLedger(store, source), { access: 'read' });
