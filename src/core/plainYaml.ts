@@ -274,12 +274,40 @@ function readInlineValue(line: string, i: number): unknown {
 export function parsePlainYaml(text: string): unknown {
   const lf = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text;
   if (REFUSED_CHARS.test(lf)) return undefined;
+  simpleValue = undefined;
   try {
     return new Reader(lf.split('\n')).document();
   } catch (e) {
     if (e === NOT_PLAIN || e instanceof RangeError) return undefined; // RangeError: nesting beyond the stack
     throw e;
   }
+}
+
+/**
+ * The commonest line of a snapshot, `key: value` with a word for a key and a word or number for
+ * a value (nothing to trim, no quotes, colons or comments), matched at the entry's column.
+ */
+const SIMPLE_ENTRY = /([A-Za-z_][\w.-]*): ((?:[\w.+]|-(?=[\w.+-]))[\w.+-]*)$/y;
+
+/** The value text of the entry {@link readEntryKey} read as a simple line, undefined otherwise. */
+let simpleValue: string | undefined;
+
+/**
+ * The key of the mapping entry at column `n` of `line`, as {@link readKey} reads it; for a
+ * simple `key: value` line it also sets {@link simpleValue} (one regular-expression match in
+ * place of the general reading).
+ */
+function readEntryKey(line: string, n: number): string | undefined {
+  SIMPLE_ENTRY.lastIndex = n;
+  const m = SIMPLE_ENTRY.exec(line);
+  if (m !== null) {
+    const key = m[1];
+    if (!(MAY_NOT_BE_STRING.test(key) && typeof resolvePlainScalar(key) !== 'string') && key !== '__proto__' && key.length < MAX_KEY_LENGTH) {
+      simpleValue = m[2];
+      return key;
+    }
+  }
+  return readKey(line, n);
 }
 
 /** A line that starts a block sequence entry at column `n` (`-` then a space or the end). */
@@ -342,24 +370,35 @@ class Reader {
     for (;;) {
       if (Object.hasOwn(out, key)) bail(); // duplicate key: the full parser reports it
       const line = this.lines[this.at];
-      const valueAt = skipSpaces(line, end);
-      if (valueAt === line.length || restIsEmpty(line, valueAt)) {
+      if (simpleValue !== undefined) {
+        out[key] = resolvePlainScalar(simpleValue);
+        simpleValue = undefined;
         this.at++;
-        const next = this.nextIndent();
-        if (next > n) out[key] = this.blockNode(next);
-        else if (next === n && isEntryAt(this.lines[this.at], n)) out[key] = this.sequence(n);
-        else out[key] = null;
       } else {
-        out[key] = readInlineValue(line, valueAt);
-        this.at++;
+        this.entryValue(out, key, line, n);
       }
       const next = this.nextIndent();
       if (next !== n) {
         if (next > n) bail();
         return out;
       }
-      key = readKey(this.lines[this.at], n);
+      key = readEntryKey(this.lines[this.at], n);
       if (key === undefined) bail();
+    }
+  }
+
+  /** Reads the value of the entry `key` (its `:` ends at `end` on `line`) into `out`, the lines after it too when it has none on its line. */
+  private entryValue(out: Record<string, unknown>, key: string, line: string, n: number): void {
+    const valueAt = skipSpaces(line, end);
+    if (valueAt === line.length || restIsEmpty(line, valueAt)) {
+      this.at++;
+      const next = this.nextIndent();
+      if (next > n) out[key] = this.blockNode(next);
+      else if (next === n && isEntryAt(this.lines[this.at], n)) out[key] = this.sequence(n);
+      else out[key] = null;
+    } else {
+      out[key] = readInlineValue(line, valueAt);
+      this.at++;
     }
   }
 
