@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { BUG_REPORT_HINT, BusyError, CheckFailedError, EXIT_BUSY, EXIT_CHECK_FAILED, EXIT_INTERNAL_ERROR, EXIT_USER_ERROR, isUserError } from '../core/errors.ts';
 import { toResultJson } from '../core/json.ts';
+import { escapeControls } from '../core/text.ts';
 
 /** What a command produced: a machine value for `--json` and a text for people. */
 export interface CommandOutput {
@@ -35,7 +36,8 @@ export function toJsonText(value: unknown, indent = 2): string {
  */
 export function emit(output: CommandOutput, opts: CommonOptions): void {
   const text = opts.json ? toJsonText(output.json) : output.human();
-  (writesDataToStdout(opts) ? process.stderr : process.stdout).write(`${text}\n`);
+  // control characters from the data (a note, a token name) never reach the terminal raw
+  (writesDataToStdout(opts) ? process.stderr : process.stdout).write(`${escapeControls(text, true)}\n`);
 }
 
 /** Output flags whose value `-` sends the data they name to stdout. */
@@ -77,21 +79,21 @@ export function withOutput<O extends CommonOptions>(
 export function reportError(e: unknown, json: boolean): number {
   if (e instanceof CheckFailedError) {
     if (json) process.stdout.write(`${safeJson({ error: { message: e.message, field: null }, result: e.result ?? null })}\n`);
-    else process.stderr.write(`capflow: ${e.message}\n`);
+    else process.stderr.write(`capflow: ${escapeControls(e.message, true)}\n`);
     return EXIT_CHECK_FAILED;
   }
   if (isUserError(e)) {
     if (json) process.stdout.write(`${safeJson({ error: { message: e.message, field: e.field ?? null } })}\n`);
-    else process.stderr.write(`capflow: ${e.message}\n`);
+    else process.stderr.write(`capflow: ${escapeControls(e.message, true)}\n`);
     return e instanceof BusyError ? EXIT_BUSY : EXIT_USER_ERROR;
   }
   const message = e instanceof Error ? e.message : String(e);
   if (json) process.stdout.write(`${safeJson({ error: { message: `internal error: ${message}`, field: null, report: BUG_REPORT_HINT } })}\n`);
-  else process.stderr.write(`capflow: internal error: ${message}\ncapflow: ${BUG_REPORT_HINT}\n${e instanceof Error && process.env.CAPFLOW_DEBUG ? `${e.stack}\n` : ''}`);
+  else process.stderr.write(`capflow: internal error: ${escapeControls(message, true)}\ncapflow: ${BUG_REPORT_HINT}\n${e instanceof Error && process.env.CAPFLOW_DEBUG ? `${e.stack}\n` : ''}`);
   return EXIT_INTERNAL_ERROR;
 }
 
 /** JSON of an error report: never throws (non-finite numbers become strings). */
 function safeJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
+  return escapeControls(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2), true);
 }

@@ -10,6 +10,7 @@ import type * as YamlModule from 'yaml';
 import type { z } from 'zod';
 import { firstErrorLine, showValue, UserError } from './errors.ts';
 import { parsePlainYaml } from './plainYaml.ts';
+import { decodeUtf8 } from './files.ts';
 
 let yamlModule: typeof YamlModule | undefined;
 
@@ -172,7 +173,7 @@ function shapeProblem(value: unknown, depth: number): ShapeProblem | undefined {
 /** Reads standard input as text (for the path `-`). */
 function readStdin(source: string): string {
   try {
-    return readFileSync(0, 'utf8');
+    return decodeUtf8(readFileSync(0), '(stdin)', source);
   } catch (e) {
     throw new UserError({ field: source, message: `cannot read standard input (${(e as NodeJS.ErrnoException).code ?? String(e)})`, hint: 'pipe the file in, or pass its path' });
   }
@@ -193,14 +194,14 @@ export function loadConfigFile<S extends z.ZodType>(path: string, schema: S): z.
   if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml') {
     throw new UserError({ field: path, message: `unsupported config file type "${ext || '(none)'}"`, hint: 'use a .json, .yaml or .yml file' });
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError({ field: path, message: code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(e)})`, hint: 'check the path' });
   }
-  const doc = parseConfigText(text, path, ext === '.json' ? 'json' : 'yaml');
+  const doc = parseConfigText(decodeUtf8(bytes, path, path), path, ext === '.json' ? 'json' : 'yaml');
   checkConfigShape(doc, path);
   return parseConfig(schema, doc, path);
 }

@@ -15,6 +15,10 @@
  * beyond the values themselves, since most of it runs before the JIT compilers step in.
  */
 
+import { MAY_NOT_BE_STRING, resolvePlainScalar } from './plainYamlScalar.ts';
+
+export { resolvePlainScalar };
+
 /** Thrown inside the reader when the text leaves the subset; caught at the top. */
 const NOT_PLAIN: unique symbol = Symbol('not plain YAML');
 
@@ -24,16 +28,6 @@ function bail(): never {
 
 /** Characters the reader refuses anywhere (tabs, CR, other controls, BOM, NEL and Unicode line breaks). */
 const REFUSED_CHARS = /[\x00-\x08\x09\x0b-\x1f\x7f\x85\u2028\u2029\ufeff\r]/;
-/** The first characters of every core-schema scalar that is not a string (a quick exit for words). */
-const MAY_NOT_BE_STRING = /^(?:$|[-+.0-9~nNtTfF])/;
-const NULL = /^(?:~|[Nn]ull|NULL)?$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const INT_OCT = /^0o[0-7]+$/;
-const INT = /^[-+]?[0-9]+$/;
-const INT_HEX = /^0x[0-9a-fA-F]+$/;
-const FLOAT_NAN_INF = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 /** The first non-space character of a line. */
 const NON_SPACE = /[^ ]/;
 /** The longest implicit key YAML allows. */
@@ -57,23 +51,6 @@ for (const c of '?:,[]{}#&*!|>\'"%@`') NO_PLAIN_START[c.charCodeAt(0)] = 1;
 /** Character codes that end a plain scalar inside a flow collection. */
 const FLOW_INDICATOR = new Uint8Array(128);
 for (const c of ',[]{}') FLOW_INDICATOR[c.charCodeAt(0)] = 1;
-
-/**
- * The value of a plain scalar by the YAML 1.2 core schema.
- *
- * @example resolvePlainScalar('0x1F') // 31
- */
-export function resolvePlainScalar(s: string): unknown {
-  if (!MAY_NOT_BE_STRING.test(s)) return s;
-  if (INT.test(s)) return parseInt(s, 10);
-  if (FLOAT.test(s) || FLOAT_EXP.test(s)) return parseFloat(s);
-  if (NULL.test(s)) return null;
-  if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
-  if (INT_OCT.test(s)) return parseInt(s.slice(2), 8);
-  if (INT_HEX.test(s)) return parseInt(s.slice(2), 16);
-  if (FLOAT_NAN_INF.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? -Infinity : Infinity;
-  return s; // the tests above are exclusive, so their order does not matter
-}
 
 const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
 
@@ -274,12 +251,40 @@ function readInlineValue(line: string, i: number): unknown {
 export function parsePlainYaml(text: string): unknown {
   const lf = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text;
   if (REFUSED_CHARS.test(lf)) return undefined;
+  simpleValue = undefined;
   try {
     return new Reader(lf.split('\n')).document();
   } catch (e) {
     if (e === NOT_PLAIN || e instanceof RangeError) return undefined; // RangeError: nesting beyond the stack
     throw e;
   }
+}
+
+/**
+ * The commonest line of a snapshot, `key: value` with a word for a key and a word or number for
+ * a value (nothing to trim, no quotes, colons or comments), matched at the entry's column.
+ */
+const SIMPLE_ENTRY = /([A-Za-z_][\w.-]*): ((?:[\w.+]|-(?=[\w.+-]))[\w.+-]*)$/y;
+
+/** The value text of the entry {@link readEntryKey} read as a simple line, undefined otherwise. */
+let simpleValue: string | undefined;
+
+/**
+ * The key of the mapping entry at column `n` of `line`, as {@link readKey} reads it; for a
+ * simple `key: value` line it also sets {@link simpleValue} (one regular-expression match in
+ * place of the general reading).
+ */
+function readEntryKey(line: string, n: number): string | undefined {
+  SIMPLE_ENTRY.lastIndex = n;
+  const m = SIMPLE_ENTRY.exec(line);
+  if (m !== null) {
+    const key = m[1];
+    if (!(MAY_NOT_BE_STRING.test(key) && typeof resolvePlainScalar(key) !== 'string') && key !== '__proto__' && key.length < MAX_KEY_LENGTH) {
+      simpleValue = m[2];
+      return key;
+    }
+  }
+  return readKey(line, n);
 }
 
 /** A line that starts a block sequence entry at column `n` (`-` then a space or the end). */
@@ -342,24 +347,35 @@ class Reader {
     for (;;) {
       if (Object.hasOwn(out, key)) bail(); // duplicate key: the full parser reports it
       const line = this.lines[this.at];
-      const valueAt = skipSpaces(line, end);
-      if (valueAt === line.length || restIsEmpty(line, valueAt)) {
+      if (simpleValue !== undefined) {
+        out[key] = resolvePlainScalar(simpleValue);
+        simpleValue = undefined;
         this.at++;
-        const next = this.nextIndent();
-        if (next > n) out[key] = this.blockNode(next);
-        else if (next === n && isEntryAt(this.lines[this.at], n)) out[key] = this.sequence(n);
-        else out[key] = null;
       } else {
-        out[key] = readInlineValue(line, valueAt);
-        this.at++;
+        this.entryValue(out, key, line, n);
       }
       const next = this.nextIndent();
       if (next !== n) {
         if (next > n) bail();
         return out;
       }
-      key = readKey(this.lines[this.at], n);
+      key = readEntryKey(this.lines[this.at], n);
       if (key === undefined) bail();
+    }
+  }
+
+  /** Reads the value of the entry `key` (its `:` ends at `end` on `line`) into `out`, the lines after it too when it has none on its line. */
+  private entryValue(out: Record<string, unknown>, key: string, line: string, n: number): void {
+    const valueAt = skipSpaces(line, end);
+    if (valueAt === line.length || restIsEmpty(line, valueAt)) {
+      this.at++;
+      const next = this.nextIndent();
+      if (next > n) out[key] = this.blockNode(next);
+      else if (next === n && isEntryAt(this.lines[this.at], n)) out[key] = this.sequence(n);
+      else out[key] = null;
+    } else {
+      out[key] = readInlineValue(line, valueAt);
+      this.at++;
     }
   }
 

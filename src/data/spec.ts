@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { loadConfigFile } from '../core/config.ts';
 import { UserError } from '../core/errors.ts';
+import { isCalendarTime } from '../core/time.ts';
 
 /** What a file holds: a venue's history or an asset's price history. @example const k: SeriesKind = 'venue'; */
 export type SeriesKind = 'venue' | 'prices';
@@ -93,8 +94,8 @@ export const ImportConfigSchema = z.strictObject({
   gaps: z.enum(['error', 'ffill', 'drop']).optional(),
   nulls: z.enum(['error', 'skip']).optional(),
   epoch: z.enum(['s', 'ms']).optional(),
-  from: z.string().regex(DATE_PATTERN, 'must be a YYYY-MM-DD date').optional(),
-  to: z.string().regex(DATE_PATTERN, 'must be a YYYY-MM-DD date').optional(),
+  from: z.string().regex(DATE_PATTERN, 'must be a YYYY-MM-DD date').refine(isCalendarTime, 'is not a calendar date').optional(),
+  to: z.string().regex(DATE_PATTERN, 'must be a YYYY-MM-DD date').refine(isCalendarTime, 'is not a calendar date').optional(),
 });
 
 /** The parsed YAML options. @example const c: ImportConfig = { map: { date: 'day' }, rate: 'apr' }; */

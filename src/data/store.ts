@@ -108,9 +108,11 @@ export class HistoryStore {
     }
     DateValue = (await duckDbApi()).DuckDBDateValue;
     const instance = await openDuckDb(path, opts.create ? undefined : { access_mode: 'READ_ONLY' }, { field, action: opts.create ? 'create' : 'open', hint: 'is it a capflow history file, not used by another process?' });
-    const existed = existsSync(path);
     const store = new HistoryStore(path, instance, await instance.connect());
-    if (opts.create && (!existed || (await store.hasSchema()) || (await store.tableCount()) === 0)) for (const sql of SCHEMA) await store.conn.run(sql);
+    // a new file, or one a killed import left with part of the schema: create what is missing, in one transaction
+    if (opts.create && (await store.onlyHistoryTables())) await store.inTransaction(async () => {
+      for (const sql of SCHEMA) await store.conn.run(sql);
+    });
     else if (!(await store.hasSchema())) {
       store.close();
       throw new UserError({ field, value: path, message: `${path} is not a capflow history file (no series table)`, hint: 'pass the file `capflow data import` wrote' });
@@ -129,8 +131,21 @@ export class HistoryStore {
     return Number(rows[0][0]) === 3;
   }
 
-  private async tableCount(): Promise<number> {
-    return Number((await this.rows('SELECT count(*) FROM information_schema.tables'))[0][0]);
+  /** True when every table of the file is one of the history tables (none at all included). */
+  private async onlyHistoryTables(): Promise<boolean> {
+    const rows = await this.rows(`SELECT count(*) FROM information_schema.tables WHERE table_name NOT IN ('series', 'venue_days', 'price_days')`);
+    return Number(rows[0][0]) === 0;
+  }
+
+  private async inTransaction(work: () => Promise<void>): Promise<void> {
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      await work();
+      await this.conn.run('COMMIT');
+    } catch (e) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
   }
 
   private async rows(sql: string, values?: DuckDBValue[]): Promise<DuckDBValue[][]> {

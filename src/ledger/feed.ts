@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { parseConfig } from '../core/config.ts';
 import { relocateError, UserError } from '../core/errors.ts';
 import { readTextFile } from '../core/files.ts';
+import { isSafeText, SAFE_TEXT_RULE } from '../core/text.ts';
+import { isCalendarTime } from '../core/time.ts';
 import { isPlainlyValidEvent } from './feedFast.ts';
 import { EVENT_KINDS, eventKey, type EventKind, type LedgerEvent } from './types.ts';
 
@@ -43,8 +45,10 @@ export const TX_HASH_PATTERN = /^0x[0-9a-fA-F]{64}$/;
 export const ISO_UTC_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 const address = z.string().regex(ADDRESS_PATTERN, 'must be 0x + 40 hex digits');
+/** Notes and reasons: up to 1000 characters, no control characters (they reach the terminal and reports). */
+const freeText = z.string().max(1000).refine(isSafeText, SAFE_TEXT_RULE);
 const symbol = z.string().regex(SYMBOL_PATTERN, 'must be 1-32 letters, digits, ".", "_" or "-"');
-const timestamp = z.string().regex(ISO_UTC_PATTERN, 'must be ISO-8601 UTC, e.g. 2024-01-01T00:00:00Z').refine((t) => !Number.isNaN(Date.parse(t)), 'is not a valid date');
+const timestamp = z.string().regex(ISO_UTC_PATTERN, 'must be ISO-8601 UTC, e.g. 2024-01-01T00:00:00Z').refine(isCalendarTime, 'is not a valid date and time (no 2024-02-30, month 13 or hour 24)');
 
 const base = {
   chainId: z.number().int().positive(),
@@ -55,7 +59,7 @@ const base = {
   timestamp,
   cycle: z.number().int().nonnegative().optional(),
   priceUsd: z.number().positive().optional(),
-  notes: z.string().max(1000).optional(),
+  notes: freeText.optional(),
 };
 
 /** A ledger position id (a venue name, `reserve`, …). */
@@ -76,7 +80,7 @@ const SCHEMAS = {
     ...base,
     asset: symbol,
     quantity: amount,
-    reason: z.string().min(1).max(1000),
+    reason: freeText.min(1),
     position: positionId,
   }),
   transfer: z.strictObject({ kind: z.literal('transfer'), ...base, from: address, to: address, shares: amount }),
@@ -86,7 +90,7 @@ const SCHEMAS = {
     ...base,
     asset: symbol,
     quantity: signedAmount,
-    reason: z.string().min(1).max(1000),
+    reason: freeText.min(1),
     position: positionId,
   }),
 } satisfies Record<EventKind, z.ZodType>;

@@ -8,7 +8,7 @@
 import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { relocateError, UserError } from '../core/errors.ts';
-import { errorCode } from '../core/files.ts';
+import { errorCode, utf8Line } from '../core/files.ts';
 import { checkFollows, checkRepeat, parseFeedLine, type SourcedEvent } from './feed.ts';
 import { KeySet } from './keySet.ts';
 import type { EventBatch } from './source.ts';
@@ -118,10 +118,12 @@ export class JsonlFeedFile {
   /**
    * @param path the feed file
    * @param field the flag that named it, for errors (`--events`)
+   * @param chunkBytes bytes read at a time (a line longer than this grows the buffer)
    */
   constructor(
     readonly path: string,
     readonly field = '--events',
+    private readonly chunkBytes = CHUNK_BYTES,
   ) {}
 
   /** Refuses (a {@link UserError} naming the flag) a file that cannot be opened for reading. */
@@ -158,7 +160,7 @@ export class JsonlFeedFile {
       let lastBlock: number | null = null;
       const take = (start: number, end: number, line: number): void => {
         if (rules.knownRepeat(line)) return;
-        const trimmed = buf.toString('utf8', start, end).trim();
+        const trimmed = utf8Line(buf, start, end, line).trim();
         if (trimmed === '') return;
         const sourced = parseFeedLine(trimmed, line);
         if (!rules.accept(sourced, line, bufOffset + start)) return;
@@ -172,7 +174,7 @@ export class JsonlFeedFile {
         }
         pending.push(sourced);
       };
-      let buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      let buf = Buffer.allocUnsafe(this.chunkBytes);
       let filled = 0;
       let bufOffset = 0; // file offset of buf[0]
       let line = 0;

@@ -157,7 +157,8 @@ export interface PriceDeviationReport {
 }
 
 function notePrice(report: PriceDeviationReport, s: SourcedEvent, impliedPrice: number, navPrice: number): void {
-  const deviationPct = Math.abs(impliedPrice / navPrice - 1);
+  // a NAV per share of 0 (every share minted for almost nothing) makes the ratio infinite: reported as the largest float, never Infinity
+  const deviationPct = Math.min(Math.abs(impliedPrice / navPrice - 1), Number.MAX_VALUE);
   if (!(deviationPct > report.limitPct)) return;
   report.count++;
   if (report.first.length < PRICE_DEVIATIONS_SHOWN) report.first.push({ where: s.where, kind: s.event.kind, blockNumber: s.event.blockNumber, impliedPrice, navPrice, deviationPct });

@@ -133,6 +133,6 @@ export function previewRedeem(shares: bigint, totals: VaultTotals): bigint {
  */
 export function sharePrice(totals: VaultTotals): number {
   const [virtualAssets, virtualShares] = virtualTotals(totals);
-  const offsetScale = 10n ** BigInt(totals.decimalsOffset ?? 0);
+  const offsetScale = VIRTUAL_SHARES[totals.decimalsOffset ?? 0]; // 10^offset (checked by virtualTotals)
   return Number(mulDiv(virtualAssets * offsetScale, WAD, virtualShares, 'halfUp')) / Number(WAD);
 }

@@ -8,6 +8,7 @@
 import type { EChartsCoreOption } from 'echarts';
 import { pageOption } from './charts.ts';
 import { CHART_RUNTIME, echartsBrowserBundle, scriptJson } from './runtime.ts';
+import { escapeControls } from '../core/text.ts';
 
 /** A chart with its heading and an optional caption. */
 export interface ReportChart {
@@ -61,12 +62,13 @@ export interface ReportDocument {
 }
 
 /**
- * Escapes text for HTML element content and attribute values.
+ * Escapes text for HTML element content and attribute values (control characters become
+ * visible `\uXXXX` escapes).
  *
  * @example escapeHtml('<a & b>') // '&lt;a &amp; b&gt;'
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return escapeControls(text, true).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 const STYLE = `

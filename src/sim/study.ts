@@ -111,9 +111,12 @@ export function inProcessBackend(): StudyBackend {
   };
 }
 
+/** Chunks handed to the pool ahead of the one being delivered, per thread (the default plan has about this many per worker). */
+const CHUNKS_AHEAD_PER_THREAD = 4;
+
 /**
  * Runs the chunks on a pool of `workers` worker threads (piscina), delivering results in chunk
- * order while later chunks keep running. A failed chunk drops the queued ones. A single chunk
+ * order while later chunks keep running. A failed chunk stops the hand-out; running chunks finish before the error is thrown. A single chunk
  * runs in this thread (same numbers, no pool to start).
  *
  * @example await workerThreadsBackend(4).run(work, onResult)
@@ -127,13 +130,26 @@ export function workerThreadsBackend(workers: number = defaultWorkers()): StudyB
       if (work.chunks.length <= 1) return inProcessBackend().run(work, onResult); // no pool to boot for one chunk
       const { Piscina } = await import('piscina'); // loaded only when a pool is needed
       const pool = new Piscina<StudyTask<T>, R>({ filename: fileURLToPath(resolveWorkerModule(work.module)), maxThreads: threads, minThreads: 0, idleTimeout: 1000 });
-      const abort = new AbortController();
-      const pending = work.chunks.map((chunk) => pool.run({ ...chunk, payload: work.payload }, { name: work.exportName, signal: abort.signal }));
-      for (const p of pending) p.catch(() => undefined); // failures surface when awaited below
+      // Chunks are handed to the pool a window ahead of delivery, never aborted: after a failure
+      // nothing more is handed out and the running ones finish (aborting a running piscina task
+      // terminates its thread, racing the result it may already have posted).
+      const pending: Promise<R>[] = [];
+      const handOutUpTo = (end: number): void => {
+        for (let i = pending.length; i < Math.min(end, work.chunks.length); i++) {
+          const p = pool.run({ ...work.chunks[i], payload: work.payload }, { name: work.exportName });
+          p.catch(() => undefined); // failures surface when awaited below
+          pending.push(p);
+        }
+      };
+      const window = CHUNKS_AHEAD_PER_THREAD * threads;
       try {
-        for (let i = 0; i < pending.length; i++) await onResult(await pending[i], work.chunks[i]);
+        handOutUpTo(window);
+        for (let i = 0; i < work.chunks.length; i++) {
+          const result = await pending[i];
+          handOutUpTo(i + 1 + window);
+          await onResult(result, work.chunks[i]);
+        }
       } catch (e) {
-        abort.abort(); // drop queued chunks, let running ones finish before the pool goes
         await Promise.allSettled(pending);
         throw e;
       } finally {

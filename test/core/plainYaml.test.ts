@@ -111,7 +111,7 @@ describe('plain-data YAML reader', () => {
     for (const text of [
       'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: |\n  text\n', 'a: >\n  text\n', 'a: two\n  lines\n', '--- \na: 1\n', '%YAML 1.2\n---\na: 1\n', 'a:\n\t- 1\n',
       'a: 1\na: 2\n', 'a: b: c\n', '1: a\n', 'a: [1,\n  2]\n', '- - a\n', '? a\n: b\n', '', '# only a comment\n', 'a: "unterminated\n', 'a: 1\n - b\n', 'a:\n  b: 1\n c: 2\n',
-      '<<: {a: 1}\n', '__proto__: 1\n', 'a: [x, ]\n', 'a: "\\x41"\n', '\ufeffa: 1\n',
+      '<<: {a: 1}\n', '__proto__: 1\n', 'a: [x, ]\n', 'a: "\\x41"\n', '\ufeffa: 1\n', 'a: 1\nb: -\n', 'a: 1\n__proto__: 2\n', 'a: 1\nnull: 2\n', 'a: 1\na: 2\n',
     ]) {
       expect(parsePlainYaml(text), JSON.stringify(text)).toBeUndefined();
     }

@@ -1,10 +1,13 @@
 /**
- * The project's own fuzz suite (issue 15): valid scenario files, plan snapshots and flag lists
- * mutated at the byte and the field level, run through the CLI's main(). The invariant for
- * every case: exit 0 with consistent output (JSON that parses, the files it names written), or
- * exit 2 with nothing written; never exit 1, never a hang, never out of memory.
+ * The project's own fuzz suite (issue 15): valid scenario files, plan snapshots, ledger feeds
+ * and flag lists mutated at the byte and the field level, run through the CLI's main(). The
+ * invariant for every case: exit 0 with consistent output (JSON that parses, the files it names
+ * written), or exit 2 with nothing written; never exit 1, never a hang, never out of memory.
+ * A kind may add its own (ledger feeds: exit 2 leaves the ledger byte-identical; after exit 0
+ * the ledger is consistent, a re-sync and a later valid feed succeed: see ledgerKind.ts).
  *
- * Seeded and bounded: CAPFLOW_FUZZ_RUNS (cases per input kind, default 420: 2,100 in all)
+ * Seeded and bounded: CAPFLOW_FUZZ_RUNS (cases per input kind, default 380; a kind whose cases
+ * cost more runs its `runsShare` of them: ledger feeds 0.3, so 5 × 380 + 114 = 2,014 in all)
  * and CAPFLOW_FUZZ_SEED. Most cases run in-process in a worker thread; a sample runs as real
  * processes (./bin/capflow).
  */
@@ -15,10 +18,10 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { InProcessCli, type CaseResult } from './harness.ts';
-import { FUZZ_KINDS, type FuzzKind } from './kinds.ts';
-import { applyByteOps, applyFieldOps, applyFlagOps, byteOp, documentText, fieldOp, flagOp, type ByteOp, type FieldOp } from './mutate.ts';
+import { FUZZ_KINDS, HOSTILE_VALUES, type FuzzKind } from './kinds.ts';
+import { applyByteOps, applyFieldOps, applyFlagOps, byteOp, documentText, fieldOpOf, flagOp, type ByteOp, type FieldOp } from './mutate.ts';
 
-const RUNS = Number(process.env.CAPFLOW_FUZZ_RUNS ?? 420);
+const RUNS = Number(process.env.CAPFLOW_FUZZ_RUNS ?? 380);
 const SEED = Number(process.env.CAPFLOW_FUZZ_SEED ?? 20261204);
 /** Cases per kind that also run as a real process. */
 const SPAWNED = Number(process.env.CAPFLOW_FUZZ_SPAWNED ?? 4);
@@ -34,6 +37,8 @@ afterAll(async () => {
 interface Case {
   dir: string;
   outDir: string;
+  /** the mutated input file (file kinds) */
+  input?: string;
   argv: string[];
   describe: string;
 }
@@ -47,16 +52,19 @@ function freshDirs(): { dir: string; outDir: string } {
 }
 
 function fileCaseArb(kind: FuzzKind): fc.Arbitrary<Case> {
-  const ops = fc.oneof(
+  const fieldOp = fieldOpOf([...HOSTILE_VALUES, ...(kind.hostileValues ?? [])]);
+  const generic = fc.oneof(
     fc.array(fieldOp, { minLength: 1, maxLength: 3 }).map((f) => ({ field: f, bytes: [] as ByteOp[] })),
     fc.array(byteOp, { minLength: 1, maxLength: 4 }).map((b) => ({ field: [] as FieldOp[], bytes: b })),
-  );
-  return ops.map(({ field, bytes }) => {
+  ).map(({ field, bytes }) => ({ text: applyByteOps(documentText(applyFieldOps(kind.seed, field), kind.ext as string), bytes), describe: JSON.stringify({ field, bytes }) }));
+  const shaped = kind.shapedMutation?.map(({ doc, describe }) => ({ text: Buffer.from(documentText(doc, kind.ext as string)), describe }));
+  const inputs = shaped === undefined ? generic : fc.oneof(generic, shaped);
+  return inputs.map(({ text, describe }) => {
     const { dir, outDir } = freshDirs();
-    const text = documentText(applyFieldOps(kind.seed, field), kind.ext as string);
     const input = join(dir, `input${kind.ext}`);
-    writeFileSync(input, applyByteOps(text, bytes));
-    return { dir, outDir, argv: kind.argv(input, outDir), describe: JSON.stringify({ field, bytes }) };
+    writeFileSync(input, text);
+    kind.prepare?.(dir);
+    return { dir, outDir, input, argv: kind.argv(input, outDir), describe };
   });
 }
 
@@ -68,9 +76,14 @@ function flagCaseArb(kind: FuzzKind): fc.Arbitrary<Case> {
   });
 }
 
-/** The invariant: exit 0 with consistent output, or exit 2 with nothing written. */
-function checkInvariant(kind: FuzzKind, c: Case, r: CaseResult): void {
+/** The invariant: exit 0 with consistent output, or exit 2 with nothing written; then the kind's own. */
+async function checkInvariant(kind: FuzzKind, c: Case, r: CaseResult, run: (argv: string[]) => Promise<CaseResult>): Promise<void> {
   const where = `${kind.name}: ${c.argv.join(' ')}\nmutation: ${c.describe}\nstderr: ${r.stderr.slice(0, 2000)}\nstdout: ${r.stdout.slice(0, 500)}`;
+  checkOutputs(c, r, where);
+  if (kind.check !== undefined && c.input !== undefined) await kind.check(c.input, c.outDir, r, run, where);
+}
+
+function checkOutputs(c: Case, r: CaseResult, where: string): void {
   expect([0, 2], where).toContain(r.code);
   const written = readdirSync(c.outDir);
   if (r.code === 2) {
@@ -84,28 +97,30 @@ function checkInvariant(kind: FuzzKind, c: Case, r: CaseResult): void {
 
 describe('fuzz: mutated inputs exit 0 (consistent) or 2 (nothing written), never 1, a hang or OOM', () => {
   for (const kind of FUZZ_KINDS) {
-    it(`${kind.name}: ${RUNS} in-process cases`, async () => {
+    const runs = Math.ceil(RUNS * (kind.runsShare ?? 1));
+    const spawnedCases = Math.ceil(SPAWNED * (kind.runsShare ?? 1));
+    it(`${kind.name}: ${runs} in-process cases`, async () => {
       const arb = kind.form === 'file' ? fileCaseArb(kind) : flagCaseArb(kind);
       const codes = { 0: 0, 2: 0 };
       await fc.assert(
         fc.asyncProperty(arb, async (c) => {
           const r = await cli.run(c.argv);
-          checkInvariant(kind, c, r);
+          await checkInvariant(kind, c, r, (argv) => cli.run(argv));
           codes[r.code as 0 | 2]++;
           rmSync(c.dir, { recursive: true, force: true });
         }),
-        { seed: SEED, numRuns: RUNS, endOnFailure: true },
+        { seed: SEED, numRuns: runs, endOnFailure: true },
       );
       // the mutations reach both sides: some inputs still run, some are refused
-      expect(codes[0], JSON.stringify(codes)).toBeGreaterThan(RUNS / 50);
-      expect(codes[2], JSON.stringify(codes)).toBeGreaterThan(RUNS / 50);
+      expect(codes[0], JSON.stringify(codes)).toBeGreaterThan(runs / 50);
+      expect(codes[2], JSON.stringify(codes)).toBeGreaterThan(runs / 50);
     }, 600_000);
 
-    it(`${kind.name}: ${SPAWNED} cases as real processes`, () => {
+    it(`${kind.name}: ${spawnedCases} cases as real processes`, async () => {
       const arb = kind.form === 'file' ? fileCaseArb(kind) : flagCaseArb(kind);
-      for (const c of fc.sample(arb, { seed: SEED + 1, numRuns: SPAWNED })) {
-        const r = runCli(c.argv);
-        checkInvariant(kind, c, { code: r.code, stdout: r.stdout, stderr: r.stderr });
+      const spawned = async (argv: string[]): Promise<CaseResult> => runCli(argv);
+      for (const c of fc.sample(arb, { seed: SEED + 1, numRuns: spawnedCases })) {
+        await checkInvariant(kind, c, await spawned(c.argv), spawned);
         rmSync(c.dir, { recursive: true, force: true });
       }
     }, 600_000);

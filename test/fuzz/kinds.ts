@@ -1,12 +1,15 @@
 /**
  * The input kinds the fuzz suite mutates. Each is one entry: a valid seed, and how a mutated
- * input becomes a command line. A new kind (e.g. ledger feeds) is one more entry in
- * {@link FUZZ_KINDS}.
+ * input becomes a command line (and, for a kind with its own invariant such as ledger feeds,
+ * how a case is prepared and checked). A new kind is one more entry in {@link FUZZ_KINDS}.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { ROOT } from '../helpers/cli.ts';
+import type { CaseResult } from './harness.ts';
+import { checkLedgerCase, LEDGER_FEED_SEED, LEDGER_HOSTILE_VALUES, LEDGER_SHAPED_MUTATION, ledgerOf, prepareLedger } from './ledgerKind.ts';
 
 /** One kind of input. */
 export interface FuzzKind {
@@ -22,6 +25,16 @@ export interface FuzzKind {
   argv(input: string | string[], outDir: string): string[];
   /** files a successful run must have written (relative to outDir) */
   writes?: string[];
+  /** field values this kind's mutations use besides {@link HOSTILE_VALUES} */
+  hostileValues?: unknown[];
+  /** file kinds: mutations of the seed that keep its shape (mixed in with the field and byte ops) */
+  shapedMutation?: fc.Arbitrary<{ doc: unknown; describe: string }>;
+  /** the share of CAPFLOW_FUZZ_RUNS (and of the spawned cases) this kind runs (default 1; less for costly cases) */
+  runsShare?: number;
+  /** sets up a case's directory before it runs (e.g. the ledger a feed is synced into) */
+  prepare?(dir: string): void;
+  /** this kind's own invariant after a case; `run` runs follow-up command lines the same way */
+  check?(input: string, outDir: string, r: CaseResult, run: (argv: string[]) => Promise<CaseResult>, where: string): Promise<void>;
 }
 
 const example = (name: string): unknown => parse(readFileSync(join(ROOT, 'examples', name), 'utf8'));
@@ -37,6 +50,18 @@ export const FUZZ_KINDS: FuzzKind[] = [
   { name: 'scenario (delta-neutral)', form: 'file', seed: dnSeed, ext: '.yaml', argv: (f) => ['run', f as string, '--workers', '1', '--json'] },
   { name: 'scenario (fund)', form: 'file', seed: fundSeed, ext: '.json', argv: (f) => ['run', f as string, '--workers', '1', '--json'] },
   { name: 'plan snapshot', form: 'file', seed: example('plan.yaml'), ext: '.yaml', argv: (f) => ['plan', '--input', f as string, '--json'] },
+  {
+    name: 'ledger feed',
+    form: 'file',
+    seed: LEDGER_FEED_SEED,
+    ext: '.jsonl',
+    hostileValues: LEDGER_HOSTILE_VALUES,
+    shapedMutation: LEDGER_SHAPED_MUTATION,
+    runsShare: 0.3, // a case copies a ledger; an accepted one runs two more commands (a re-sync with a later event, verify)
+    argv: (f, out) => ['treasury', 'sync', '--events', f as string, '--db', ledgerOf(out), '--json'],
+    prepare: prepareLedger,
+    check: checkLedgerCase,
+  },
   {
     name: 'flags',
     form: 'flags',

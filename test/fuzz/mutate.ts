@@ -39,12 +39,17 @@ export interface ByteOp {
   byte: number;
 }
 
+/** fast-check arbitrary of a field op whose values come from `values`. */
+export function fieldOpOf(values: readonly unknown[]): fc.Arbitrary<FieldOp> {
+  return fc.record({
+    at: fc.nat(),
+    action: fc.constantFrom<FieldOp['action']>('replace', 'replace', 'replace', 'delete', 'add', 'deepen', 'scale'),
+    value: fc.constantFrom(...values),
+  });
+}
+
 /** fast-check arbitrary of a field op. */
-export const fieldOp: fc.Arbitrary<FieldOp> = fc.record({
-  at: fc.nat(),
-  action: fc.constantFrom<FieldOp['action']>('replace', 'replace', 'replace', 'delete', 'add', 'deepen', 'scale'),
-  value: fc.constantFrom(...HOSTILE_VALUES),
-});
+export const fieldOp: fc.Arbitrary<FieldOp> = fieldOpOf(HOSTILE_VALUES);
 
 /** fast-check arbitrary of a byte op. */
 export const byteOp: fc.Arbitrary<ByteOp> = fc.record({
@@ -87,8 +92,9 @@ export function applyByteOps(text: string, ops: readonly ByteOp[]): Buffer {
   return buf;
 }
 
-/** The text of a mutated file document. */
+/** The text of a mutated file document (`.jsonl`: one line per element). */
 export function documentText(doc: unknown, ext: string): string {
+  if (ext === '.jsonl' && Array.isArray(doc)) return `${doc.map((line) => JSON.stringify(line) ?? 'null').join('\n')}\n`; // one JSON value a line
   return ext === '.json' ? JSON.stringify(doc, null, 1) ?? 'null' : yamlText(doc);
 }
 

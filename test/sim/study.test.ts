@@ -45,6 +45,14 @@ describe('study backends', () => {
     expect(threads.some((c) => c.threadId !== 0)).toBe(true); // really ran on worker threads
   });
 
+  it('keeps chunk order when there are more chunks than it hands out ahead', async () => {
+    const many = planChunks({ runs: 23, subsets: 1, workers: 1, chunkRuns: 1 }); // 23 chunks, 8 handed out ahead on 2 threads
+    const got = await collect<{ firstRun: number; values: number[] }>(workerThreadsBackend(2), 'squares', { offset: 1 }, many);
+    expect(got.map((c) => c.firstRun)).toEqual(many.map((c) => c.firstRun));
+    expect(got.flatMap((c) => c.values)).toEqual(expected);
+    await expect(collect(workerThreadsBackend(2), 'fail', { failFrom: 17 }, many)).rejects.toThrow(/run 17 failed/);
+  });
+
   it('runs a single chunk in this thread even with worker threads', async () => {
     const [one] = await collect<{ threadId: number; values: number[] }>(workerThreadsBackend(2), 'squares', { offset: 0 }, [{ subset: 0, firstRun: 0, runCount: 4 }]);
     expect(one.values).toEqual([0, 1, 4, 9]);

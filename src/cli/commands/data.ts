@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.ts';
+import { isCalendarTime } from '../../core/time.ts';
 import { importHistory } from '../../data/import.ts';
 import type { FileFormat } from '../../data/read.ts';
 import { DATE_PATTERN, loadImportConfig, parseMapFlag, specFromConfig, type ImportConfig, type ImportSpec } from '../../data/spec.ts';
@@ -42,7 +43,7 @@ const DB_HELP = `history file (default ${DEFAULT_DATA_DB})`;
 
 function dateFlag(flag: string, raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  if (!DATE_PATTERN.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) throw new UserError({ field: flag, value: raw, message: `must be a YYYY-MM-DD date, got ${JSON.stringify(raw)}` });
+  if (!DATE_PATTERN.test(raw) || !isCalendarTime(raw)) throw new UserError({ field: flag, value: raw, message: `must be a YYYY-MM-DD date, got ${JSON.stringify(raw)}` });
   return raw;
 }
 

@@ -6,6 +6,8 @@ import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { CheckFailedError, UserError } from '../../core/errors.ts';
 import { fromBaseUnits } from '../../core/fixedPoint.ts';
+import { isSafeText } from '../../core/text.ts';
+import { isCalendarTime } from '../../core/time.ts';
 import { writeAtomically } from '../../core/outputFile.ts';
 import { MAX_DECIMALS_OFFSET } from '../../protocols/erc4626.ts';
 import { ADDRESS_PATTERN, ISO_UTC_PATTERN, SYMBOL_PATTERN, TX_HASH_PATTERN } from '../../ledger/feed.ts';
@@ -20,8 +22,11 @@ import { rightAlign } from '../columns.ts';
 import { parseChoiceFlag, parseNumberFlag } from '../flags.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
 import { checkLedgerDb, DB_HELP, initLedgerAt, ledgerDbOf, shownDb, withLedgerAt } from '../ledgerDb.ts';
-import { initFromChain, syncChain, verifyChain, type ChainFlags } from './treasuryChain.ts';
+import type { ChainFlags } from './treasuryChain.ts';
 import { registerMigrate } from './treasuryMigrate.ts';
+
+/** The chain side (viem and the chain readers), loaded only by the commands that use --rpc: `treasury show` and a feed sync start faster. */
+const chainCommands = (): Promise<typeof import('./treasuryChain.ts')> => import('./treasuryChain.ts');
 
 interface DbOptions extends CommonOptions {
   db?: string;
@@ -72,7 +77,7 @@ function fromChain(opts: { rpc?: string; events?: string }): boolean {
   return opts.rpc !== undefined || (opts.events === undefined && (process.env.CAPFLOW_RPC_URL ?? '') !== '');
 }
 
-function requireText(flag: string, raw: string | undefined, pattern: RegExp, what: string): string {
+function requireText(flag: string, raw: string | undefined, pattern: { test(text: string): boolean }, what: string): string {
   if (raw === undefined) throw new UserError({ field: flag, message: 'is required', hint: `pass ${flag} <${what}>` });
   if (!pattern.test(raw)) throw new UserError({ field: flag, value: raw, message: `must be ${what}, got ${JSON.stringify(raw)}` });
   return raw;
@@ -82,6 +87,9 @@ function optionalText(flag: string, raw: string | undefined, pattern: RegExp, wh
   return raw === undefined ? null : requireText(flag, raw, pattern, what);
 }
 
+/** A vault name: 1-64 characters, none of them a control character, bidirectional override or lone surrogate. */
+const SAFE_NAME = { test: (text: string): boolean => /^.{1,64}$/u.test(text) && isSafeText(text) };
+
 /** Token symbols, as the event feed accepts them. */
 const SYMBOL_TEXT = 'a symbol of 1-32 letters, digits, ".", "_" or "-"';
 
@@ -89,13 +97,14 @@ function deploymentFrom(opts: InitOptions): Deployment {
   const assetDecimals = parseNumberFlag('--asset-decimals', opts.assetDecimals, { integer: true, min: 0, max: 36 }, 6);
   const shareDecimals = parseNumberFlag('--share-decimals', opts.shareDecimals, { integer: true, min: assetDecimals, max: assetDecimals + MAX_DECIMALS_OFFSET }, 18);
   const blockTime = optionalText('--block-time', opts.blockTime, ISO_UTC_PATTERN, 'an ISO-8601 UTC time like 2024-01-01T00:00:00Z');
+  if (blockTime !== null && !isCalendarTime(blockTime)) throw new UserError({ field: '--block-time', value: blockTime, message: 'is not a valid date and time (no 2024-02-30, month 13 or hour 24)' });
   return {
     chainId: parseNumberFlag('--chain-id', opts.chainId, { integer: true, gt: 0 }),
     address: requireText('--address', opts.address, ADDRESS_PATTERN, '0x + 40 hex digits').toLowerCase(),
     deploymentBlock: parseNumberFlag('--deployment-block', opts.deploymentBlock, { integer: true, min: 0 }, 0),
     txHash: optionalText('--tx-hash', opts.txHash, TX_HASH_PATTERN, '0x + 64 hex digits')?.toLowerCase() ?? null,
     blockTime: blockTime === null ? null : new Date(blockTime).toISOString(),
-    name: requireText('--name', opts.name, /^.{1,64}$/, 'a name of 1-64 characters'),
+    name: requireText('--name', opts.name, SAFE_NAME, 'a name of 1-64 characters without control characters'),
     symbol: requireText('--symbol', opts.symbol, SYMBOL_PATTERN, SYMBOL_TEXT),
     assetSymbol: requireText('--asset-symbol', opts.assetSymbol ?? 'USDC', SYMBOL_PATTERN, SYMBOL_TEXT),
     assetDecimals,
@@ -126,7 +135,7 @@ function registerInit(treasury: Command): void {
       .addHelpText('after', '\nExamples:\n  capflow treasury init --rpc http://127.0.0.1:8545 --vault 0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0 --db fund.duckdb\n  capflow treasury init --chain-id 1 --address 0x1111111111111111111111111111111111111111 --name "Capflow USD" --symbol cfUSD --db fund.duckdb\n'),
     async (opts) => {
       const where = ledgerDbOf(opts);
-      if (opts.rpc !== undefined || opts.vault !== undefined) return initFromChain(where, opts);
+      if (opts.rpc !== undefined || opts.vault !== undefined) return (await chainCommands()).initFromChain(where, opts);
       const deployment = deploymentFrom(opts);
       await checkLedgerDb(where, ['missing', 'empty', 'ledger']);
       await initLedgerAt(where, deployment);
@@ -162,7 +171,7 @@ function registerSync(treasury: Command): void {
       .addHelpText('after', '\nEvery line is checked before anything is written; each batch is one transaction.\n\nExample:\n  capflow treasury sync --events events.jsonl --db fund.duckdb --json\n'),
     async (opts) => {
       const where = ledgerDbOf(opts);
-      if (fromChain(opts)) return syncChain(where, opts);
+      if (fromChain(opts)) return (await chainCommands()).syncChain(where, opts);
       const batchSize = parseNumberFlag('--batch-size', opts.batchSize, { integer: true, min: 1, max: 1_000_000 }, DEFAULT_BATCH_SIZE);
       if (opts.events === undefined) throw new UserError({ field: '--events', message: 'is required', hint: 'pass --events <file.jsonl>, or --rpc <url> to sync from the chain' });
       const source = new JsonlFeedFile(opts.events);
@@ -296,7 +305,7 @@ function registerVerify(treasury: Command): void {
       .addHelpText('after', '\nExit 3 when the ledger is inconsistent or (with --rpc) differs from the chain, with the differences.\n\nExamples:\n  capflow treasury verify --rpc http://127.0.0.1:8545 --db fund.duckdb\n  capflow treasury verify --events events.jsonl --db fund.duckdb\n'),
     async (opts) => {
       const where = ledgerDbOf(opts);
-      if (fromChain(opts)) return verifyChain(where, opts);
+      if (fromChain(opts)) return (await chainCommands()).verifyChain(where, opts);
       const source = opts.events === undefined ? undefined : JsonlEventSource.fromFile(opts.events);
       await checkLedgerDb(where);
       const json = await withLedgerAt(where, (store) => verifyLedger(store, source), { access: 'read' });
