@@ -3,12 +3,12 @@
  * settlements, interest, fees, costs, share transfers and corrections. A refused event
  * leaves the books as they were.
  */
-import { UserError } from '../core/errors.ts';
 import { mulDiv } from '../core/fixedPoint.ts';
-import { freeSharesOf, holdingOf, INTEREST_JUMP_LIMIT_PCT, JUMP_LIMIT_BPS, settledClaimOf, type OwnerDeposit, type OwnerRedemption, type TreasuryState } from './state.ts';
+import { applyInterest } from './applyInterest.ts';
+import { credit, move, refuse, resetUndo, rollback } from './applyMoves.ts';
+import { freeSharesOf, holdingOf, settledClaimOf, type OwnerDeposit, type OwnerRedemption, type TreasuryState } from './state.ts';
 import {
   CLAIMS_POSITION,
-  countsInNav,
   DEPOSIT_REQUESTS_POSITION,
   LEDGER_POSITIONS,
   PENDING_POSITION,
@@ -16,7 +16,6 @@ import {
   type BalanceUpdate,
   type DepositEvent,
   type EventKind,
-  type InterestEvent,
   type LedgerEvent,
 } from './types.ts';
 
@@ -70,148 +69,10 @@ function dropIfSettled(state: TreasuryState, owner: string, r: OwnerRedemption):
   if (r.pendingShares === 0n && r.claimableShares === 0n && r.claimableAssets === 0n) state.redemptions.delete(owner);
 }
 
-function refuse(field: string, message: string, hint?: string): never {
-  throw new UserError({ field, message, hint });
-}
-
-/**
- * The undo log of the event being applied: every holding move (position, asset, balance before,
- * quantity) and every share balance touched (holder, balance before), newest last. Module
- * scratch, reset per event: {@link applyEvent} runs to completion without re-entering, so one
- * log serves every call, and an event's rollback needs no balance-update objects.
- */
-const undo = { moves: 0, positions: [] as string[], assets: [] as string[], previous: [] as bigint[], quantities: [] as bigint[], holders: 0, holderIds: [] as string[], holderPrevious: [] as bigint[] };
-
-/** Adds `quantity` to a holding, logs it for a rollback and records the balance update in `out` (when given). */
-function move(state: TreasuryState, event: LedgerEvent, position: string, asset: string, quantity: bigint, out: BalanceUpdate[] | null): void {
-  let assets = state.holdings.get(position);
-  if (assets === undefined) {
-    assets = new Map();
-    state.holdings.set(position, assets);
-  }
-  const previousBalance = assets.get(asset) ?? 0n;
-  const next = previousBalance + quantity;
-  if (next === 0n) assets.delete(asset);
-  else assets.set(asset, next);
-  if (assets.size === 0) state.holdings.delete(position);
-  if (countsInNav(position)) state.totalAssets += quantity;
-  const k = undo.moves++;
-  undo.positions[k] = position;
-  undo.assets[k] = asset;
-  undo.previous[k] = previousBalance;
-  undo.quantities[k] = quantity;
-  const id = state.nextUpdateId++;
-  if (out === null) return;
-  const valueUsd =
-    event.priceUsd === undefined || position === PENDING_POSITION ? null : (Number(quantity) / 10 ** state.config.assetDecimals) * event.priceUsd;
-  out.push({
-    id,
-    eventSeq: state.eventsApplied + 1,
-    cause: event.kind,
-    position,
-    asset,
-    quantity,
-    previousBalance,
-    valueUsd,
-    chainId: event.chainId,
-    blockNumber: event.blockNumber,
-    blockHash: event.blockHash ?? null,
-    txHash: event.txHash,
-    logIndex: event.logIndex,
-    owner: 'owner' in event ? event.owner : null,
-    timestamp: event.timestamp,
-    cycle: event.cycle ?? null,
-    notes: event.kind === 'correction' || event.kind === 'cost' ? event.reason : (event.notes ?? null),
-  });
-}
-
 function payFromReserve(state: TreasuryState, event: LedgerEvent, assets: bigint, out: BalanceUpdate[] | null): void {
   const cash = holdingOf(state, RESERVE_POSITION, state.config.assetSymbol);
   if (assets > cash) refuse('assets', `pays ${assets} but the reserve holds ${cash} ${state.config.assetSymbol} base units`, 'record the cash that came back to the reserve first (a correction)');
   move(state, event, RESERVE_POSITION, state.config.assetSymbol, -assets, out);
-}
-
-/** Refuses an interest event whose change is above the jump limit (unless forced). */
-function checkJump(event: InterestEvent, total: bigint, newBalance: bigint, interest: bigint, negative: boolean): void {
-  const absInterest = interest < 0n ? -interest : interest;
-  const absTotal = negative ? -total : total;
-  if (absInterest * 10_000n > absTotal * JUMP_LIMIT_BPS && event.force !== true) {
-    const pct = absTotal === 0n ? 'inf' : ((Number(absInterest) / Number(absTotal)) * 100).toFixed(2);
-    refuse('balance', `${event.asset} jumps from ${total} to ${newBalance} (${pct}%), above the ${INTEREST_JUMP_LIMIT_PCT * 100}% limit`, 'check the balance, or add "force": true to accept it');
-  }
-}
-
-/** Interest: spreads the change of a rebasing token's balance over the positions holding it. */
-function applyInterest(state: TreasuryState, event: InterestEvent, out: BalanceUpdate[] | null): void {
-  // One position holding the token (a venue's own position token) is the common case: it takes the whole change.
-  let only: string | null = null;
-  let onlyQuantity = 0n;
-  let count = 0;
-  for (const [position, assets] of state.holdings) {
-    if (LEDGER_POSITIONS.includes(position)) continue;
-    const quantity = assets.get(event.asset);
-    if (quantity === undefined) continue;
-    if (count++ === 0) {
-      only = position;
-      onlyQuantity = quantity;
-    } else break;
-  }
-  if (count === 1 && only !== null && onlyQuantity !== 0n) return applySoleInterest(state, event, only, onlyQuantity, out);
-  const holders: { position: string; quantity: bigint }[] = [];
-  let total = 0n;
-  for (const [position, assets] of state.holdings) {
-    if (LEDGER_POSITIONS.includes(position)) continue;
-    const quantity = assets.get(event.asset);
-    if (quantity === undefined) continue;
-    holders.push({ position, quantity });
-    total += quantity;
-  }
-  if (holders.length === 0) refuse('asset', `no position holds ${event.asset}`, 'record the holding with a correction before its interest');
-  const negative = total < 0n;
-  if (holders.some((h) => h.quantity < 0n !== negative)) refuse('asset', `positions hold ${event.asset} with mixed signs`, 'a token is either held (positive) or owed (negative)');
-  const newBalance = negative ? -event.balance : event.balance;
-  const interest = newBalance - total;
-  checkJump(event, total, newBalance, interest, negative);
-  // Pro rata, truncated; the remainder goes to the largest holder (ties: smallest position id).
-  holders.sort((a, b) => (a.position < b.position ? -1 : 1));
-  const parts = holders.map((h) => ({ position: h.position, quantity: (interest * h.quantity) / total }));
-  let largest = 0;
-  for (let i = 1; i < holders.length; i++) if (abs(holders[i].quantity) > abs(holders[largest].quantity)) largest = i;
-  parts[largest].quantity += interest - parts.reduce((s, p) => s + p.quantity, 0n);
-  for (const part of parts) if (part.quantity !== 0n) move(state, event, part.position, event.asset, part.quantity, out);
-  state.lastInterestSyncAt = event.timestamp;
-  state.lastInterestSyncBlock = event.blockNumber;
-  state.lastDistribution = { asset: event.asset, previousBalance: total, newBalance, interest, parts };
-}
-
-/**
- * {@link applyInterest} with one holder: the same books as the pro-rata split (the one part
- * is `interest · q / q + 0` = the whole change), without the holder list, sort and sums.
- */
-function applySoleInterest(state: TreasuryState, event: InterestEvent, position: string, total: bigint, out: BalanceUpdate[] | null): void {
-  const negative = total < 0n;
-  const newBalance = negative ? -event.balance : event.balance;
-  const interest = newBalance - total;
-  checkJump(event, total, newBalance, interest, negative);
-  if (interest !== 0n) move(state, event, position, event.asset, interest, out);
-  state.lastInterestSyncAt = event.timestamp;
-  state.lastInterestSyncBlock = event.blockNumber;
-  state.lastDistribution = { asset: event.asset, previousBalance: total, newBalance, interest, parts: [{ position, quantity: interest }] };
-}
-
-/** Adds `shares` (signed) to a holder's balance, logging the balance before for a rollback. */
-function credit(state: TreasuryState, holder: string, shares: bigint): void {
-  const previous = state.shareBalances.get(holder) ?? 0n;
-  const k = undo.holders++;
-  undo.holderIds[k] = holder;
-  undo.holderPrevious[k] = previous;
-  const next = previous + shares;
-  if (next === 0n) state.shareBalances.delete(holder);
-  else state.shareBalances.set(holder, next);
-}
-
-function abs(x: bigint): bigint {
-  return x < 0n ? -x : x;
 }
 
 /** 10^k for the decimals of a token (computed once each: settlements run for every redemption of every run). */
@@ -256,8 +117,7 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
   const asset = state.config.assetSymbol;
   const mark = out === null ? 0 : out.length;
   const { totalShares, pendingShares, lastCorrectionBlock, lastCorrectionAt, lastInterestSyncAt, lastInterestSyncBlock, lastDistribution } = state;
-  undo.moves = 0;
-  undo.holders = 0;
+  resetUndo();
   try {
     switch (event.kind) {
       case 'deposit':
@@ -386,27 +246,4 @@ export function applyEvent(state: TreasuryState, event: LedgerEvent, out: Balanc
     state.lastCycle = event.cycle;
     state.lastCycleAt = event.timestamp;
   }
-}
-
-/** Undoes a refused event: restores the share balances it changed and reverses its holding moves (newest first). */
-function rollback(state: TreasuryState, out: BalanceUpdate[] | null, mark: number): void {
-  // each holder back to its balance before its first change, in the order first touched
-  for (let k = 0; k < undo.holders; k++) {
-    const holder = undo.holderIds[k];
-    if (undo.holderIds.indexOf(holder) < k) continue;
-    const previous = undo.holderPrevious[k];
-    if (previous === 0n) state.shareBalances.delete(holder);
-    else state.shareBalances.set(holder, previous);
-  }
-  for (let k = undo.moves - 1; k >= 0; k--) {
-    const position = undo.positions[k];
-    const assets = state.holdings.get(position) ?? new Map<string, bigint>();
-    if (undo.previous[k] === 0n) assets.delete(undo.assets[k]);
-    else assets.set(undo.assets[k], undo.previous[k]);
-    if (assets.size === 0) state.holdings.delete(position);
-    else state.holdings.set(position, assets);
-    if (countsInNav(position)) state.totalAssets -= undo.quantities[k];
-    state.nextUpdateId--;
-  }
-  if (out !== null) out.length = mark;
 }
