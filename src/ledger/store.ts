@@ -13,9 +13,10 @@ import { UserError } from '../core/errors.ts';
 import type { BatchWriter, LedgerBackend, LedgerBatch } from './backend.ts';
 import { checkReadableSchema, MIGRATIONS, SCHEMA_VERSION } from './storeSchema.ts';
 import { appendRows, openDuckDbBatch, writeSnapshot } from './storeBatch.ts';
-import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, numOrNull, parseDistribution, rowToEvent, rowToUpdate, toMs } from './storeRows.ts';
+import { readStoredState } from './storeState.ts';
+import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, numOrNull, rowToEvent, rowToUpdate, toMs } from './storeRows.ts';
 import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
-import { countsInNav, EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerFundVenue, type LedgerEvent } from './types.ts';
+import { EVENT_KINDS, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerFundVenue, type LedgerEvent } from './types.ts';
 
 export { SCHEMA_VERSION } from './storeSchema.ts';
 export type { LedgerBackend, LedgerBatch } from './backend.ts';
@@ -177,40 +178,7 @@ export class LedgerStore implements LedgerBackend {
 
   /** The books as of the last committed batch. */
   async loadState(): Promise<TreasuryState> {
-    const d = await this.deployment();
-    const state = createTreasury(treasuryConfigOf(d));
-    const [t] = await this.rows('SELECT last_block_scanned, total_shares, next_update_id, last_cycle, epoch_ms(last_cycle_at), last_block_hash FROM treasury_state');
-    state.lastBlockScanned = numOrNull(t[0]);
-    state.lastBlockHash = t[5] === null ? null : String(t[5]);
-    state.totalShares = amountOf(t[1]);
-    state.nextUpdateId = Number(t[2]);
-    state.lastCycle = numOrNull(t[3]);
-    state.lastCycleAt = isoOrNull(t[4]);
-    const [a] = await this.rows('SELECT last_correction_block, epoch_ms(last_correction_at) FROM accounting_state');
-    state.lastCorrectionBlock = numOrNull(a[0]);
-    state.lastCorrectionAt = isoOrNull(a[1]);
-    const [i] = await this.rows('SELECT last_sync_block, epoch_ms(last_sync_at), last_distribution FROM interest_sync');
-    state.lastInterestSyncBlock = numOrNull(i[0]);
-    state.lastInterestSyncAt = isoOrNull(i[1]);
-    state.lastDistribution = i[2] === null ? null : parseDistribution(String(i[2]));
-    for (const [position, asset, quantity] of await this.rows('SELECT position, asset, quantity FROM holdings ORDER BY position, asset')) {
-      const p = String(position);
-      if (!state.holdings.has(p)) state.holdings.set(p, new Map());
-      const q = amountOf(quantity);
-      state.holdings.get(p)?.set(String(asset), q);
-      if (countsInNav(p)) state.totalAssets += q;
-      else if (p === PENDING_POSITION) state.pendingShares += q;
-    }
-    for (const [owner, pending, claimableShares, claimableAssets] of await this.rows('SELECT * FROM redemptions ORDER BY owner')) {
-      state.redemptions.set(String(owner), { pendingShares: amountOf(pending), claimableShares: amountOf(claimableShares), claimableAssets: amountOf(claimableAssets) });
-    }
-    for (const [holder, shares] of await this.rows('SELECT holder, shares FROM share_balances ORDER BY holder')) state.shareBalances.set(String(holder), amountOf(shares));
-    for (const [controller, pending, claimableAssets, claimableShares] of await this.rows('SELECT controller, pending_assets, claimable_assets, claimable_shares FROM deposit_requests ORDER BY controller')) {
-      state.deposits.set(String(controller), { pendingAssets: amountOf(pending), claimableAssets: amountOf(claimableAssets), claimableShares: amountOf(claimableShares) });
-    }
-    state.counts = await this.counts();
-    state.eventsApplied = Object.values(state.counts).reduce((sum, n) => sum + n, 0);
-    return state;
+    return readStoredState((sql) => this.rows(sql), await this.deployment(), await this.counts());
   }
 
   /** Stored events per kind. */
