@@ -8,12 +8,16 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type postgres from 'postgres';
 import { UserError } from '../core/errors.ts';
 import { msOf, PG_EVENT_COLUMNS } from './pgRows.ts';
-import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
-import { amountOf, isoOrNull, numOrNull, parseDistribution, rowToEvent, rowToUpdate } from './storeRows.ts';
-import { countsInNav, EVENT_KINDS, PENDING_POSITION, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent, type LedgerFundVenue } from './types.ts';
+import { readDeployment, readStoredState, type StoreDialect } from './storeState.ts';
+import { zeroCounts, type TreasuryState } from './treasury.ts';
+import { amountOf, isoOrNull, numOrNull, rowToEvent, rowToUpdate } from './storeRows.ts';
+import { EVENT_KINDS, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent, type LedgerFundVenue } from './types.ts';
 
 /** The one session a PostgreSQL store talks through. @example const conn: PgConn = await sql.reserve(); */
 export type PgConn = postgres.ReservedSql;
+
+/** PostgreSQL: NUMERIC amounts as text, times through {@link msOf}, text in byte order (COLLATE "C", as DuckDB sorts). */
+const PG_DIALECT: StoreDialect = { ms: msOf, amount: (c) => `${c}::text`, order: (c) => `${c} COLLATE "C"` };
 
 /** A row as the shared row mapping takes it (values are text, numbers, booleans or null). */
 type Row = DuckDBValue[];
@@ -42,30 +46,8 @@ export class PgLedgerReads {
     return Number(version ?? 0);
   }
 
-  protected async findDeployment(): Promise<Deployment | null> {
-    const rows = await this.rows(
-      `SELECT chain_id, address, deployment_block, tx_hash, ${msOf('block_time')}, name, symbol, asset_symbol, asset_decimals, share_decimals, ${msOf('initialised_at')},
-         asset_address, async_redeem, async_deposit, kind FROM deployment`,
-    );
-    if (rows.length === 0) return null;
-    const [chainId, address, block, txHash, blockTime, name, symbol, assetSymbol, assetDecimals, shareDecimals, initialisedAt, assetAddress, asyncRedeem, asyncDeposit, kind] = rows[0];
-    return {
-      chainId: Number(chainId),
-      address: String(address),
-      deploymentBlock: Number(block),
-      txHash: txHash === null ? null : String(txHash),
-      blockTime: isoOrNull(blockTime),
-      name: String(name),
-      symbol: String(symbol),
-      assetSymbol: String(assetSymbol),
-      assetDecimals: Number(assetDecimals),
-      shareDecimals: Number(shareDecimals),
-      initialisedAt: isoOrNull(initialisedAt) ?? '',
-      assetAddress: assetAddress === null ? null : String(assetAddress),
-      asyncRedeem: asyncRedeem === true,
-      asyncDeposit: asyncDeposit === true,
-      kind: kind === 'fund' ? 'fund' : 'vault',
-    };
+  protected findDeployment(): Promise<Deployment | null> {
+    return readDeployment((sql) => this.rows(sql), PG_DIALECT);
   }
 
   /** The deployment; a {@link UserError} when the ledger was never initialised. */
@@ -77,42 +59,7 @@ export class PgLedgerReads {
 
   /** The books as of the last committed batch. */
   async loadState(): Promise<TreasuryState> {
-    const d = await this.deployment();
-    const state = createTreasury(treasuryConfigOf(d));
-    const [t] = await this.rows(`SELECT last_block_scanned, total_shares::text, next_update_id, last_cycle, ${msOf('last_cycle_at')}, last_block_hash FROM treasury_state`);
-    state.lastBlockScanned = numOrNull(t[0]);
-    state.lastBlockHash = t[5] === null ? null : String(t[5]);
-    state.totalShares = amountOf(t[1]);
-    state.nextUpdateId = Number(t[2]);
-    state.lastCycle = numOrNull(t[3]);
-    state.lastCycleAt = isoOrNull(t[4]);
-    const [a] = await this.rows(`SELECT last_correction_block, ${msOf('last_correction_at')} FROM accounting_state`);
-    state.lastCorrectionBlock = numOrNull(a[0]);
-    state.lastCorrectionAt = isoOrNull(a[1]);
-    const [i] = await this.rows(`SELECT last_sync_block, ${msOf('last_sync_at')}, last_distribution FROM interest_sync`);
-    state.lastInterestSyncBlock = numOrNull(i[0]);
-    state.lastInterestSyncAt = isoOrNull(i[1]);
-    state.lastDistribution = i[2] === null ? null : parseDistribution(String(i[2]));
-    for (const [position, asset, quantity] of await this.rows('SELECT position, asset, quantity::text FROM holdings ORDER BY position COLLATE "C", asset COLLATE "C"')) {
-      const p = String(position);
-      if (!state.holdings.has(p)) state.holdings.set(p, new Map());
-      const q = amountOf(quantity);
-      state.holdings.get(p)?.set(String(asset), q);
-      if (countsInNav(p)) state.totalAssets += q;
-      else if (p === PENDING_POSITION) state.pendingShares += q;
-    }
-    const redemptions = await this.rows('SELECT owner, pending_shares::text, claimable_shares::text, claimable_assets::text FROM redemptions ORDER BY owner COLLATE "C"');
-    for (const [owner, pending, claimableShares, claimableAssets] of redemptions) {
-      state.redemptions.set(String(owner), { pendingShares: amountOf(pending), claimableShares: amountOf(claimableShares), claimableAssets: amountOf(claimableAssets) });
-    }
-    for (const [holder, shares] of await this.rows('SELECT holder, shares::text FROM share_balances ORDER BY holder COLLATE "C"')) state.shareBalances.set(String(holder), amountOf(shares));
-    const deposits = await this.rows('SELECT controller, pending_assets::text, claimable_assets::text, claimable_shares::text FROM deposit_requests ORDER BY controller COLLATE "C"');
-    for (const [controller, pending, claimableAssets, claimableShares] of deposits) {
-      state.deposits.set(String(controller), { pendingAssets: amountOf(pending), claimableAssets: amountOf(claimableAssets), claimableShares: amountOf(claimableShares) });
-    }
-    state.counts = await this.counts();
-    state.eventsApplied = Object.values(state.counts).reduce((sum, n) => sum + n, 0);
-    return state;
+    return readStoredState((sql) => this.rows(sql), PG_DIALECT, await this.deployment(), await this.counts());
   }
 
   /** Stored events per kind. */

@@ -13,7 +13,7 @@ import { UserError } from '../core/errors.ts';
 import type { BatchWriter, LedgerBackend, LedgerBatch } from './backend.ts';
 import { checkReadableSchema, MIGRATIONS, SCHEMA_VERSION } from './storeSchema.ts';
 import { appendRows, openDuckDbBatch, writeSnapshot } from './storeBatch.ts';
-import { readStoredState } from './storeState.ts';
+import { DUCKDB_DIALECT, readDeployment, readStoredState } from './storeState.ts';
 import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, numOrNull, rowToEvent, rowToUpdate, toMs } from './storeRows.ts';
 import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
 import { EVENT_KINDS, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerFundVenue, type LedgerEvent } from './types.ts';
@@ -143,30 +143,8 @@ export class LedgerStore implements LedgerBackend {
     });
   }
 
-  private async findDeployment(): Promise<Deployment | null> {
-    const rows = await this.rows(
-      `SELECT chain_id, address, deployment_block, tx_hash, epoch_ms(block_time), name, symbol, asset_symbol, asset_decimals, share_decimals, epoch_ms(initialised_at),
-         asset_address, async_redeem, async_deposit, kind FROM deployment`,
-    );
-    if (rows.length === 0) return null;
-    const [chainId, address, block, txHash, blockTime, name, symbol, assetSymbol, assetDecimals, shareDecimals, initialisedAt, assetAddress, asyncRedeem, asyncDeposit, kind] = rows[0];
-    return {
-      chainId: Number(chainId),
-      address: String(address),
-      deploymentBlock: Number(block),
-      txHash: txHash === null ? null : String(txHash),
-      blockTime: isoOrNull(blockTime),
-      name: String(name),
-      symbol: String(symbol),
-      assetSymbol: String(assetSymbol),
-      assetDecimals: Number(assetDecimals),
-      shareDecimals: Number(shareDecimals),
-      initialisedAt: isoOrNull(initialisedAt) ?? '',
-      assetAddress: assetAddress === null ? null : String(assetAddress),
-      asyncRedeem: asyncRedeem === true,
-      asyncDeposit: asyncDeposit === true,
-      kind: kind === 'fund' ? 'fund' : 'vault',
-    };
+  private findDeployment(): Promise<Deployment | null> {
+    return readDeployment((sql) => this.rows(sql), DUCKDB_DIALECT);
   }
 
   /** The deployment; a {@link UserError} when the ledger was never initialised. */
@@ -178,7 +156,7 @@ export class LedgerStore implements LedgerBackend {
 
   /** The books as of the last committed batch. */
   async loadState(): Promise<TreasuryState> {
-    return readStoredState((sql) => this.rows(sql), await this.deployment(), await this.counts());
+    return readStoredState((sql) => this.rows(sql), DUCKDB_DIALECT, await this.deployment(), await this.counts());
   }
 
   /** Stored events per kind. */

@@ -1,35 +1,86 @@
 /**
- * The books as the DuckDB store keeps them: a {@link TreasuryState} read back from the snapshot
- * tables (state, holdings, redemptions, share balances, deposit requests) of the last
- * committed batch. Used by store.ts.
+ * Reading a ledger's deployment and books back from its tables — the same SQL for both stores
+ * (DuckDB, store.ts; PostgreSQL, pgReads.ts) up to a small {@link StoreDialect}: how a time
+ * becomes epoch milliseconds, an amount decimal text, and how text sorts byte-wise.
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import { amountOf, isoOrNull, numOrNull, parseDistribution } from './storeRows.ts';
 import { createTreasury, treasuryConfigOf, type TreasuryState } from './treasury.ts';
 import { countsInNav, PENDING_POSITION, type Deployment, type EventKind } from './types.ts';
 
+/** A query returning its rows as arrays. @example const rows: StoreRows = (sql) => conn.runAndReadAll(sql).then((r) => r.getRows()); */
+export type StoreRows = (sql: string) => Promise<DuckDBValue[][]>;
+
 /**
- * Reads the books of `d` from the snapshot tables through `rows` (a query returning row arrays).
+ * What differs between the stores' SQL for these reads.
  *
- * @example const state = await readStoredState((sql) => conn.runAndReadAll(sql).then((r) => r.getRows()), deployment, counts);
+ * @example DUCKDB_DIALECT.ms('block_time') // 'epoch_ms(block_time)'
  */
-export async function readStoredState(rows: (sql: string) => Promise<DuckDBValue[][]>, d: Deployment, counts: Record<EventKind, number>): Promise<TreasuryState> {
+export interface StoreDialect {
+  /** a TIMESTAMP column as epoch milliseconds */
+  ms(column: string): string;
+  /** an amount column as decimal text (or the stored text itself) */
+  amount(column: string): string;
+  /** a text column for ORDER BY in byte order */
+  order(column: string): string;
+}
+
+/** DuckDB: amounts are stored as decimal text, text sorts byte-wise. @example DUCKDB_DIALECT.amount('shares') // 'shares' */
+export const DUCKDB_DIALECT: StoreDialect = { ms: (c) => `epoch_ms(${c})`, amount: (c) => c, order: (c) => c };
+
+/**
+ * The recorded deployment, or null before `treasury init`.
+ *
+ * @example const d = await readDeployment((sql) => store.rows(sql), DUCKDB_DIALECT);
+ */
+export async function readDeployment(rows: StoreRows, sql: StoreDialect): Promise<Deployment | null> {
+  const found = await rows(
+    `SELECT chain_id, address, deployment_block, tx_hash, ${sql.ms('block_time')}, name, symbol, asset_symbol, asset_decimals, share_decimals, ${sql.ms('initialised_at')},
+       asset_address, async_redeem, async_deposit, kind FROM deployment`,
+  );
+  if (found.length === 0) return null;
+  const [chainId, address, block, txHash, blockTime, name, symbol, assetSymbol, assetDecimals, shareDecimals, initialisedAt, assetAddress, asyncRedeem, asyncDeposit, kind] = found[0];
+  return {
+    chainId: Number(chainId),
+    address: String(address),
+    deploymentBlock: Number(block),
+    txHash: txHash === null ? null : String(txHash),
+    blockTime: isoOrNull(blockTime),
+    name: String(name),
+    symbol: String(symbol),
+    assetSymbol: String(assetSymbol),
+    assetDecimals: Number(assetDecimals),
+    shareDecimals: Number(shareDecimals),
+    initialisedAt: isoOrNull(initialisedAt) ?? '',
+    assetAddress: assetAddress === null ? null : String(assetAddress),
+    asyncRedeem: asyncRedeem === true,
+    asyncDeposit: asyncDeposit === true,
+    kind: kind === 'fund' ? 'fund' : 'vault',
+  };
+}
+
+/**
+ * Reads the books of `d` from the snapshot tables of the last committed batch.
+ *
+ * @example const state = await readStoredState((sql) => store.rows(sql), DUCKDB_DIALECT, deployment, counts);
+ */
+export async function readStoredState(rows: StoreRows, sql: StoreDialect, d: Deployment, counts: Record<EventKind, number>): Promise<TreasuryState> {
   const state = createTreasury(treasuryConfigOf(d));
-  const [t] = await rows('SELECT last_block_scanned, total_shares, next_update_id, last_cycle, epoch_ms(last_cycle_at), last_block_hash FROM treasury_state');
+  const [t] = await rows(`SELECT last_block_scanned, ${sql.amount('total_shares')}, next_update_id, last_cycle, ${sql.ms('last_cycle_at')}, last_block_hash FROM treasury_state`);
   state.lastBlockScanned = numOrNull(t[0]);
   state.lastBlockHash = t[5] === null ? null : String(t[5]);
   state.totalShares = amountOf(t[1]);
   state.nextUpdateId = Number(t[2]);
   state.lastCycle = numOrNull(t[3]);
   state.lastCycleAt = isoOrNull(t[4]);
-  const [a] = await rows('SELECT last_correction_block, epoch_ms(last_correction_at) FROM accounting_state');
+  const [a] = await rows(`SELECT last_correction_block, ${sql.ms('last_correction_at')} FROM accounting_state`);
   state.lastCorrectionBlock = numOrNull(a[0]);
   state.lastCorrectionAt = isoOrNull(a[1]);
-  const [i] = await rows('SELECT last_sync_block, epoch_ms(last_sync_at), last_distribution FROM interest_sync');
+  const [i] = await rows(`SELECT last_sync_block, ${sql.ms('last_sync_at')}, last_distribution FROM interest_sync`);
   state.lastInterestSyncBlock = numOrNull(i[0]);
   state.lastInterestSyncAt = isoOrNull(i[1]);
   state.lastDistribution = i[2] === null ? null : parseDistribution(String(i[2]));
-  for (const [position, asset, quantity] of await rows('SELECT position, asset, quantity FROM holdings ORDER BY position, asset')) {
+  for (const [position, asset, quantity] of await rows(`SELECT position, asset, ${sql.amount('quantity')} FROM holdings ORDER BY ${sql.order('position')}, ${sql.order('asset')}`)) {
     const p = String(position);
     if (!state.holdings.has(p)) state.holdings.set(p, new Map());
     const q = amountOf(quantity);
@@ -37,11 +88,13 @@ export async function readStoredState(rows: (sql: string) => Promise<DuckDBValue
     if (countsInNav(p)) state.totalAssets += q;
     else if (p === PENDING_POSITION) state.pendingShares += q;
   }
-  for (const [owner, pending, claimableShares, claimableAssets] of await rows('SELECT * FROM redemptions ORDER BY owner')) {
+  const redemptions = await rows(`SELECT owner, ${sql.amount('pending_shares')}, ${sql.amount('claimable_shares')}, ${sql.amount('claimable_assets')} FROM redemptions ORDER BY ${sql.order('owner')}`);
+  for (const [owner, pending, claimableShares, claimableAssets] of redemptions) {
     state.redemptions.set(String(owner), { pendingShares: amountOf(pending), claimableShares: amountOf(claimableShares), claimableAssets: amountOf(claimableAssets) });
   }
-  for (const [holder, shares] of await rows('SELECT holder, shares FROM share_balances ORDER BY holder')) state.shareBalances.set(String(holder), amountOf(shares));
-  for (const [controller, pending, claimableAssets, claimableShares] of await rows('SELECT controller, pending_assets, claimable_assets, claimable_shares FROM deposit_requests ORDER BY controller')) {
+  for (const [holder, shares] of await rows(`SELECT holder, ${sql.amount('shares')} FROM share_balances ORDER BY ${sql.order('holder')}`)) state.shareBalances.set(String(holder), amountOf(shares));
+  const deposits = await rows(`SELECT controller, ${sql.amount('pending_assets')}, ${sql.amount('claimable_assets')}, ${sql.amount('claimable_shares')} FROM deposit_requests ORDER BY ${sql.order('controller')}`);
+  for (const [controller, pending, claimableAssets, claimableShares] of deposits) {
     state.deposits.set(String(controller), { pendingAssets: amountOf(pending), claimableAssets: amountOf(claimableAssets), claimableShares: amountOf(claimableShares) });
   }
   state.counts = counts;
