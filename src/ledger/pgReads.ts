@@ -8,10 +8,10 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type postgres from 'postgres';
 import { UserError } from '../core/errors.ts';
 import { msOf, PG_EVENT_COLUMNS } from './pgRows.ts';
-import { readDeployment, readStoredState, type StoreDialect } from './storeState.ts';
-import { zeroCounts, type TreasuryState } from './treasury.ts';
+import { readCounts, readDeployment, readLastUpdatedAt, readStoredState, requireDeployment, type StoreDialect } from './storeState.ts';
+import type { TreasuryState } from './treasury.ts';
 import { amountOf, isoOrNull, numOrNull, rowToEvent, rowToUpdate } from './storeRows.ts';
-import { EVENT_KINDS, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent, type LedgerFundVenue } from './types.ts';
+import { eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerEvent, type LedgerFundVenue } from './types.ts';
 
 /** The one session a PostgreSQL store talks through. @example const conn: PgConn = await sql.reserve(); */
 export type PgConn = postgres.ReservedSql;
@@ -52,9 +52,7 @@ export class PgLedgerReads {
 
   /** The deployment; a {@link UserError} when the ledger was never initialised. */
   async deployment(): Promise<Deployment> {
-    const d = await this.findDeployment();
-    if (d === null) throw new UserError({ field: '--db', value: this.where, message: `${this.where} has no deployment`, hint: 'run `capflow treasury init` first' });
-    return d;
+    return requireDeployment(await this.findDeployment(), this.where);
   }
 
   /** The books as of the last committed batch. */
@@ -63,18 +61,13 @@ export class PgLedgerReads {
   }
 
   /** Stored events per kind. */
-  async counts(): Promise<Record<EventKind, number>> {
-    const counts = zeroCounts();
-    for (const [kind, n] of await this.rows('SELECT kind, count(*) FROM events GROUP BY kind')) {
-      if ((EVENT_KINDS as readonly string[]).includes(String(kind))) counts[String(kind) as EventKind] = Number(n);
-    }
-    return counts;
+  counts(): Promise<Record<EventKind, number>> {
+    return readCounts((sql) => this.rows(sql));
   }
 
   /** Wall-clock time of the last sync, or null. */
-  async lastUpdatedAt(): Promise<string | null> {
-    const [[ms]] = await this.rows(`SELECT ${msOf('last_updated_at')} FROM treasury_state`);
-    return isoOrNull(ms);
+  lastUpdatedAt(): Promise<string | null> {
+    return readLastUpdatedAt((sql) => this.rows(sql), PG_DIALECT);
   }
 
   /** The stored events with fromBlock ≤ blockNumber ≤ toBlock, by event key. */

@@ -13,10 +13,10 @@ import { UserError } from '../core/errors.ts';
 import type { BatchWriter, LedgerBackend, LedgerBatch } from './backend.ts';
 import { checkReadableSchema, MIGRATIONS, SCHEMA_VERSION } from './storeSchema.ts';
 import { appendRows, openDuckDbBatch, writeSnapshot } from './storeBatch.ts';
-import { DUCKDB_DIALECT, readDeployment, readStoredState } from './storeState.ts';
+import { DUCKDB_DIALECT, readCounts, readDeployment, readLastUpdatedAt, readStoredState, requireDeployment } from './storeState.ts';
 import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, numOrNull, rowToEvent, rowToUpdate, toMs } from './storeRows.ts';
-import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
-import { EVENT_KINDS, eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerFundVenue, type LedgerEvent } from './types.ts';
+import { createTreasury, treasuryConfigOf, type TreasuryState } from './treasury.ts';
+import { eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerFundVenue, type LedgerEvent } from './types.ts';
 
 export { SCHEMA_VERSION } from './storeSchema.ts';
 export type { LedgerBackend, LedgerBatch } from './backend.ts';
@@ -149,9 +149,7 @@ export class LedgerStore implements LedgerBackend {
 
   /** The deployment; a {@link UserError} when the ledger was never initialised. */
   async deployment(): Promise<Deployment> {
-    const d = await this.findDeployment();
-    if (d === null) throw new UserError({ field: '--db', value: this.path, message: `${this.path} has no deployment`, hint: 'run `capflow treasury init` first' });
-    return d;
+    return requireDeployment(await this.findDeployment(), this.path);
   }
 
   /** The books as of the last committed batch. */
@@ -160,18 +158,13 @@ export class LedgerStore implements LedgerBackend {
   }
 
   /** Stored events per kind. */
-  async counts(): Promise<Record<EventKind, number>> {
-    const counts = zeroCounts();
-    for (const [kind, n] of await this.rows('SELECT kind, count(*) FROM events GROUP BY kind')) {
-      if ((EVENT_KINDS as readonly string[]).includes(String(kind))) counts[String(kind) as EventKind] = Number(n);
-    }
-    return counts;
+  counts(): Promise<Record<EventKind, number>> {
+    return readCounts((sql) => this.rows(sql));
   }
 
   /** Wall-clock time of the last sync, or null. */
-  async lastUpdatedAt(): Promise<string | null> {
-    const [[ms]] = await this.rows('SELECT epoch_ms(last_updated_at) FROM treasury_state');
-    return isoOrNull(ms);
+  lastUpdatedAt(): Promise<string | null> {
+    return readLastUpdatedAt((sql) => this.rows(sql), DUCKDB_DIALECT);
   }
 
   /** The stored events with fromBlock ≤ blockNumber ≤ toBlock, by event key. */

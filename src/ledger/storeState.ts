@@ -5,8 +5,9 @@
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import { amountOf, isoOrNull, numOrNull, parseDistribution } from './storeRows.ts';
-import { createTreasury, treasuryConfigOf, type TreasuryState } from './treasury.ts';
-import { countsInNav, PENDING_POSITION, type Deployment, type EventKind } from './types.ts';
+import { UserError } from '../core/errors.ts';
+import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
+import { countsInNav, EVENT_KINDS, PENDING_POSITION, type Deployment, type EventKind } from './types.ts';
 
 /** A query returning its rows as arrays. @example const rows: StoreRows = (sql) => conn.runAndReadAll(sql).then((r) => r.getRows()); */
 export type StoreRows = (sql: string) => Promise<DuckDBValue[][]>;
@@ -100,4 +101,37 @@ export async function readStoredState(rows: StoreRows, sql: StoreDialect, d: Dep
   state.counts = counts;
   state.eventsApplied = Object.values(state.counts).reduce((sum, n) => sum + n, 0);
   return state;
+}
+
+/**
+ * The deployment, or a {@link UserError} naming `where` when the ledger was never initialised.
+ *
+ * @example const d = requireDeployment(await readDeployment(rows, DUCKDB_DIALECT), 'fund.duckdb');
+ */
+export function requireDeployment(d: Deployment | null, where: string): Deployment {
+  if (d === null) throw new UserError({ field: '--db', value: where, message: `${where} has no deployment`, hint: 'run `capflow treasury init` first' });
+  return d;
+}
+
+/**
+ * Stored events per kind.
+ *
+ * @example const counts = await readCounts(rows); counts.deposit // 12
+ */
+export async function readCounts(rows: StoreRows): Promise<Record<EventKind, number>> {
+  const counts = zeroCounts();
+  for (const [kind, n] of await rows('SELECT kind, count(*) FROM events GROUP BY kind')) {
+    if ((EVENT_KINDS as readonly string[]).includes(String(kind))) counts[String(kind) as EventKind] = Number(n);
+  }
+  return counts;
+}
+
+/**
+ * Wall-clock time of the last sync, or null.
+ *
+ * @example await readLastUpdatedAt(rows, DUCKDB_DIALECT) // '2026-12-04T12:00:00.000Z'
+ */
+export async function readLastUpdatedAt(rows: StoreRows, sql: StoreDialect): Promise<string | null> {
+  const [[ms]] = await rows(`SELECT ${sql.ms('last_updated_at')} FROM treasury_state`);
+  return isoOrNull(ms);
 }
