@@ -15,6 +15,7 @@
  * beyond the values themselves, since most of it runs before the JIT compilers step in.
  */
 
+import { canStartPlain, codeAt, DASH, findMappingColon, FLOW_INDICATOR, HASH, isSpaceOrEnd, restIsEmpty, skipSpaces, SPACE, trimSpacesEnd } from './plainYamlLine.ts';
 import { MAY_NOT_BE_STRING, resolvePlainScalar } from './plainYamlScalar.ts';
 
 export { resolvePlainScalar };
@@ -33,10 +34,7 @@ const NON_SPACE = /[^ ]/;
 /** The longest implicit key YAML allows. */
 const MAX_KEY_LENGTH = 1024;
 
-const SPACE = 32;
-const HASH = 35;
 const COLON = 58;
-const DASH = 45;
 const COMMA = 44;
 const DOUBLE_QUOTE = 34;
 const SINGLE_QUOTE = 39;
@@ -44,13 +42,6 @@ const OPEN_SQUARE = 91;
 const CLOSE_SQUARE = 93;
 const OPEN_CURLY = 123;
 const CLOSE_CURLY = 125;
-
-/** Character codes (< 128) a plain scalar cannot start with: YAML indicators (`-` is checked apart). */
-const NO_PLAIN_START = new Uint8Array(128);
-for (const c of '?:,[]{}#&*!|>\'"%@`') NO_PLAIN_START[c.charCodeAt(0)] = 1;
-/** Character codes that end a plain scalar inside a flow collection. */
-const FLOW_INDICATOR = new Uint8Array(128);
-for (const c of ',[]{}') FLOW_INDICATOR[c.charCodeAt(0)] = 1;
 
 const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
 
@@ -100,50 +91,6 @@ function readSingleQuoted(line: string, start: number): string {
     out += "'";
     i = close + 2;
   }
-}
-
-/** The character code at `i`, -1 past the end (never reads out of bounds: that would undo the JIT's work). */
-const codeAt = (s: string, i: number): number => (i >= 0 && i < s.length ? s.charCodeAt(i) : -1);
-
-/** True when the code is a space or past the line's end (-1). */
-const isSpaceOrEnd = (code: number): boolean => code === SPACE || code === -1;
-
-/** True when a plain scalar may start at `line[i]` (in a flow collection: `inFlow`). */
-function canStartPlain(line: string, i: number, inFlow: boolean): boolean {
-  const c = codeAt(line, i);
-  if (c < 0 || (c < 128 && NO_PLAIN_START[c] === 1)) return false;
-  if (c !== DASH) return true;
-  const next = codeAt(line, i + 1);
-  return !isSpaceOrEnd(next) && !(inFlow && next < 128 && FLOW_INDICATOR[next] === 1);
-}
-
-/** `s` without trailing spaces (only spaces: other Unicode white space belongs to a YAML scalar). */
-function trimSpacesEnd(s: string): string {
-  let e = s.length;
-  while (e > 0 && s.charCodeAt(e - 1) === SPACE) e--;
-  return e === s.length ? s : s.slice(0, e);
-}
-
-/** Column after the spaces from `i`. */
-function skipSpaces(line: string, i: number): number {
-  while (i < line.length && line.charCodeAt(i) === SPACE) i++;
-  return i;
-}
-
-/** True when nothing but spaces and an optional comment (after a space) follows `i`. */
-function restIsEmpty(line: string, i: number): boolean {
-  const j = skipSpaces(line, i);
-  return j === line.length || (codeAt(line, j) === HASH && (j === 0 || codeAt(line, j - 1) === SPACE));
-}
-
-/** The first `:` followed by a space or the end (before any ` #` comment) from `i`; -1 if none. */
-function findMappingColon(line: string, i: number): number {
-  const hash = line.indexOf(' #', i);
-  for (let j = line.indexOf(':', i); j >= 0; j = line.indexOf(':', j + 1)) {
-    if (hash >= 0 && hash < j) return -1;
-    if (isSpaceOrEnd(codeAt(line, j + 1))) return j;
-  }
-  return -1;
 }
 
 /**
