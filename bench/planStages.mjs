@@ -13,9 +13,9 @@ const lap = (name) => {
   last = now;
 };
 
-await import('zod');
-lap('zodImportMs');
 const dist = new URL('../dist/', import.meta.url);
+await import(new URL('core/zod.js', dist).href); // zod, as bundled by the build (scripts/bundle-zod.mjs)
+lap('zodImportMs');
 const [config, snapshot, yieldManager, json] = await Promise.all(
   ['core/config.js', 'strategies/yieldManager/snapshot.js', 'strategies/yieldManager.js', 'core/json.js'].map((m) => import(new URL(m, dist).href)),
 );

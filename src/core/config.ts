@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import type * as YamlModule from 'yaml';
-import type { z } from 'zod';
+import type * as z from './zod.ts';
 import { firstErrorLine, showValue, UserError } from './errors.ts';
 import { parsePlainYaml } from './plainYaml.ts';
 import { decodeUtf8 } from './files.ts';

@@ -3,7 +3,7 @@
  * file) and the declared units and policies. Nothing here is guessed: a rate's unit and
  * convention must be declared, and so must epoch units for a numeric time column.
  */
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { loadConfigFile } from '../core/config.ts';
 import { UserError } from '../core/errors.ts';
 import { isCalendarTime } from '../core/time.ts';

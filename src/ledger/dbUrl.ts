@@ -4,7 +4,7 @@
  * anything else without a URL scheme is a DuckDB file path. Database URLs are printed without
  * their password.
  */
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { UserError } from '../core/errors.ts';
 import { redactUrl } from '../core/url.ts';
 import { DEFAULT_DB_PATH } from './store.ts';

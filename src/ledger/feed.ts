@@ -4,7 +4,7 @@
  * the line and field), normalises hashes and addresses to lower case and timestamps to
  * ISO-8601 UTC, and keeps a canonical JSON text of each event to recognise replays.
  */
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { parseConfig } from '../core/config.ts';
 import { relocateError, UserError } from '../core/errors.ts';
 import { readTextFile } from '../core/files.ts';

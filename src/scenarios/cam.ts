@@ -12,7 +12,7 @@
  * Balances do not earn their yields: the model is about where capital sits, Σ balances stays
  * exactly constant.
  */
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { UserError } from '../core/errors.ts';
 import { fillRateProcess, type RateProcess } from '../market/processes.ts';
 import { defineBlock, type Model } from '../sim/model.ts';

@@ -18,7 +18,7 @@
  * rebalance: { every: 1, band: 0.05 }
  * ```
  */
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { UserError } from '../core/errors.ts';
 import { jumpCompensator, syntheticStep, DEFAULT_JUMP_PER_DAY } from '../market/prices.ts';
 import { defineBlock, type Model } from '../sim/model.ts';

@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { parseConfig } from '../core/config.ts';
 import { relocateError, showValue, UserError } from '../core/errors.ts';
 import { runTableSize, type SubstepRecording } from '../sim/engine.ts';

@@ -1,7 +1,7 @@
 /**
  * Schemas shared by several scenario files (cam, deltaNeutral, fund).
  */
-import { z } from 'zod';
+import * as z from '../core/zod.ts';
 import { UserError } from '../core/errors.ts';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');

@@ -110,11 +110,11 @@ export function registerCam(program: Command): void {
       .argument('<scenario>', 'scenario file with model: cam (.yaml, .yml or .json; - reads stdin)')
       .option('--runs <n>', "runs per pass (default: the file's runs, or more to make 100,000 timesteps a pass)"),
     async (opts, args) => {
-      const [{ loadConfigFile }, { parseScenario, STUDY_LIMITS }, { timeCamSteps }, { z }] = await Promise.all([
+      const [{ loadConfigFile }, { parseScenario, STUDY_LIMITS }, { timeCamSteps }, z] = await Promise.all([
         import('../../core/config.ts'),
         import('../../scenarios/index.ts'),
         import('../camTime.ts'),
-        import('zod'),
+        import('../../core/zod.ts'),
       ]);
       const path = args[0];
       const runs = opts.runs === undefined ? undefined : parseNumberFlag('--runs', opts.runs, { integer: true, min: 1, max: STUDY_LIMITS.maxRuns });

@@ -17,7 +17,7 @@ import { runFundFromCli } from './fundRun.ts';
 import { queueBackend, resumedRun, usesQueue, withResumableStudy } from '../queueRun.ts';
 import { withOutput, type CommonOptions } from '../io.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
-import { z } from 'zod';
+import * as z from '../../core/zod.ts';
 
 interface RunOptions extends CommonOptions {
   runs?: string;

@@ -3,7 +3,7 @@
  * strict zod schema, and the cross-field checks that need the whole file (the README's "fund
  * scenario" section documents every field with its default).
  */
-import { z } from 'zod';
+import * as z from '../../core/zod.ts';
 import { formatPath } from '../../core/config.ts';
 import { UserError } from '../../core/errors.ts';
 import { USDC_RATE_STRATEGY, maxShortLeverage } from '../../protocols/aave.ts';

@@ -3,7 +3,7 @@
  * Transaction Builder batch whose `meta.capflow` holds the live plan file and the planned
  * trades), and the drift between the planned trades and a fresh plan.
  */
-import { z } from 'zod';
+import * as z from '../../core/zod.ts';
 import type { Address, Hex } from 'viem';
 import { LivePlanSchema } from './liveInput.ts';
 

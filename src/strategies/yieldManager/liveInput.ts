@@ -4,7 +4,7 @@
  * address and asset. Validated here (zod, strict) and turned into the chain source's
  * {@link LiveFundSpec} in rule order.
  */
-import { z } from 'zod';
+import * as z from '../../core/zod.ts';
 import type { Address } from 'viem';
 import type { LiveFundSpec, LiveVenueSpec } from '../../venues/chainSource.ts';
 import { YieldSnapshotSchema, yieldRuleListIssues, type YieldSnapshot } from './snapshot.ts';

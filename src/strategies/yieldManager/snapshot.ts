@@ -3,7 +3,7 @@
  * fund's cash, positions and planned directional trades. Validated once here (zod, strict),
  * then turned into the kernel's typed input by {@link yieldInputFromSnapshot}.
  */
-import { z } from 'zod';
+import * as z from '../../core/zod.ts';
 import { createYieldState, type YieldPolicy, type YieldRules, type YieldState, type YieldVenueRule } from '../yieldManager.ts';
 import { observationFromSnapshot, yieldStateFromObservation } from './observation.ts';
 
