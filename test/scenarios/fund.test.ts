@@ -217,6 +217,17 @@ describe('fund scenario: the books', () => {
     for (const x of d) expect(x.deltaUsd).toBeCloseTo(x.acceptedUsd - x.existingUsd, 6);
   });
 
+  it('keeps the same books and series in a run that keeps no events (no tx hashes built) as in a detail run', () => {
+    const text = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : ArrayBuffer.isView(v) ? [...(v as Float64Array)] : v));
+    for (const [seed, run] of [[42, 0], [42, 5], [7, 3]]) {
+      const kept = simulateFundRun(setup, seed, run, { detail: true });
+      const lean = simulateFundRun(setup, seed, run, { detail: false });
+      expect(lean.events).toBeNull();
+      expect(text(lean.books.ledger)).toBe(text(kept.books.ledger));
+      expect(text({ ...lean.series, decisions: [], trades: [] })).toBe(text({ ...kept.series, decisions: [], trades: [] }));
+    }
+  });
+
   it('gives the same numbers for the same seed, other numbers for another', () => {
     const again = simulateFundRun(setup, 42, 0, { detail: false }).series;
     const other = simulateFundRun(setup, 43, 0, { detail: false }).series;

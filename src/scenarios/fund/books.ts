@@ -56,7 +56,9 @@ export function beginBooksDay(books: FundBooks, day: number, date: string): void
 }
 
 /**
- * Applies the fund's own event (the key fields are the day's next).
+ * Applies the fund's own event (the key fields are the day's next). Books that keep no events
+ * (a study's runs after run 0) give it only the block and time the ledger reads without balance
+ * updates: no transaction hash is built for an event nobody keeps.
  *
  * @example book(books, { kind: 'deposit', owner, assets: 10n ** 9n, shares: 10n ** 21n });
  */
@@ -64,13 +66,20 @@ export function book(books: FundBooks, fields: EventFields<LedgerEvent>): void {
   const logIndex = books.logIndex++;
   // the caller's fresh literal becomes the event (no copy: this runs for every event of every run)
   const event = fields as Mutable<LedgerEvent>;
+  if (books.events === null) {
+    // nothing keeps this event: only the fields the books read without balance updates (block, time)
+    event.blockNumber = books.day + 1;
+    event.timestamp = books.timestamp;
+    applyEvent(books.ledger, event, null);
+    return;
+  }
   event.chainId = 1;
   event.blockNumber = books.day + 1;
   event.txHash = books.txPrefix + (logIndex < LOG_INDEX_HEX.length ? LOG_INDEX_HEX[logIndex] : logIndex.toString(16).padStart(8, '0'));
   event.logIndex = logIndex;
   event.timestamp = books.timestamp;
   applyEvent(books.ledger, event, books.updates);
-  books.events?.push(event);
+  books.events.push(event);
 }
 
 /**
