@@ -8,8 +8,8 @@
  * it); threads started for a command that then fails are never used and do not delay the exit.
  */
 
-/** The value of `--name v` or `--name=v` in argv (the last one given), or undefined. */
-function flagValue(argv: readonly string[], name: string): string | undefined {
+/** The value of `--name v` or `--name=v` in argv (the last one given), or undefined. @example flagValue(['--runs', '5'], '--runs') // '5' */
+export function flagValue(argv: readonly string[], name: string): string | undefined {
   let value: string | undefined;
   argv.forEach((arg, i) => {
     if (arg === name) value = argv[i + 1];
@@ -18,15 +18,15 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
   return value;
 }
 
-/** A positive integer flag value as the command would accept it, or undefined. */
-function positiveInteger(raw: string | undefined): number | undefined {
+/** A positive integer flag value as the command would accept it, or undefined. @example positiveInteger('12') // 12 */
+export function positiveInteger(raw: string | undefined): number | undefined {
   if (raw === undefined || !/^\d+$/.test(raw.trim())) return undefined;
   const n = Number(raw);
   return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
 }
 
-/** Most threads started ahead (the command allows more; beyond this it starts the rest itself). */
-const MAX_PRESTARTED = 64;
+/** Most threads started ahead (the command allows more; beyond this it starts the rest itself). @example Math.min(workers, MAX_PRESTARTED + 1) - 1 */
+export const MAX_PRESTARTED = 64;
 
 /**
  * Worker threads a command line will use for its Monte Carlo, besides this thread: for
@@ -50,6 +50,7 @@ export function prestartCount(argv: readonly string[], cores: number, maxWorkers
  * @example await prestartWorkers(process.argv.slice(2))
  */
 export async function prestartWorkers(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'run') return (await import('./prestartFund.ts')).prestartFundWorkers(argv); // a fund study's threads (./prestartFund.ts)
   if (argv[0] !== 'delta-neutral') return 0;
   const [{ availableParallelism }, { MAX_WORKERS }] = await Promise.all([import('node:os'), import('./flags.ts')]);
   const count = prestartCount(argv, availableParallelism(), MAX_WORKERS);

@@ -19,6 +19,7 @@ import { checkWorkers, shareRunsParallel } from '../../sim/parallel.ts';
 import type { StudyBackend, StudyTask } from '../../sim/study.ts';
 import { simulateFundRun } from './model.ts';
 import { FUND_DAILY_COLUMNS, type FundDailyColumn, type FundShare, type FundShareResult } from './share.ts';
+import { FUND_SHARE } from './shareModule.ts';
 import { createFundBands, type FundBands, type FundResult, type FundRunSeries, type FundRunSummaries } from './result.ts';
 import type { FundParams } from './schema.ts';
 import { compileFund, NO_FUND_INPUTS, type FundInputs } from './setup.ts';
@@ -179,9 +180,6 @@ export function fundStudyOfDaily(spec: Pick<FundStudySpec, 'params' | 'days' | '
   return { result, daily, ledgerLines: detail.ledgerLines };
 }
 
-/** URL of the share module next to this one (`.ts` from sources, `.js` from dist/). */
-const SHARE_MODULE = new URL(`./share.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
-
 /**
  * Runs a fund study: on `workers` threads of this machine (default 1 = this thread only; see
  * ./share.ts), or on a given backend (the study runner's chunks, e.g. a job queue). Either
@@ -209,8 +207,8 @@ async function runFundShares(spec: FundStudySpec, inputs: FundInputs, workers: n
   const n = spec.days + 1;
   const daily = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * spec.runs * n * FUND_DAILY_COLUMNS.length));
   const shares = await shareRunsParallel<FundShare, FundShareResult>({
-    workerModule: SHARE_MODULE,
-    exportName: 'runFundShare',
+    workerModule: FUND_SHARE.module,
+    exportName: FUND_SHARE.exportName,
     runs: spec.runs,
     workers: Math.min(workers, spec.runs),
     batchRuns: FUND_BATCH_RUNS,
