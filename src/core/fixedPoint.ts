@@ -11,6 +11,8 @@ export const RAY = 10n ** 27n;
 /** Halves of WAD and RAY: half-up of a non-negative x / WAD is ⌊(x + WAD/2) / WAD⌋ (both are even). */
 const HALF_WAD = WAD / 2n;
 const HALF_RAY = RAY / 2n;
+/** RAY = 2^27 · 5^27, and 5^27 < 2^63: ⌊y / RAY⌋ = ⌊⌊y / 2^27⌋ / 5^27⌋ for y ≥ 0, a shift and a one-digit division (BigInt division by a two-digit RAY is several times slower). */
+const FIVE_POW_27 = 5n ** 27n;
 /** RAY / WAD = 10^9. */
 export const WAD_RAY_RATIO = 10n ** 9n;
 
@@ -74,7 +76,7 @@ export function wadDiv(a: bigint, b: bigint, rounding: Rounding = 'halfUp'): big
 /** a · b / RAY, rounded as asked (Aave's rayMul is `halfUp`). */
 export function rayMul(a: bigint, b: bigint, rounding: Rounding = 'halfUp'): bigint {
   const x = a * b;
-  if (rounding === 'halfUp' && x >= 0n) return (x + HALF_RAY) / RAY; // Aave's rayMul, one division
+  if (rounding === 'halfUp' && x >= 0n) return ((x + HALF_RAY) >> 27n) / FIVE_POW_27; // Aave's rayMul: ⌊(x + RAY/2) / RAY⌋
   return divRound(x, RAY, rounding);
 }
 
