@@ -26,9 +26,9 @@ export function applyInterest(state: TreasuryState, event: InterestEvent, out: B
   let only: string | null = null;
   let onlyQuantity = 0n;
   let count = 0;
-  for (const [position, assets] of state.holdings) {
+  for (const position of state.holdings.keys()) {
     if (LEDGER_POSITIONS.includes(position)) continue;
-    const quantity = assets.get(event.asset);
+    const quantity = state.holdings.get(position)?.get(event.asset);
     if (quantity === undefined) continue;
     if (count++ === 0) {
       only = position;

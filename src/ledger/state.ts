@@ -257,6 +257,9 @@ export function quoteRedeem(state: TreasuryState, shares: bigint): bigint {
   return previewRedeem(shares, vaultTotals(state));
 }
 
+/** 10^decimals, by decimals: one whole share in base units (computed once each: a fund settles redemptions every day of every run). */
+const WHOLE_SHARE: bigint[] = [];
+
 /**
  * The NAV per whole share to post at settlement: asset base units for 10^shareDecimals
  * share base units, rounded down.
@@ -264,7 +267,7 @@ export function quoteRedeem(state: TreasuryState, shares: bigint): bigint {
  * @example quoteNavPerShare(state) // 1_000_000n at a share price of 1 (USDC)
  */
 export function quoteNavPerShare(state: TreasuryState): bigint {
-  return previewRedeem(10n ** BigInt(state.config.shareDecimals), vaultTotals(state));
+  return previewRedeem((WHOLE_SHARE[state.config.shareDecimals] ??= 10n ** BigInt(state.config.shareDecimals)), vaultTotals(state));
 }
 
 /**
