@@ -5,7 +5,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { stringify } from 'yaml';
 import { writeAtomically } from '../../core/outputFile.ts';
 import { compileFund } from '../../scenarios/fund/setup.ts';
 import { fundSnapshotOnDay } from '../../scenarios/fund/snapshot.ts';
@@ -17,7 +16,8 @@ import type { FundParams } from '../../scenarios/fund/schema.ts';
 import type { FundInputs } from '../../scenarios/fund/setup.ts';
 import type { Scenario } from '../../scenarios/index.ts';
 import type { StudyBackend } from '../../sim/study.ts';
-import { fundReportFiles, fundSummary, fundSummaryRows } from '../../report/fundReport.ts';
+import { fundSummary } from '../../report/fundSummary.ts';
+import { fundSummaryRows } from '../../report/fundRows.ts';
 import { renderKeyValues, renderTable } from '../../report/table.ts';
 import { checkReportDir, reportLines, writeReportDir } from '../reportDir.ts';
 
@@ -27,7 +27,7 @@ const MAX_FUND_DAILY_CELLS = 2 ** 26;
 /** Writes run 0's state on `day` (before its plan) as a `capflow plan` input, atomically. */
 async function writeFundSnapshot(params: FundParams, spec: { days: number; seed: number; inputs: FundInputs }, req: { day: number; path: string }): Promise<{ day: number; path: string }> {
   const doc = fundSnapshotOnDay(compileFund(params, spec.days, spec.inputs), spec.seed, 0, req.day);
-  const text = extname(req.path).toLowerCase() === '.json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc);
+  const text = extname(req.path).toLowerCase() === '.json' ? `${JSON.stringify(doc, null, 2)}\n` : (await import('yaml')).stringify(doc); // the YAML writer loads only here
   await writeAtomically(req.path, '--snapshot-out', async (tempPath) => writeFileSync(tempPath, text));
   return { day: req.day, path: req.path };
 }
@@ -59,7 +59,8 @@ export async function runFundFromCli(scenario: Scenario, opts: { workers: number
   if (opts.out !== undefined) await writeFundResults(opts.out, study, { model: 'fund', timesteps: spec.days, runs: spec.runs, seed: spec.seed, params });
   const { result } = study;
   const summary = fundSummary(result);
-  const report = opts.report === undefined ? undefined : writeReportDir(opts.report, fundReportFiles(result, summary));
+  // the report's charts, HTML and PNG renderer load only with --report
+  const report = opts.report === undefined ? undefined : writeReportDir(opts.report, (await import('../../report/fundReport.ts')).fundReportFiles(result, summary));
   const snapshot = opts.snapshot === undefined ? null : await writeFundSnapshot(params, spec, opts.snapshot);
   const seconds = (performance.now() - started) / 1000;
   const json = {
