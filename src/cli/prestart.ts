@@ -2,8 +2,9 @@
  * The CLI's warm pool: `bin/capflow` calls {@link prestartWorkers} first thing, so that the worker
  * threads of a `capflow delta-neutral … --runs N` Monte Carlo boot and load their kernel while
  * this thread loads the CLI, and take their share of the paths as soon as it starts on them
- * (see `prestartShareWorkers`, sim/parallel.ts). This module imports nothing until it knows
- * threads are wanted, so other commands pay nothing for it. The flags are read leniently here:
+ * (see `prestartShareWorkers`, sim/parallel.ts). This module imports nothing for other commands,
+ * so they pay nothing for it (for `delta-neutral` it loads, in one round, only modules the command
+ * loads anyway). The flags are read leniently here:
  * the command checks them properly (a bad value starts no thread here, and the command reports
  * it); threads started for a command that then fails are never used and do not delay the exit.
  */
@@ -52,10 +53,15 @@ export function prestartCount(argv: readonly string[], cores: number, maxWorkers
 export async function prestartWorkers(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'run') return (await import('./prestartFund.ts')).prestartFundWorkers(argv); // a fund study's threads (./prestartFund.ts)
   if (argv[0] !== 'delta-neutral') return 0;
-  const [{ availableParallelism }, { MAX_WORKERS }] = await Promise.all([import('node:os'), import('./flags.ts')]);
+  // one round of imports (the command loads them all anyway), so the threads start a little sooner
+  const [{ availableParallelism }, { MAX_WORKERS }, { prestartShareWorkers }, { DELTA_NEUTRAL_KERNEL }] = await Promise.all([
+    import('node:os'),
+    import('./flags.ts'),
+    import('../sim/parallel.ts'),
+    import('../scenarios/deltaNeutral/kernelModule.ts'),
+  ]);
   const count = prestartCount(argv, availableParallelism(), MAX_WORKERS);
   if (count === 0) return 0;
-  const [{ prestartShareWorkers }, { DELTA_NEUTRAL_KERNEL }] = await Promise.all([import('../sim/parallel.ts'), import('../scenarios/deltaNeutral/kernelModule.ts')]);
   prestartShareWorkers(DELTA_NEUTRAL_KERNEL.module, DELTA_NEUTRAL_KERNEL.exportName, count);
   return count;
 }

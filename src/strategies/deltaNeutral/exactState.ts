@@ -3,7 +3,7 @@
  * slots of one Float64Array) and its output keys. The model is described in `exact.ts`.
  */
 import { UserError } from '../../core/errors.ts';
-import { assertShortLeverage } from '../../protocols/leverage.ts';
+import { assertShortLeverage } from '../../protocols/leverage/checks.ts';
 import { COST_BREAKDOWN_KEYS } from './outputs.ts';
 
 /** Parameters of exact accounting. Rates are annual; `dtYears` is the step length. */
