@@ -18,6 +18,7 @@ import type { ReservePath } from '../../src/market/venues.ts';
 import type { FundParams } from '../../src/scenarios/fund/schema.ts';
 import type { YieldState } from '../../src/strategies/yieldManager.ts';
 import { compileFund, SLEEVE_POSITION, type FundInputs, type FundSetup } from '../../src/scenarios/fund/setup.ts';
+import { FUND_DAILY_COLUMNS } from '../../src/scenarios/fund/share.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 type Doc = Record<string, any>;
@@ -217,7 +218,7 @@ describe('fund scenario: the books', () => {
     for (const x of d) expect(x.deltaUsd).toBeCloseTo(x.acceptedUsd - x.existingUsd, 6);
   });
 
-  it('keeps the same books and series in a run that keeps no events (no tx hashes built) as in a detail run', () => {
+  it('keeps the same books and series in a run that keeps no events (no tx hashes built), and the same books and fund columns without venue series, as in a detail run', () => {
     const text = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : ArrayBuffer.isView(v) ? [...(v as Float64Array)] : v));
     for (const [seed, run] of [[42, 0], [42, 5], [7, 3]]) {
       const kept = simulateFundRun(setup, seed, run, { detail: true });
@@ -225,6 +226,10 @@ describe('fund scenario: the books', () => {
       expect(lean.events).toBeNull();
       expect(text(lean.books.ledger)).toBe(text(kept.books.ledger));
       expect(text({ ...lean.series, decisions: [], trades: [] })).toBe(text({ ...kept.series, decisions: [], trades: [] }));
+      const fundOnly = simulateFundRun(setup, seed, run, { detail: false, venueSeries: false }); // a study's run after run 0
+      expect(text(fundOnly.books.ledger)).toBe(text(kept.books.ledger));
+      for (const c of FUND_DAILY_COLUMNS) expect([...fundOnly.series[c]], c).toEqual([...kept.series[c]]);
+      for (const v of fundOnly.series.venues) expect(v.valueUsd.every((x) => x === 0)).toBe(true);
     }
   });
 

@@ -32,7 +32,7 @@ export function buildFundModel(params: FundParams, inputs: FundInputs = NO_FUND_
     name: 'fund',
     initialState(ctx) {
       if (setup === null || setup.days !== ctx.timesteps) setup = compileFund(params, ctx.timesteps, inputs);
-      sim = createFundRun(setup, ctx.seed, ctx.run, { detail: false });
+      sim = createFundRun(setup, ctx.seed, ctx.run, { detail: false, venueSeries: false }); // the engine records the fund's columns only
       runFundDay(sim, 0);
       const s = sim.series;
       return Object.fromEntries(FUND_DAILY_COLUMNS.map((c) => [c, s[c][0]])) as FundEngineState;

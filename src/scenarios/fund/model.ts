@@ -30,12 +30,12 @@ import { beginBooksDay, cashUnits, markPosition, positionUnits } from './books.t
 import { endFeeDay, takeFees } from './fees.ts';
 import { investorFlows, payClaims, settleDueRequests } from './investors.ts';
 import { decisionRow, recordFundDay } from './record.ts';
-import { createFundRun, type FundRun, type FundVenue } from './run.ts';
+import { createFundRun, type FundRun, type FundRunOptions, type FundVenue } from './run.ts';
 import { accrueVenue, depositCostUnits, depositInto, requestRedeemFrom, withdrawFrom } from './trades.ts';
 import type { FundSetup } from './setup.ts';
 
 export { FUND_TREASURY_CONFIG, MARK_REASON } from './books.ts';
-export { createFundRun, type FundRun, type FundVenue } from './run.ts';
+export { createFundRun, type FundRun, type FundRunOptions, type FundVenue } from './run.ts';
 
 /** A venue's observation; its position is the marked value the books hold (the venue's own value, to the unit). */
 function observe(run: FundRun, v: FundVenue): VenueObservation {
@@ -175,7 +175,7 @@ export function completeFundDay(run: FundRun, { observation, sleeveUsd }: { obse
  *
  * @example simulateFundRun(setup, 42, 0, { detail: true }).series.sharePrice
  */
-export function simulateFundRun(setup: FundSetup, seed: number, run: number, opts: { detail: boolean }): FundRun & { events: FundRun['books']['events'] } {
+export function simulateFundRun(setup: FundSetup, seed: number, run: number, opts: FundRunOptions): FundRun & { events: FundRun['books']['events'] } {
   const r = createFundRun(setup, seed, run, opts);
   for (let t = 0; t <= setup.days; t++) runFundDay(r, t);
   return Object.assign(r, { events: r.books.events });

@@ -39,7 +39,8 @@ export function decisionRow(day: number, d: YieldDecision): FundDecisionRow {
 }
 
 /**
- * Records day `t` (after its trades) with `unpaidUnits` of claims cash could not pay.
+ * Records day `t` (after its trades) with `unpaidUnits` of claims cash could not pay: the
+ * fund's figures, and each venue's and the sleeve's when the run keeps them (`venueSeries`).
  *
  * @example recordFundDay(run, 0n);
  */
@@ -61,6 +62,7 @@ export function recordFundDay(run: FundRun, unpaidUnits: bigint): void {
   r.managementFeesUsd[t] = run.fees.managementUsd;
   r.performanceFeesUsd[t] = run.fees.performanceUsd;
   r.grossSharePrice[t] = r.sharePrice[t] * run.fees.dilution;
+  if (!run.venueSeries) return;
   for (let i = 0; i < run.venues.length; i++) {
     const v = run.venues[i];
     const out = r.venues[i];

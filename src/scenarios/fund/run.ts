@@ -57,6 +57,8 @@ export interface FundRun {
   readonly ws: YieldWorkspace;
   readonly series: FundRunSeries;
   readonly detail: boolean;
+  /** Whether the venues' and the sleeve's daily series are recorded (else they stay 0: a study keeps only the fund's daily columns of its runs after run 0). */
+  readonly venueSeries: boolean;
   /** Gas per transaction, base units. */
   readonly gasUnits: bigint;
   /** Costs paid today, base units. */
@@ -69,11 +71,22 @@ function venueOf(mod: AnyVenueModule, terms: VenueTerms, market: unknown, dataFl
 }
 
 /**
- * Run `run` of master seed `seed`, before day 0; `detail` keeps every event and decision.
+ * What a run keeps: `detail`, every event and decision; `venueSeries` (default true), the
+ * venues' and the sleeve's daily series beside the fund's own.
+ *
+ * @example const opts: FundRunOptions = { detail: false, venueSeries: false }; // a study's run after run 0
+ */
+export interface FundRunOptions {
+  detail: boolean;
+  venueSeries?: boolean;
+}
+
+/**
+ * Run `run` of master seed `seed`, before day 0 (see {@link FundRunOptions}).
  *
  * @example const run = createFundRun(setup, 42, 0, { detail: false });
  */
-export function createFundRun(setup: FundSetup, seed: Seed, run: number, opts: { detail: boolean }): FundRun {
+export function createFundRun(setup: FundSetup, seed: Seed, run: number, opts: FundRunOptions): FundRun {
   const market = sampleFundMarket(setup, seed, run);
   const venues = setup.venues.map((p, i) => venueOf(fundVenueKind(p).module, setup.venueTerms[i], market.venues[i], market.dataFlags[i]));
   const sleeve = setup.sleeve === null || market.sleeve === null ? null : venueOf(deltaNeutralSleeve, setup.sleeve, market.sleeve);
@@ -90,6 +103,7 @@ export function createFundRun(setup: FundSetup, seed: Seed, run: number, opts: {
     ws: createYieldWorkspace(n),
     series,
     detail: opts.detail,
+    venueSeries: opts.venueSeries ?? true,
     gasUnits: BigInt(Math.round(setup.params.gasPerTxUsd * 1e6)),
     costsUnits: 0n,
   };

@@ -71,7 +71,7 @@ export async function runFundShare(task: ShareTask<FundShare>): Promise<FundShar
   for (let first = claimRuns(task); first >= 0; first = claimRuns(task)) {
     const count = Math.min(task.batchRuns, task.runs - first);
     for (let run = first; run < first + count; run++) {
-      const sim = simulateFundRun(setup, seed, run, { detail: run === 0 });
+      const sim = simulateFundRun(setup, seed, run, { detail: run === 0, venueSeries: run === 0 }); // the table keeps only the fund's columns of the others
       writeDailyRows(daily, run, n, sim.series);
       if (run === 0) detail = { series: sim.series, events: sim.events ?? [] };
       if (task.inCaller) await new Promise<void>((resolve) => setImmediate(resolve)); // the calling thread hears Ctrl-C and its workers between runs

@@ -92,7 +92,7 @@ export function runFundChunk(task: StudyTask<ModelPayload<FundParams, FundInputs
   let o = 0;
   for (let k = 0; k < task.runCount; k++) {
     const run = task.firstRun + k;
-    const sim = simulateFundRun(setup, Number(p.seed), run, { detail: run === 0 });
+    const sim = simulateFundRun(setup, Number(p.seed), run, { detail: run === 0, venueSeries: run === 0 }); // the rows keep only the fund's columns of the others
     const s = sim.series;
     const columns = FUND_DAILY_COLUMNS.map((c) => s[c]);
     for (let t = 0; t < n; t++) {
