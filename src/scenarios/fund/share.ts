@@ -9,9 +9,10 @@
  * (no file readers, no schemas), so a worker thread starts quickly.
  */
 import type { LedgerEvent } from '../../ledger/types.ts';
-import { claimRuns, finishRuns, type ShareTask } from '../../sim/parallel.ts';
+import { allRunsFinished, claimItem, claimRuns, finishRuns, type ShareTask } from '../../sim/parallel.ts';
 import { simulateFundRun } from './model.ts';
-import type { FundRunSeries } from './result.ts';
+import type { FundBands, FundRunSeries, FundRunSummaries } from './result.ts';
+import { writeDayBands, writeRunSummary } from './runStats.ts';
 import type { FundParams } from './schema.ts';
 import { compileFund, type FundInputs } from './setup.ts';
 
@@ -22,9 +23,10 @@ export type FundDailyColumn = (typeof FUND_DAILY_COLUMNS)[number];
 
 /**
  * What every thread of a fund study receives: the fund, its horizon and seed, and the shared
- * daily table (runs × (days + 1) × {@link FUND_DAILY_COLUMNS}, row-major, over a SharedArrayBuffer).
+ * tables it fills (over SharedArrayBuffers): the daily rows (runs × (days + 1) ×
+ * {@link FUND_DAILY_COLUMNS}, row-major), the per-run summaries and the share-price and NAV bands.
  *
- * @example const share: FundShare = { params, inputs: NO_FUND_INPUTS, days: 365, seed: 42, daily: new Float64Array(new SharedArrayBuffer(8 * 1000 * 366 * 13)) };
+ * @example const share: FundShare = { params, inputs: NO_FUND_INPUTS, days: 365, seed: 42, daily, summaries: createRunSummaries(1000, true), sharePriceBands: createBands(366, true), navBands: createBands(366, true) };
  */
 export interface FundShare {
   params: FundParams;
@@ -32,6 +34,9 @@ export interface FundShare {
   days: number;
   seed: number;
   daily: Float64Array;
+  summaries: FundRunSummaries;
+  sharePriceBands: FundBands;
+  navBands: FundBands;
 }
 
 /**
@@ -58,13 +63,14 @@ export function writeDailyRows(daily: Float64Array, run: number, n: number, seri
 
 /**
  * Share function of a fund study (see the module comment): runs the batches of runs it claims
- * and writes their daily rows; keeps run 0 in detail. In the calling thread it lets the event
- * loop turn between runs (signals, a worker's failure, progress).
+ * and writes their daily rows and summaries; keeps run 0 in detail; once every run is written,
+ * takes its share of the days' percentile bands. In the calling thread it lets the event loop
+ * turn between runs (signals, a worker's failure, progress).
  *
  * @example await runFundShare({ payload: share, runs: 1000, batchRuns: 16, counters: new Int32Array(new SharedArrayBuffer(16)) })
  */
 export async function runFundShare(task: ShareTask<FundShare>): Promise<FundShareResult> {
-  const { params, inputs, days, seed, daily } = task.payload;
+  const { params, inputs, days, seed, daily, summaries } = task.payload;
   const setup = compileFund(params, days, inputs);
   const n = days + 1;
   let detail: FundShareResult['detail'] = null;
@@ -73,10 +79,27 @@ export async function runFundShare(task: ShareTask<FundShare>): Promise<FundShar
     for (let run = first; run < first + count; run++) {
       const sim = simulateFundRun(setup, seed, run, { detail: run === 0, venueSeries: run === 0 }); // the table keeps only the fund's columns of the others
       writeDailyRows(daily, run, n, sim.series);
+      writeRunSummary(summaries, run, sim.series);
       if (run === 0) detail = { series: sim.series, events: sim.events ?? [] };
       if (task.inCaller) await new Promise<void>((resolve) => setImmediate(resolve)); // the calling thread hears Ctrl-C and its workers between runs
     }
     finishRuns(task, count);
   }
+  await allRunsFinished(task);
+  writeBandShare(task);
   return { detail };
+}
+
+/** Writes the share-price and NAV bands of the days this thread claims (every run's rows are written). */
+function writeBandShare(task: ShareTask<FundShare>): void {
+  const { days, daily, sharePriceBands, navBands } = task.payload;
+  const n = days + 1;
+  const values = new Float64Array(task.runs);
+  const shape = (column: FundDailyColumn) => ({ runs: task.runs, n, width: FUND_DAILY_COLUMNS.length, column: FUND_DAILY_COLUMNS.indexOf(column) });
+  const price = shape('sharePrice');
+  const nav = shape('navUsd');
+  for (let t = claimItem(task, n); t >= 0; t = claimItem(task, n)) {
+    writeDayBands(sharePriceBands, daily, price, t, values);
+    writeDayBands(navBands, daily, nav, t, values);
+  }
 }

@@ -12,7 +12,6 @@
  * workers as data.
  */
 import { formatFeedLine } from '../../ledger/feed.ts';
-import { maxDrawdown, quantileSorted } from '../../market/stats.ts';
 import { KEY_COLUMNS, type ResultChunk } from '../../sim/engine.ts';
 import { runStudy, type ModelPayload, type StudyChunkResult, type StudyDetail } from '../../sim/runner.ts';
 import { checkWorkers, shareRunsParallel } from '../../sim/parallel.ts';
@@ -20,16 +19,13 @@ import type { StudyBackend, StudyTask } from '../../sim/study.ts';
 import { simulateFundRun } from './model.ts';
 import { FUND_DAILY_COLUMNS, type FundDailyColumn, type FundShare, type FundShareResult } from './share.ts';
 import { FUND_SHARE } from './shareModule.ts';
-import { createFundBands, type FundBands, type FundResult, type FundRunSeries, type FundRunSummaries } from './result.ts';
+import type { FundBands, FundResult, FundRunSeries } from './result.ts';
+import { createBands, createRunSummaries, writeDayBands, writeRunSummary } from './runStats.ts';
 import type { FundParams } from './schema.ts';
 import { compileFund, NO_FUND_INPUTS, type FundInputs } from './setup.ts';
 
 export { FUND_DAILY_COLUMNS, type FundDailyColumn } from './share.ts';
-/** Per-run summary columns, in row order. */
-export const FUND_SUMMARY_COLUMNS = ['finalNavUsd', 'totalReturn', 'maxDrawdown', 'shortfallDays'] as const;
-
-/** Percentiles of the bands, as fractions. */
-const BAND_LEVELS = { p5: 0.05, p25: 0.25, p50: 0.5, p75: 0.75, p95: 0.95 } as const;
+export { FUND_SUMMARY_COLUMNS, summarizeRun } from './runStats.ts';
 
 /**
  * A fund study to run: validated parameters, horizon, runs and master seed.
@@ -57,18 +53,6 @@ export interface FundStudy {
   /** runs × (days + 1) × FUND_DAILY_COLUMNS, row-major. */
   daily: Float64Array;
   ledgerLines: string[];
-}
-
-/**
- * Share-price return over the horizon, max drawdown (≤ 0) and days with a shortfall of one run.
- *
- * @example summarizeRun(series) // { finalNavUsd, totalReturn, maxDrawdown, shortfallDays }
- */
-export function summarizeRun(r: Pick<FundRunSeries, 'navUsd' | 'sharePrice' | 'shortfallUsd'>): Record<(typeof FUND_SUMMARY_COLUMNS)[number], number> {
-  const n = r.sharePrice.length;
-  let shortfallDays = 0;
-  for (let t = 0; t < n; t++) if (r.shortfallUsd[t] > 0) shortfallDays++;
-  return { finalNavUsd: r.navUsd[n - 1], totalReturn: r.sharePrice[n - 1] / r.sharePrice[0] - 1, maxDrawdown: maxDrawdown(r.sharePrice), shortfallDays };
 }
 
 /** Columns of the fund's rows: the engine's keys, then the daily fund columns. */
@@ -114,17 +98,15 @@ export function runFundChunk(task: StudyTask<ModelPayload<FundParams, FundInputs
  */
 export function dailyBands(daily: Float64Array, runs: number, days: number, column: FundDailyColumn): FundBands {
   const n = days + 1;
-  const width = FUND_DAILY_COLUMNS.length;
-  const c = FUND_DAILY_COLUMNS.indexOf(column);
-  const bands = createFundBands(n);
+  const bands = createBands(n);
   const values = new Float64Array(runs);
-  for (let t = 0; t < n; t++) {
-    for (let r = 0; r < runs; r++) values[r] = daily[(r * n + t) * width + c];
-    values.sort();
-    for (const [key, q] of Object.entries(BAND_LEVELS) as [keyof FundBands, number][]) bands[key][t] = quantileSorted(values, q);
-  }
+  const shape = { runs, n, width: FUND_DAILY_COLUMNS.length, column: FUND_DAILY_COLUMNS.indexOf(column) };
+  for (let t = 0; t < n; t++) writeDayBands(bands, daily, shape, t, values);
   return bands;
 }
+
+/** A study's statistics across runs: per-run summaries and the share-price and NAV bands. */
+type FundStudyStats = Pick<FundResult, 'summaries' | 'sharePriceBands' | 'navBands'>;
 
 /**
  * A fund study from the study runner's rows (every run of one subset, in run order, with the
@@ -145,26 +127,30 @@ export function fundStudyOf(spec: Pick<FundStudySpec, 'params' | 'days' | 'runs'
   return fundStudyOfDaily(spec, daily, detail);
 }
 
-/**
- * A fund study from its daily table (runs × (days + 1) × {@link FUND_DAILY_COLUMNS}, row-major)
- * and run 0's detail: per-run summaries and percentile bands.
- *
- * @example const study = fundStudyOfDaily(spec, daily, { series, ledgerLines });
- */
-export function fundStudyOfDaily(spec: Pick<FundStudySpec, 'params' | 'days' | 'runs' | 'seed'>, daily: Float64Array, detail: FundDetail): FundStudy {
+/** Per-run summaries and bands of packed daily rows, in this thread. */
+function statsOfDaily(spec: Pick<FundStudySpec, 'days' | 'runs'>, daily: Float64Array): FundStudyStats {
   const n = spec.days + 1;
   const width = FUND_DAILY_COLUMNS.length;
-  const summaries = Object.fromEntries(FUND_SUMMARY_COLUMNS.map((c) => [c, new Float64Array(spec.runs)])) as unknown as FundRunSummaries;
+  const summaries = createRunSummaries(spec.runs);
   const column = (run: number, c: (typeof FUND_DAILY_COLUMNS)[number]): Float64Array => {
     const out = new Float64Array(n);
     const j = FUND_DAILY_COLUMNS.indexOf(c);
     for (let t = 0; t < n; t++) out[t] = daily[(run * n + t) * width + j];
     return out;
   };
-  for (let run = 0; run < spec.runs; run++) {
-    const summary = summarizeRun({ navUsd: column(run, 'navUsd'), sharePrice: column(run, 'sharePrice'), shortfallUsd: column(run, 'shortfallUsd') });
-    for (const c of FUND_SUMMARY_COLUMNS) summaries[c][run] = summary[c];
-  }
+  for (let run = 0; run < spec.runs; run++) writeRunSummary(summaries, run, { navUsd: column(run, 'navUsd'), sharePrice: column(run, 'sharePrice'), shortfallUsd: column(run, 'shortfallUsd') });
+  return { summaries, sharePriceBands: dailyBands(daily, spec.runs, spec.days, 'sharePrice'), navBands: dailyBands(daily, spec.runs, spec.days, 'navUsd') };
+}
+
+/**
+ * A fund study from its daily table (runs × (days + 1) × {@link FUND_DAILY_COLUMNS}, row-major)
+ * and run 0's detail: per-run summaries and percentile bands — as given (the share threads
+ * computed them), or computed here from the table.
+ *
+ * @example const study = fundStudyOfDaily(spec, daily, { series, ledgerLines });
+ */
+export function fundStudyOfDaily(spec: Pick<FundStudySpec, 'params' | 'days' | 'runs' | 'seed'>, daily: Float64Array, detail: FundDetail, stats: FundStudyStats = statsOfDaily(spec, daily)): FundStudy {
+  const { summaries, sharePriceBands, navBands } = stats;
   const result: FundResult = {
     name: spec.params.name,
     seed: spec.seed,
@@ -173,8 +159,8 @@ export function fundStudyOfDaily(spec: Pick<FundStudySpec, 'params' | 'days' | '
     startDate: spec.params.startDate,
     detail: detail.series,
     summaries,
-    sharePriceBands: dailyBands(daily, spec.runs, spec.days, 'sharePrice'),
-    navBands: dailyBands(daily, spec.runs, spec.days, 'navUsd'),
+    sharePriceBands,
+    navBands,
     ...(spec.params.report === undefined ? {} : { report: spec.params.report }),
   };
   return { result, daily, ledgerLines: detail.ledgerLines };
@@ -206,16 +192,20 @@ const FUND_BATCH_RUNS = 4;
 async function runFundShares(spec: FundStudySpec, inputs: FundInputs, workers: number, onProgress?: (done: number, total: number) => void): Promise<FundStudy> {
   const n = spec.days + 1;
   const daily = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * spec.runs * n * FUND_DAILY_COLUMNS.length));
+  const stats = { summaries: createRunSummaries(spec.runs, true), sharePriceBands: createBands(n, true), navBands: createBands(n, true) };
   const shares = await shareRunsParallel<FundShare, FundShareResult>({
     workerModule: FUND_SHARE.module,
     exportName: FUND_SHARE.exportName,
     runs: spec.runs,
     workers: Math.min(workers, spec.runs),
     batchRuns: FUND_BATCH_RUNS,
-    payload: { params: spec.params, inputs, days: spec.days, seed: spec.seed, daily },
+    payload: { params: spec.params, inputs, days: spec.days, seed: spec.seed, daily, ...stats },
     onProgress,
   });
   const detail = shares.find((s) => s.detail !== null)?.detail ?? null;
   if (detail === null) throw new Error('fund study: run 0 was not kept in detail');
-  return fundStudyOfDaily(spec, daily, { series: detail.series, ledgerLines: detail.events.map(formatFeedLine) });
+  const unshared = (c: Float64Array): Float64Array => new Float64Array(c); // the result holds plain arrays
+  const unsharedBands = (b: FundBands): FundBands => ({ p5: unshared(b.p5), p25: unshared(b.p25), p50: unshared(b.p50), p75: unshared(b.p75), p95: unshared(b.p95) });
+  const summaries = Object.fromEntries(Object.entries(stats.summaries).map(([c, v]) => [c, unshared(v)])) as unknown as FundStudyStats['summaries'];
+  return fundStudyOfDaily(spec, daily, { series: detail.series, ledgerLines: detail.events.map(formatFeedLine) }, { summaries, sharePriceBands: unsharedBands(stats.sharePriceBands), navBands: unsharedBands(stats.navBands) });
 }
