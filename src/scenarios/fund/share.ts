@@ -5,10 +5,10 @@
  * thread idles while runs are left, none waits for the pool to boot, and no result is copied
  * between threads. Run r's rows depend only on (seed, r), so the table is the same for any
  * thread count and any claiming order. The thread that runs run 0 returns its detail (every
- * series and the ledger's events) as plain data. This module imports only what a run needs
- * (no file readers, no schemas), so a worker thread starts quickly.
+ * series, and the ledger's events as feed lines, formatted while the other threads still run)
+ * as plain data.
  */
-import type { LedgerEvent } from '../../ledger/types.ts';
+import { formatFeedLine } from '../../ledger/feed.ts';
 import { allRunsFinished, claimItem, claimRuns, finishRuns, type ShareTask } from '../../sim/parallel.ts';
 import { simulateFundRun } from './model.ts';
 import type { FundBands, FundRunSeries, FundRunSummaries } from './result.ts';
@@ -45,7 +45,7 @@ export interface FundShare {
  * @example const detail = results.find((r) => r.detail !== null)?.detail;
  */
 export interface FundShareResult {
-  detail: { series: FundRunSeries; events: LedgerEvent[] } | null;
+  detail: { series: FundRunSeries; ledgerLines: string[] } | null;
 }
 
 /**
@@ -80,7 +80,7 @@ export async function runFundShare(task: ShareTask<FundShare>): Promise<FundShar
       const sim = simulateFundRun(setup, seed, run, { detail: run === 0, venueSeries: run === 0 }); // the table keeps only the fund's columns of the others
       writeDailyRows(daily, run, n, sim.series);
       writeRunSummary(summaries, run, sim.series);
-      if (run === 0) detail = { series: sim.series, events: sim.events ?? [] };
+      if (run === 0) detail = { series: sim.series, ledgerLines: (sim.events ?? []).map(formatFeedLine) }; // formatted here, while the other threads still run
       if (task.inCaller) await new Promise<void>((resolve) => setImmediate(resolve)); // the calling thread hears Ctrl-C and its workers between runs
     }
     finishRuns(task, count);

@@ -207,5 +207,5 @@ async function runFundShares(spec: FundStudySpec, inputs: FundInputs, workers: n
   const unshared = (c: Float64Array): Float64Array => new Float64Array(c); // the result holds plain arrays
   const unsharedBands = (b: FundBands): FundBands => ({ p5: unshared(b.p5), p25: unshared(b.p25), p50: unshared(b.p50), p75: unshared(b.p75), p95: unshared(b.p95) });
   const summaries = Object.fromEntries(Object.entries(stats.summaries).map(([c, v]) => [c, unshared(v)])) as unknown as FundStudyStats['summaries'];
-  return fundStudyOfDaily(spec, daily, { series: detail.series, ledgerLines: detail.events.map(formatFeedLine) }, { summaries, sharePriceBands: unsharedBands(stats.sharePriceBands), navBands: unsharedBands(stats.navBands) });
+  return fundStudyOfDaily(spec, daily, detail, { summaries, sharePriceBands: unsharedBands(stats.sharePriceBands), navBands: unsharedBands(stats.navBands) });
 }
