@@ -49,11 +49,21 @@ function checkNonNegative(field: string, value: bigint): void {
 /** 10^offset for every offset accepted (computed once: the share math runs for every event of every run). */
 const VIRTUAL_SHARES = Array.from({ length: MAX_DECIMALS_OFFSET + 1 }, (_, k) => 10n ** BigInt(k));
 
-/** Validates totals and returns [totalAssets + 1, totalSupply + 10^offset]. */
-function virtualTotals(totals: VaultTotals): [assets: bigint, shares: bigint] {
+/** Validates totals (assets, supply, offset, in that order) and returns totalAssets + 1, the virtual assets. */
+function virtualAssets(totals: VaultTotals): bigint {
   checkNonNegative('totalAssets', totals.totalAssets);
   checkNonNegative('totalSupply', totals.totalSupply);
-  const offset = totals.decimalsOffset ?? 0;
+  checkOffset(totals.decimalsOffset ?? 0);
+  return totals.totalAssets + 1n;
+}
+
+/** totalSupply + 10^offset, the virtual shares, of totals {@link virtualAssets} validated. */
+function virtualShares(totals: VaultTotals): bigint {
+  return totals.totalSupply + VIRTUAL_SHARES[totals.decimalsOffset ?? 0];
+}
+
+/** Refuses a decimals offset outside [0, MAX_DECIMALS_OFFSET]. */
+function checkOffset(offset: number): void {
   if (!Number.isInteger(offset) || offset < 0 || offset > MAX_DECIMALS_OFFSET) {
     throw new UserError({
       field: 'decimalsOffset',
@@ -62,7 +72,6 @@ function virtualTotals(totals: VaultTotals): [assets: bigint, shares: bigint] {
       hint: 'the share token has asset decimals + decimalsOffset decimals',
     });
   }
-  return [totals.totalAssets + 1n, totals.totalSupply + VIRTUAL_SHARES[offset]];
 }
 
 /**
@@ -72,8 +81,8 @@ function virtualTotals(totals: VaultTotals): [assets: bigint, shares: bigint] {
  */
 export function convertToShares(assets: bigint, totals: VaultTotals, rounding: Rounding): bigint {
   checkNonNegative('assets', assets);
-  const [virtualAssets, virtualShares] = virtualTotals(totals);
-  return mulDiv(assets, virtualShares, virtualAssets, rounding);
+  const assetsWithVirtual = virtualAssets(totals); // validates the totals first
+  return mulDiv(assets, virtualShares(totals), assetsWithVirtual, rounding);
 }
 
 /**
@@ -83,8 +92,7 @@ export function convertToShares(assets: bigint, totals: VaultTotals, rounding: R
  */
 export function convertToAssets(shares: bigint, totals: VaultTotals, rounding: Rounding): bigint {
   checkNonNegative('shares', shares);
-  const [virtualAssets, virtualShares] = virtualTotals(totals);
-  return mulDiv(shares, virtualAssets, virtualShares, rounding);
+  return mulDiv(shares, virtualAssets(totals), virtualShares(totals), rounding);
 }
 
 /**
@@ -132,7 +140,7 @@ export function previewRedeem(shares: bigint, totals: VaultTotals): bigint {
  * @example sharePrice({ totalAssets: 0n, totalSupply: 0n, decimalsOffset: 6 }) // 1
  */
 export function sharePrice(totals: VaultTotals): number {
-  const [virtualAssets, virtualShares] = virtualTotals(totals);
-  const offsetScale = VIRTUAL_SHARES[totals.decimalsOffset ?? 0]; // 10^offset (checked by virtualTotals)
-  return Number(mulDiv(virtualAssets * offsetScale, WAD, virtualShares, 'halfUp')) / Number(WAD);
+  const assetsWithVirtual = virtualAssets(totals); // validates the totals first
+  const offsetScale = VIRTUAL_SHARES[totals.decimalsOffset ?? 0]; // 10^offset (checked by virtualAssets)
+  return Number(mulDiv(assetsWithVirtual * offsetScale, WAD, virtualShares(totals), 'halfUp')) / Number(WAD);
 }
