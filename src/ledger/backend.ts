@@ -46,6 +46,20 @@ export interface BatchWriter {
 }
 
 /**
+ * Batches booked now and written later: each {@link writer}'s `commit` only closes its batch
+ * (its rows and the books' snapshot after it are kept outside the store, not in memory);
+ * `write` then writes the batches in order, one transaction each, calling `onBatch` after
+ * each commit. `discard` drops whatever is staged (always call it when done).
+ *
+ * @example const stage = store.stageBatches(); try { …book every batch into stage.writer()…; await stage.write((i) => console.error(`batch ${i} committed`)); } finally { stage.discard(); }
+ */
+export interface BatchStage {
+  writer(): BatchWriter;
+  write(onBatch?: (index: number) => void): Promise<void>;
+  discard(): void;
+}
+
+/**
  * A ledger store. Every read of one opened store sees committed data only; a batch, a
  * rollback and `init` are each one transaction.
  *
@@ -97,6 +111,8 @@ export interface LedgerBackend {
   history(opts?: { cause?: EventKind; limit?: number }): Promise<{ updates: BalanceUpdate[]; total: number }>;
   /** Begins a batch written as it is booked (optional: without it, the sync gathers each batch and calls `commitBatch`). */
   openBatch?(): Promise<BatchWriter>;
+  /** Stages batches to write after they are all booked (optional: without it, a feed sync scans the feed twice, checking, then writing). */
+  stageBatches?(): BatchStage;
   /** Writes one sync batch in one transaction; on any error nothing of it is written. */
   commitBatch(batch: LedgerBatch): Promise<void>;
   /** Moves only the last-sync time (a sync that found nothing new). */

@@ -10,11 +10,11 @@ import { existsSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { openDuckDbReader, openDuckDbWriter, type DuckDbHandle } from '../core/duckdbAccess.ts';
 import { UserError } from '../core/errors.ts';
-import type { BatchWriter, LedgerBackend, LedgerBatch } from './backend.ts';
+import type { BatchStage, BatchWriter, LedgerBackend, LedgerBatch } from './backend.ts';
 import { checkReadableSchema, MIGRATIONS, SCHEMA_VERSION } from './storeSchema.ts';
-import { appendRows, openDuckDbBatch, writeSnapshot } from './storeBatch.ts';
+import { openDuckDbBatch, openDuckDbStage, writeSnapshot } from './storeBatch.ts';
 import { DUCKDB_DIALECT, readCounts, readDeployment, readLastUpdatedAt, readStoredState, requireDeployment } from './storeState.ts';
-import { amountOf, appendEvent, appendUpdate, EVENT_COLUMNS, isoOrNull, numOrNull, rowToEvent, rowToUpdate, toMs } from './storeRows.ts';
+import { amountOf, EVENT_COLUMNS, isoOrNull, numOrNull, rowToEvent, rowToUpdate, toMs } from './storeRows.ts';
 import { createTreasury, treasuryConfigOf, type TreasuryState } from './treasury.ts';
 import { eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerFundVenue, type LedgerEvent } from './types.ts';
 
@@ -296,22 +296,30 @@ export class LedgerStore implements LedgerBackend {
    * snapshot and the cursor. On any error nothing of the batch is written.
    */
   async commitBatch(batch: LedgerBatch): Promise<void> {
-    await this.transaction(async () => {
-      const firstSeq = batch.state.eventsApplied - batch.events.length + 1;
-      await appendRows(this.conn, 'events', batch.events, (a, s, i) => appendEvent(a, s.event, firstSeq + i));
-      await appendRows(this.conn, 'balance_updates', batch.updates, appendUpdate);
-      await writeSnapshot(this.conn, batch.state, batch.syncedAt, batch.touched);
-    });
+    const writer = await this.openBatch();
+    const firstSeq = batch.state.eventsApplied - batch.events.length + 1;
+    batch.events.forEach((s, i) => writer.event(s, firstSeq + i));
+    for (const u of batch.updates) writer.update(u);
+    await writer.commit(batch.state, batch.syncedAt, batch.touched);
   }
 
   /**
-   * Begins a batch written as it is booked (see {@link BatchWriter}): one transaction, rows
-   * appended as they come, nothing kept in memory.
+   * Begins a batch written as it is booked (see {@link BatchWriter}): rows staged in a
+   * temporary file as they come, nothing kept in memory, written in one transaction.
    *
    * @example const batch = await store.openBatch(); batch.event(sourced, seq); await batch.commit(state, now);
    */
   openBatch(): Promise<BatchWriter> {
     return openDuckDbBatch(this.conn);
+  }
+
+  /**
+   * Batches booked first and written after (see {@link BatchStage}), staged in temporary files.
+   *
+   * @example const stage = store.stageBatches(); try { …; await stage.write(); } finally { stage.discard(); }
+   */
+  stageBatches(): BatchStage {
+    return openDuckDbStage(this.conn);
   }
 
   /** A fund ledger's venues, by position (empty for a vault ledger). */

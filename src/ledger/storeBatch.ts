@@ -1,33 +1,86 @@
 /**
- * Writing a sync batch into the DuckDB store: rows through DuckDB's appenders, the books'
- * snapshot (everything, or only what a batch touched), and a batch written as it is booked
- * ({@link openDuckDbBatch}: each event and balance update goes to the appender at once, so a
- * batch costs no memory of its own), all inside one transaction.
+ * Writing sync batches into the DuckDB store. A batch's events and balance updates, and the
+ * books' snapshot after it (everything, or only the rows of what the batch touched), are
+ * staged as CSV files (storeCsv.ts) as the batch is booked, then written in one transaction:
+ * one `INSERT … SELECT` from DuckDB's CSV reader per table. {@link openDuckDbStage} stages
+ * any number of batches before the first is written (a feed sync books the whole feed
+ * once, writing nothing until every line is checked, then writes batch after batch);
+ * {@link openDuckDbBatch} writes its one batch when it is committed.
  */
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import type { BatchWriter } from './backend.ts';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { BatchStage, BatchWriter } from './backend.ts';
 import type { SourcedEvent } from './feed.ts';
+import { StageDir, type CsvFile } from './storeCsv.ts';
 import { appendEvent, appendUpdate, snapshotStatements } from './storeRows.ts';
-import type { OwnerDeposit, OwnerRedemption, TreasuryState } from './state.ts';
+import type { TreasuryState } from './state.ts';
 import type { BalanceUpdate } from './types.ts';
 
+/** Columns of `events` and of `balance_updates`. */
+const EVENT_COLUMN_COUNT = 24;
+const UPDATE_COLUMN_COUNT = 8;
+
+/** The per-owner tables of the snapshot and the column that names the owner. */
+const OWNER_TABLES = [
+  ['redemptions', 'owner'],
+  ['share_balances', 'holder'],
+  ['deposit_requests', 'controller'],
+] as const;
+
+/** The books' snapshot, staged. */
+interface StagedSnapshot {
+  scalars: [string, DuckDBValue[]][];
+  holdings: CsvFile;
+  /** The owners whose rows are replaced; null: every row of the per-owner tables is. */
+  owners: CsvFile | null;
+  /** The new rows of the per-owner tables, in {@link OWNER_TABLES}' order. */
+  ownerRows: CsvFile[];
+}
+
+function writeTexts(file: CsvFile, texts: readonly string[]): void {
+  for (const text of texts) file.appendVarchar(text);
+  file.endRow();
+}
+
+/** The rows of `owners` in each per-owner table (all their values are text). */
+function ownerRowsOf(s: TreasuryState, owner: string): (readonly string[] | undefined)[] {
+  const r = s.redemptions.get(owner);
+  const shares = s.shareBalances.get(owner);
+  const d = s.deposits.get(owner);
+  return [
+    r === undefined ? undefined : [owner, r.pendingShares.toString(), r.claimableShares.toString(), r.claimableAssets.toString()],
+    shares === undefined ? undefined : [owner, shares.toString()],
+    d === undefined ? undefined : [owner, d.pendingAssets.toString(), d.claimableAssets.toString(), d.claimableShares.toString()],
+  ];
+}
+
 /**
- * Appends `rows` to `table` with one appender (nothing when there are none).
- *
- * @example await appendRows(conn, 'holdings', rows, (a, h) => { a.appendVarchar(h.position); … });
+ * Stages the books' snapshot: the scalars, the holdings, and the per-owner rows — all of
+ * them, or (given `touched`) only those of the touched holders, owners and controllers.
  */
-export async function appendRows<T>(conn: DuckDBConnection, table: string, rows: readonly T[], write: (a: DuckDBAppender, row: T, index: number) => void): Promise<void> {
-  if (rows.length === 0) return;
-  const appender = await conn.createAppender(table);
-  try {
-    for (let i = 0; i < rows.length; i++) {
-      write(appender, rows[i], i);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
+function stageSnapshot(dir: StageDir, s: TreasuryState, syncedAt: string, touched?: ReadonlySet<string>): StagedSnapshot {
+  const holdings = dir.file('holdings', 3);
+  for (const [position, assets] of s.holdings) for (const [asset, quantity] of assets) writeTexts(holdings, [position, asset, quantity.toString()]);
+  const owners = touched === undefined ? null : dir.file('owners', 1);
+  const ownerRows = [dir.file('redemptions', 4), dir.file('share_balances', 2), dir.file('deposit_requests', 4)];
+  const all = touched ?? new Set([...s.redemptions.keys(), ...s.shareBalances.keys(), ...s.deposits.keys()]);
+  for (const owner of all) {
+    if (owners !== null) writeTexts(owners, [owner]);
+    ownerRowsOf(s, owner).forEach((row, i) => row !== undefined && writeTexts(ownerRows[i], row));
   }
+  for (const file of [holdings, owners, ...ownerRows]) file?.close();
+  return { scalars: snapshotStatements(s, syncedAt), holdings, owners, ownerRows };
+}
+
+/** Writes a staged snapshot inside the caller's transaction. */
+async function ingestSnapshot(conn: DuckDBConnection, snap: StagedSnapshot): Promise<void> {
+  for (const [sql, params] of snap.scalars) await conn.run(sql, params);
+  await conn.run('DELETE FROM holdings');
+  await snap.holdings.insertInto(conn, 'holdings');
+  if (snap.owners !== null && snap.owners.rows === 0) return;
+  for (const [table, key] of OWNER_TABLES) {
+    await conn.run(snap.owners === null ? `DELETE FROM ${table}` : `DELETE FROM ${table} WHERE ${key} IN (SELECT c1 FROM ${snap.owners.reader()})`);
+  }
+  for (const [i, [table]] of OWNER_TABLES.entries()) await snap.ownerRows[i].insertInto(conn, table);
 }
 
 /**
@@ -38,104 +91,110 @@ export async function appendRows<T>(conn: DuckDBConnection, table: string, rows:
  * @example await writeSnapshot(conn, state, new Date().toISOString(), new Set([owner]));
  */
 export async function writeSnapshot(conn: DuckDBConnection, s: TreasuryState, syncedAt: string, touched?: ReadonlySet<string>): Promise<void> {
-  for (const [sql, params] of snapshotStatements(s, syncedAt)) await conn.run(sql, params);
-  await conn.run('DELETE FROM holdings');
-  const holdings = [...s.holdings].flatMap(([position, assets]) => [...assets].map(([asset, quantity]) => ({ position, asset, quantity })));
-  await appendRows(conn, 'holdings', holdings, (a, h) => {
-    a.appendVarchar(h.position);
-    a.appendVarchar(h.asset);
-    a.appendVarchar(h.quantity.toString());
-  });
-  let owners: string[];
-  if (touched === undefined) {
-    await conn.run('DELETE FROM redemptions');
-    await conn.run('DELETE FROM share_balances');
-    await conn.run('DELETE FROM deposit_requests');
-    owners = [...new Set([...s.redemptions.keys(), ...s.shareBalances.keys(), ...s.deposits.keys()])];
-  } else {
-    if (touched.size === 0) return;
-    owners = [...touched];
-    // addresses hold no newline: the list travels as one text
-    const list = owners.join('\n');
-    await conn.run('DELETE FROM redemptions WHERE owner IN (SELECT unnest(string_split(?, chr(10))))', [list]);
-    await conn.run('DELETE FROM share_balances WHERE holder IN (SELECT unnest(string_split(?, chr(10))))', [list]);
-    await conn.run('DELETE FROM deposit_requests WHERE controller IN (SELECT unnest(string_split(?, chr(10))))', [list]);
+  const dir = StageDir.create();
+  try {
+    await ingestSnapshot(conn, stageSnapshot(dir, s, syncedAt, touched));
+  } finally {
+    dir.remove();
   }
-  await appendRows(conn, 'redemptions', owners.filter((o) => s.redemptions.has(o)), (a, owner) => {
-    const r = s.redemptions.get(owner) as OwnerRedemption;
-    a.appendVarchar(owner);
-    a.appendVarchar(r.pendingShares.toString());
-    a.appendVarchar(r.claimableShares.toString());
-    a.appendVarchar(r.claimableAssets.toString());
-  });
-  await appendRows(conn, 'share_balances', owners.filter((h) => s.shareBalances.has(h)), (a, holder) => {
-    a.appendVarchar(holder);
-    a.appendVarchar((s.shareBalances.get(holder) as bigint).toString());
-  });
-  await appendRows(conn, 'deposit_requests', owners.filter((c) => s.deposits.has(c)), (a, controller) => {
-    const d = s.deposits.get(controller) as OwnerDeposit;
-    a.appendVarchar(controller);
-    a.appendVarchar(d.pendingAssets.toString());
-    a.appendVarchar(d.claimableAssets.toString());
-    a.appendVarchar(d.claimableShares.toString());
-  });
+}
+
+/** A staged batch: its rows and the snapshot after it. */
+interface StagedBatch {
+  events: CsvFile;
+  updates: CsvFile;
+  snapshot: StagedSnapshot;
+}
+
+async function writeBatch(conn: DuckDBConnection, batch: StagedBatch): Promise<void> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await batch.events.insertInto(conn, 'events');
+    await batch.updates.insertInto(conn, 'balance_updates');
+    await ingestSnapshot(conn, batch.snapshot);
+    await conn.run('COMMIT');
+  } catch (e) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
 }
 
 /**
- * Begins a batch in one transaction on `conn`: events and balance updates go to DuckDB's
- * appenders as they come; `commit` flushes them, writes the snapshot and commits; `abort` (or
- * any failure of `commit`) rolls everything back.
+ * Stages batches on `conn`'s database (see {@link BatchStage}): nothing is written before
+ * `write`, which writes the staged batches in order, one transaction each.
+ *
+ * @example const stage = openDuckDbStage(conn); try { const b = stage.writer(); b.event(s, 1); await b.commit(state, now); await stage.write(); } finally { stage.discard(); }
+ */
+export function openDuckDbStage(conn: DuckDBConnection): BatchStage {
+  const dir = StageDir.create();
+  const staged: StagedBatch[] = [];
+  return {
+    writer(): BatchWriter {
+      const events = dir.file('events', EVENT_COLUMN_COUNT);
+      const updates = dir.file('balance_updates', UPDATE_COLUMN_COUNT);
+      return {
+        event(s: SourcedEvent, seq: number): void {
+          appendEvent(events, s.event, seq);
+          events.endRow();
+        },
+        update(u: BalanceUpdate): void {
+          appendUpdate(updates, u);
+          updates.endRow();
+        },
+        async commit(state: TreasuryState, syncedAt: string, touched?: ReadonlySet<string>): Promise<void> {
+          events.close();
+          updates.close();
+          staged.push({ events, updates, snapshot: stageSnapshot(dir, state, syncedAt, touched) });
+        },
+        async abort(): Promise<void> {
+          events.remove();
+          updates.remove();
+        },
+      };
+    },
+    async write(onBatch?: (index: number) => void): Promise<void> {
+      // one thread reads and stores a batch in about the same time as two, with a third less CPU
+      await conn.run('SET threads = 1');
+      try {
+        for (const [i, batch] of staged.entries()) {
+          await writeBatch(conn, batch);
+          for (const file of [batch.events, batch.updates, batch.snapshot.holdings, batch.snapshot.owners, ...batch.snapshot.ownerRows]) file?.remove();
+          onBatch?.(i);
+        }
+      } finally {
+        staged.length = 0;
+        await conn.run('RESET threads');
+      }
+    },
+    discard(): void {
+      dir.remove();
+    },
+  };
+}
+
+/**
+ * Begins one batch on `conn` (see {@link BatchWriter}): events and balance updates are
+ * staged as they come; `commit` writes them with the snapshot in one transaction; on any
+ * failure of `commit`, or on `abort`, nothing of the batch is written.
  *
  * @example const batch = await openDuckDbBatch(conn); batch.event(s, 1); await batch.commit(state, now);
  */
 export async function openDuckDbBatch(conn: DuckDBConnection): Promise<BatchWriter> {
-  await conn.run('BEGIN TRANSACTION');
-  let appenders: [DuckDBAppender, DuckDBAppender] | null = null;
-  let done = false;
-  const close = (): void => {
-    const open = appenders;
-    appenders = null;
-    open?.forEach((a) => a.closeSync());
-  };
-  const abort = async (): Promise<void> => {
-    if (done) return;
-    done = true;
-    try {
-      close();
-    } catch {
-      // the rollback discards whatever the appenders held
-    }
-    await conn.run('ROLLBACK').catch(() => undefined);
-  };
-  try {
-    appenders = [await conn.createAppender('events'), await conn.createAppender('balance_updates')];
-  } catch (e) {
-    await abort();
-    throw e;
-  }
-  const [events, updates] = appenders;
+  const stage = openDuckDbStage(conn);
+  const batch = stage.writer();
   return {
-    event(s: SourcedEvent, seq: number): void {
-      appendEvent(events, s.event, seq);
-      events.endRow();
-    },
-    update(u: BalanceUpdate): void {
-      appendUpdate(updates, u);
-      updates.endRow();
-    },
+    event: batch.event,
+    update: batch.update,
     async commit(state: TreasuryState, syncedAt: string, touched?: ReadonlySet<string>): Promise<void> {
       try {
-        events.flushSync();
-        updates.flushSync();
-        close();
-        await writeSnapshot(conn, state, syncedAt, touched);
-        await conn.run('COMMIT');
-        done = true;
-      } catch (e) {
-        await abort();
-        throw e;
+        await batch.commit(state, syncedAt, touched);
+        await stage.write();
+      } finally {
+        stage.discard();
       }
     },
-    abort,
+    async abort(): Promise<void> {
+      stage.discard();
+    },
   };
 }

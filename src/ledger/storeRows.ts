@@ -1,9 +1,9 @@
 /**
- * Rows of the ledger store and the values in them: events and balance updates written with
- * DuckDB's appender and read back, token amounts as decimal strings (any uint256), times as
- * TIMESTAMP.
+ * Rows of the ledger store and the values in them: events and balance updates written value
+ * by value to a {@link RowSink} (a staged CSV file, storeCsv.ts) and read back, token amounts
+ * as decimal strings (any uint256), times as TIMESTAMP.
  */
-import type { DuckDBAppender, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBValue } from '@duckdb/node-api';
 import type { InterestDistribution, TreasuryState } from './state.ts';
 import type { BalanceUpdate, CorrectionEvent, DepositEvent, EventKind, InterestEvent, LedgerEvent, SettleEvent, TransferEvent } from './types.ts';
 
@@ -39,18 +39,27 @@ export const EVENT_COLUMNS =
 /** Every optional field of any event kind. */
 type EventFields = Partial<Omit<DepositEvent, 'kind'> & Omit<SettleEvent, 'kind'> & Omit<InterestEvent, 'kind'> & Omit<CorrectionEvent, 'kind' | 'reason'> & Omit<TransferEvent, 'kind'>> & { reason?: string };
 
-/** A safe integer into a BIGINT column (as a 32-bit integer when it fits: no bigint to make). */
-function appendInt64(a: DuckDBAppender, n: number): void {
-  if ((n | 0) === n) a.appendInteger(n);
-  else a.appendBigInt(BigInt(n));
+/**
+ * Where a row's values go, one after another in the table's column order, then `endRow`.
+ *
+ * @example sink.appendVarchar('reserve'); sink.appendNull(); sink.endRow();
+ */
+export interface RowSink {
+  appendVarchar(value: string): void;
+  appendNull(): void;
+  /** A safe integer, into an INTEGER or BIGINT column. */
+  appendInteger(value: number): void;
+  appendDouble(value: number): void;
+  appendBoolean(value: boolean): void;
+  endRow(): void;
 }
 
-function appendVarcharOrNull(a: DuckDBAppender, value: string | undefined): void {
+function appendVarcharOrNull(a: RowSink, value: string | undefined): void {
   if (value === undefined) a.appendNull();
   else a.appendVarchar(value);
 }
 
-function appendAmountOrNull(a: DuckDBAppender, value: bigint | undefined): void {
+function appendAmountOrNull(a: RowSink, value: bigint | undefined): void {
   if (value === undefined) a.appendNull();
   else a.appendVarchar(value.toString());
 }
@@ -58,15 +67,15 @@ function appendAmountOrNull(a: DuckDBAppender, value: bigint | undefined): void 
 /**
  * Appends an event as a row of `events` (columns in table order) with sequence number `seq`.
  *
- * @example appendEvent(appender, event, 1); appender.endRow();
+ * @example appendEvent(sink, event, 1); sink.endRow();
  */
-export function appendEvent(a: DuckDBAppender, e: LedgerEvent, seq: number): void {
+export function appendEvent(a: RowSink, e: LedgerEvent, seq: number): void {
   const f = e as EventFields;
-  appendInt64(a, seq);
-  appendInt64(a, e.chainId);
+  a.appendInteger(seq);
+  a.appendInteger(e.chainId);
   a.appendVarchar(e.txHash);
   a.appendInteger(e.logIndex);
-  appendInt64(a, e.blockNumber);
+  a.appendInteger(e.blockNumber);
   a.appendVarchar(e.timestamp); // canonical ISO-8601 UTC with milliseconds: DuckDB reads it into the TIMESTAMP exactly
   a.appendVarchar(e.kind);
   appendVarcharOrNull(a, f.owner);
@@ -81,7 +90,7 @@ export function appendEvent(a: DuckDBAppender, e: LedgerEvent, seq: number): voi
   appendVarcharOrNull(a, f.reason);
   appendVarcharOrNull(a, f.position);
   if (f.cycle === undefined) a.appendNull();
-  else appendInt64(a, f.cycle);
+  else a.appendInteger(f.cycle);
   if (f.priceUsd === undefined) a.appendNull();
   else a.appendDouble(f.priceUsd);
   appendVarcharOrNull(a, f.notes);
@@ -117,11 +126,11 @@ export function rowToEvent(row: DuckDBValue[]): LedgerEvent {
 /**
  * Appends a balance update as a row of `balance_updates`.
  *
- * @example appendUpdate(appender, update); appender.endRow();
+ * @example appendUpdate(sink, update); sink.endRow();
  */
-export function appendUpdate(a: DuckDBAppender, u: BalanceUpdate): void {
-  appendInt64(a, u.id);
-  appendInt64(a, u.eventSeq);
+export function appendUpdate(a: RowSink, u: BalanceUpdate): void {
+  a.appendInteger(u.id);
+  a.appendInteger(u.eventSeq);
   a.appendVarchar(u.cause);
   a.appendVarchar(u.position);
   a.appendVarchar(u.asset);

@@ -1,11 +1,12 @@
 /**
  * Syncing the ledger from an event source.
  *
- * A sync checks everything first, in a scan that writes nothing and keeps nothing but the
- * books (every event against the deployment, the cursor and the book-keeping rules, on a copy
- * of the books), then scans again and writes batch by batch, each in one transaction that
- * moves the cursor with its events; a feed file is streamed both times, so memory does not
- * follow its size. Events at or below the stored cursor
+ * A sync checks everything before it writes anything (every event against the deployment,
+ * the cursor and the book-keeping rules), then writes batch by batch, each in one transaction
+ * that moves the cursor with its events. A feed file is streamed, so memory does not follow
+ * its size: into a store that stages batches (DuckDB: temporary files) it is read and booked
+ * once, every batch staged as it is booked and written when the whole feed is good; into
+ * another store it is scanned twice, booking a copy of the books, then writing. Events at or below the stored cursor
  * must already be stored with the same content: they are counted as duplicates (only the
  * stored blocks a batch overlaps are read to check this). New events may not be stamped
  * before the latest booked time. Events whose implied price is more than 1% off the books'
@@ -280,13 +281,14 @@ function gatheringWriter(store: LedgerBackend): BatchWriter {
 }
 
 /**
- * Syncs the ledger from `source` (a streamed feed file, or any {@link EventSource}). First
- * every event is read, checked and booked on a copy of the books, writing and keeping
- * nothing, so nothing is written when any event is malformed or breaks the books (the error
- * names its line and field); then the source is read again and written in batches of at
- * least `batchSize` events (whole blocks), each in one transaction, each event handed to the
- * store as it is booked. With `commitEachBatch` there is one scan, and each batch the source
- * gives is written as soon as it is checked.
+ * Syncs the ledger from `source` (a streamed feed file, or any {@link EventSource}) in
+ * batches of at least `batchSize` events (whole blocks), each in one transaction. Nothing is
+ * written when any event is malformed or breaks the books (the error names its line and
+ * field): a feed file into a store with `stageBatches` is read once, each batch staged as it
+ * is booked and the staged batches written after the last line; otherwise every event is
+ * first read, checked and booked on a copy of the books, then the source is read again and
+ * each event handed to the store as it is booked. With `commitEachBatch` there is one scan,
+ * and each batch the source gives is written as soon as it is checked.
  *
  * @example const result = await syncLedger(store, new JsonlFeedFile('events.jsonl'));
  */
@@ -304,14 +306,19 @@ export async function syncLedger(store: LedgerBackend, source: EventSource | Jso
       ? source.batches({ fromBlock, toBlock: opts.toBlock, batchSize: Math.min(batchSize, FEED_CHUNK_EVENTS), knownRepeats: again ? source.repeatedLines : undefined })
       : sourceBatches(source, fromBlock, opts.toBlock, batchSize);
 
-  if (!opts.commitEachBatch) {
+  // a feed into a store that stages batches is booked once: everything is checked while the
+  // batches are staged, and written only when the whole feed is good
+  const stage = !opts.commitEachBatch && 'batches' in source ? store.stageBatches?.() : undefined;
+  const twoScans = !opts.commitEachBatch && stage === undefined;
+  if (twoScans) {
     const trial = new Booker(store, deployment, scannedUpTo, latestEventTime, cloneTreasury(state), null);
     for await (const batch of scan(false)) await trial.book(batch, null);
   }
 
   const priceDeviations: PriceDeviationReport = { count: 0, limitPct: PRICE_DEVIATION_LIMIT_PCT, first: [] };
-  const booker = new Booker(store, deployment, scannedUpTo, latestEventTime, state, priceDeviations, !opts.commitEachBatch);
-  const openWriter = (): Promise<BatchWriter> => (store.openBatch === undefined ? Promise.resolve(gatheringWriter(store)) : store.openBatch());
+  const booker = new Booker(store, deployment, scannedUpTo, latestEventTime, state, priceDeviations, twoScans);
+  const openWriter = (): Promise<BatchWriter> =>
+    stage !== undefined ? Promise.resolve(stage.writer()) : store.openBatch === undefined ? Promise.resolve(gatheringWriter(store)) : store.openBatch();
   let applied = 0;
   let duplicates = 0;
   let batches = 0;
@@ -319,6 +326,8 @@ export async function syncLedger(store: LedgerBackend, source: EventSource | Jso
   let lastRead: number | null = null;
   let writer: BatchWriter | null = null;
   let pending = 0;
+  /** Progress after each batch (a staged batch's is reported when it is written). */
+  const progress: SyncProgress[] = [];
   const commit = async (): Promise<void> => {
     if (writer === null) {
       if (state.lastBlockScanned === cursor) return;
@@ -331,10 +340,12 @@ export async function syncLedger(store: LedgerBackend, source: EventSource | Jso
     pending = 0;
     cursor = state.lastBlockScanned;
     batches++;
-    opts.onBatch?.({ applied, duplicates: duplicates + source.repeatedEvents, cursor });
+    const p = { applied, duplicates: duplicates + source.repeatedEvents, cursor };
+    if (stage === undefined) opts.onBatch?.(p);
+    else progress.push(p);
   };
   try {
-    for await (const batch of scan(!opts.commitEachBatch)) {
+    for await (const batch of scan(twoScans)) {
       lastRead = batch.cursor;
       const last = batch.events[batch.events.length - 1];
       if (writer === null && last !== undefined && last.event.blockNumber > scannedUpTo) writer = await openWriter();
@@ -344,9 +355,12 @@ export async function syncLedger(store: LedgerBackend, source: EventSource | Jso
       if (opts.commitEachBatch || pending >= batchSize) await commit();
     }
     await commit();
+    await stage?.write((i) => opts.onBatch?.(progress[i]));
   } catch (e) {
     await (writer as BatchWriter | null)?.abort();
     throw e;
+  } finally {
+    stage?.discard();
   }
   duplicates += source.repeatedEvents;
   if (batches === 0) await store.touch(now().toISOString());
