@@ -118,7 +118,7 @@ export class CsvFile implements RowSink {
 
   appendDouble(value: number): void {
     this.next();
-    this.put(String(value)); // the shortest text that reads back as the same double (also Infinity, NaN)
+    this.put(Object.is(value, -0) ? '-0' : String(value)); // the shortest text that reads back as the same double (String(-0) is '0')
   }
 
   appendBoolean(value: boolean): void {
