@@ -119,6 +119,15 @@ async function writeBatch(conn: DuckDBConnection, batch: StagedBatch): Promise<v
   }
 }
 
+/** DuckDB's memory while it writes staged batches: this much per staged row of the largest batch, at least {@link MIN_MEMORY_MB}. */
+const MEMORY_BYTES_PER_ROW = 512;
+const MIN_MEMORY_MB = 64;
+
+function memoryLimitMb(batches: readonly StagedBatch[]): number {
+  const rows = Math.max(0, ...batches.map((b) => b.events.rows + b.updates.rows));
+  return Math.max(MIN_MEMORY_MB, Math.ceil((rows * MEMORY_BYTES_PER_ROW) / 2 ** 20));
+}
+
 /**
  * Stages batches on `conn`'s database (see {@link BatchStage}): nothing is written before
  * `write`, which writes the staged batches in order, one transaction each.
@@ -153,8 +162,10 @@ export function openDuckDbStage(conn: DuckDBConnection): BatchStage {
       };
     },
     async write(onBatch?: (index: number) => void): Promise<void> {
-      // one thread reads and stores a batch in about the same time as two, with a third less CPU
+      // one thread reads and stores a batch in about the same time as two, with a third less CPU;
+      // DuckDB's buffer pool kept to what the largest batch needs, so it does not grow with the ledger
       await conn.run('SET threads = 1');
+      await conn.run(`SET memory_limit = '${memoryLimitMb(staged)}MB'`);
       try {
         for (const [i, batch] of staged.entries()) {
           await writeBatch(conn, batch);
@@ -164,6 +175,7 @@ export function openDuckDbStage(conn: DuckDBConnection): BatchStage {
       } finally {
         staged.length = 0;
         await conn.run('RESET threads');
+        await conn.run('RESET memory_limit');
       }
     },
     discard(): void {

@@ -17,6 +17,8 @@ import type { RowSink } from './storeRows.ts';
 /** Bytes buffered before they are written to the file. */
 const BUFFER_BYTES = 1 << 20;
 const QUOTE = /"/g;
+/** DuckDB's read buffer for a staged file (its default, 16 MiB and more per file, costs memory and no time here). */
+const READ_BUFFER_BYTES = 1 << 20;
 const COMMA = 0x2c;
 const QUOTE_BYTE = 0x22;
 const NEWLINE = 0x0a;
@@ -58,6 +60,10 @@ export class CsvFile implements RowSink {
   /** Bytes not yet written (text goes in byte by byte: no string is built for a row). */
   private buf = Buffer.alloc(0);
   private at = 0;
+  /** Where the row being written starts in the buffer (negative once part of it is written). */
+  private rowStart = 0;
+  /** Bytes of the longest row, newline included (DuckDB's reader must hold a whole line). */
+  private longestRow = 0;
   private values = 0;
   /** Rows written. */
   rows = 0;
@@ -130,6 +136,8 @@ export class CsvFile implements RowSink {
     if (this.values !== this.columns) throw new Error(`${this.path}: row ${this.rows + 1} has ${this.values} values, not ${this.columns}`);
     this.room(1);
     this.buf[this.at++] = NEWLINE;
+    this.longestRow = Math.max(this.longestRow, this.at - this.rowStart);
+    this.rowStart = this.at;
     this.values = 0;
     this.rows++;
   }
@@ -137,6 +145,7 @@ export class CsvFile implements RowSink {
   private flush(): void {
     if (this.fd === null) throw new Error(`${this.path} is closed`);
     for (let done = 0; done < this.at; ) done += writeSync(this.fd, this.buf, done, this.at - done);
+    this.rowStart -= this.at;
     this.at = 0;
   }
 
@@ -158,7 +167,7 @@ export class CsvFile implements RowSink {
   /** The table function reading the file: every column as VARCHAR, named c1, c2, …. */
   reader(): string {
     const columns = Array.from({ length: this.columns }, (_, i) => `'c${i + 1}': 'VARCHAR'`).join(', ');
-    return `read_csv('${this.path.replace(/'/g, "''")}', header = false, auto_detect = false, columns = {${columns}}, delim = ',', quote = '"', escape = '"', new_line = '\\n', allow_quoted_nulls = false)`;
+    return `read_csv('${this.path.replace(/'/g, "''")}', header = false, auto_detect = false, columns = {${columns}}, delim = ',', quote = '"', escape = '"', new_line = '\\n', allow_quoted_nulls = false, buffer_size = ${Math.max(READ_BUFFER_BYTES, 2 * this.longestRow)}, max_line_size = ${Math.max(READ_BUFFER_BYTES, this.longestRow)})`;
   }
 
   /** Inserts the (closed) file's rows into `table`, columns in table order (nothing when it has none). */
