@@ -123,6 +123,22 @@ describe('text: escaped where it goes out', () => {
     expect(escapeHtml('x\u001b[2J<b>')).toBe('x\\u001b[2J&lt;b&gt;');
   });
 
+  it('keeps only the newlines and tabs with keepLines, and output is always safe text but for them', () => {
+    const unsafeChar = fc.constantFrom('\u0000', '\u0007', '\t', '\n', '\u000b', '\r', '\u001b', '\u007f', '\u0085', '\u009f', '\u202a', '\u202e', '\u2066', '\u2069', '\ud800', '\udfff');
+    const text = fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), unsafeChar), { maxLength: 12 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (s) => {
+        const kept = escapeControls(s, true);
+        const lines = s.split(/([\n\t])/);
+        // each run between newlines and tabs escapes as it does alone, and the newlines and tabs stay
+        expect(kept).toBe(lines.map((part, i) => (i % 2 === 1 ? part : escapeControls(part))).join(''));
+        expect(isSafeText(escapeControls(s))).toBe(true);
+        expect(isSafeText(kept.replace(/[\n\t]/g, ' '))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('a name read from a chain with control characters reaches the terminal escaped, and show still works', async () => {
     const db = join(dir, 'chain-name.duckdb');
     const name = 'Vault\u001b]0;pwned\u0007 \u202eDSU';
