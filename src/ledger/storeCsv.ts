@@ -8,10 +8,11 @@
  * cast the text it was given; text is always quoted (an empty text stays empty), a missing
  * value is an unquoted empty field (NULL).
  */
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { errorCode } from '../core/files.ts';
 import type { RowSink } from './storeRows.ts';
 
 /** Bytes buffered before they are written to the file. */
@@ -23,6 +24,27 @@ const COMMA = 0x2c;
 const QUOTE_BYTE = 0x22;
 const NEWLINE = 0x0a;
 
+const STAGE_PREFIX = 'capflow-stage-';
+const STAGE_NAME = /^capflow-stage-(\d+)-/;
+
+/** True while a process with this id runs (or may run: we may not signal it). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errorCode(e) !== 'ESRCH';
+  }
+}
+
+/** Removes the stage directories in `dir` whose process is gone. */
+function removeOrphans(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = STAGE_NAME.exec(name)?.[1];
+    if (pid !== undefined && !isRunning(Number(pid))) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
 /**
  * A private temporary directory for staged files, removed with {@link StageDir.remove}.
  *
@@ -33,9 +55,13 @@ export class StageDir {
 
   private constructor(readonly path: string) {}
 
-  /** A new directory under the system's temporary directory. */
+  /**
+   * A new directory under the system's temporary directory, named after this process; the
+   * directories of processes that are gone (killed before they removed theirs) are removed.
+   */
   static create(): StageDir {
-    return new StageDir(mkdtempSync(join(tmpdir(), 'capflow-stage-')));
+    removeOrphans(tmpdir());
+    return new StageDir(mkdtempSync(join(tmpdir(), `${STAGE_PREFIX}${process.pid}-`)));
   }
 
   /** A new CSV file in the directory for rows of `columns` values (`name` only helps a reader of the directory). */

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +64,26 @@ describe('staged CSV files', () => {
       expect(() => file.endRow()).toThrow(/row 1 has 1 values, not 2/);
     } finally {
       dir.remove();
+    }
+  });
+
+  it('removes the stage directories of processes that are gone, and only those', () => {
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const orphan = join(tmpdir(), `capflow-stage-${gone.stdout}-test`);
+    const alive = join(tmpdir(), `capflow-stage-${process.pid}-test`);
+    for (const dir of [orphan, alive]) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, '1-events.csv'), '1\n');
+    }
+    try {
+      const dir = StageDir.create();
+      dir.remove();
+      expect(existsSync(orphan)).toBe(false);
+      expect(existsSync(alive)).toBe(true);
+      expect(dir.path).toContain(`capflow-stage-${process.pid}-`);
+    } finally {
+      rmSync(orphan, { recursive: true, force: true });
+      rmSync(alive, { recursive: true, force: true });
     }
   });
 });
