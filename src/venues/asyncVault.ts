@@ -5,10 +5,9 @@
  * be withdrawn at once. Deposits are instant (ERC-4626 rounding).
  */
 import type { VaultPath } from '../market/venues.ts';
-import { previewDeposit, previewRedeem, previewWithdraw } from '../protocols/erc4626.ts';
 import type { VenueModule, VenueStep, VenueTerms } from './types.ts';
 import { unitsToUsd } from './units.ts';
-import { burnForAssets, totalsAtPrice } from './vault.ts';
+import { burnForAssets, previewAtPrice } from './vault.ts';
 
 /**
  * Async-vault terms: the common ones (`withdrawDelayDays` ≥ 1) and the instant buffer.
@@ -57,18 +56,18 @@ function accrue(_t: AsyncVaultTerms, m: VaultPath, s: AsyncVaultState, day: numb
   let k = 0;
   while (k < s.queue.length && s.queue[k].dueDay <= day) due += s.queue[k++].shares;
   if (due === 0n) return { state: s, moved: moved(0n) };
-  const assets = previewRedeem(due, totalsAtPrice(m.sharePrice[day]));
+  const assets = previewAtPrice('redeem', due, m.sharePrice[day]);
   return { state: { shares: s.shares - due, queue: s.queue.slice(k) }, moved: moved(-assets) };
 }
 
 function withdraw(_t: AsyncVaultTerms, m: VaultPath, s: AsyncVaultState, day: number, units: bigint): VenueStep<AsyncVaultState> {
-  const { burned, paid } = burnForAssets(s.shares - queuedShares(s), units, totalsAtPrice(m.sharePrice[day]));
+  const { burned, paid } = burnForAssets(s.shares - queuedShares(s), units, m.sharePrice[day]);
   return { state: { shares: s.shares - burned, queue: s.queue }, moved: moved(-paid) };
 }
 
 function requestRedeem(t: AsyncVaultTerms, m: VaultPath, s: AsyncVaultState, day: number, units: bigint): VenueStep<AsyncVaultState> {
   const free = s.shares - queuedShares(s);
-  const wanted = previewWithdraw(units, totalsAtPrice(m.sharePrice[day]));
+  const wanted = previewAtPrice('withdraw', units, m.sharePrice[day]);
   const shares = wanted < free ? wanted : free;
   if (shares <= 0n) return { state: s, moved: moved(0n) };
   return { state: { shares: s.shares, queue: [...s.queue, { shares, dueDay: day + t.withdrawDelayDays }] }, moved: moved(0n) };
@@ -87,8 +86,8 @@ export const asyncVault: VenueModule<AsyncVaultTerms, VaultPath, AsyncVaultState
   valueChange: 'interest',
   empty: () => ({ shares: 0n, queue: [] }),
   accrue,
-  value: (_t, m, s, day) => previewRedeem(s.shares, totalsAtPrice(m.sharePrice[day])),
-  deposit: (_t, m, s, day, units) => ({ state: { shares: s.shares + previewDeposit(units, totalsAtPrice(m.sharePrice[day])), queue: s.queue }, moved: moved(units) }),
+  value: (_t, m, s, day) => previewAtPrice('redeem', s.shares, m.sharePrice[day]),
+  deposit: (_t, m, s, day, units) => ({ state: { shares: s.shares + previewAtPrice('deposit', units, m.sharePrice[day]), queue: s.queue }, moved: moved(units) }),
   withdraw,
   requestRedeem,
   read: (t, m, s, day) => ({
@@ -96,6 +95,6 @@ export const asyncVault: VenueModule<AsyncVaultTerms, VaultPath, AsyncVaultState
     availableLiquidityUsd: t.instantLiquidityPct * m.tvlUsd[day],
     apy: m.apy[day],
     sharePrice: m.sharePrice[day],
-    redeemQueuedUsd: s.queue.length === 0 ? 0 : unitsToUsd(previewRedeem(queuedShares(s), totalsAtPrice(m.sharePrice[day]))),
+    redeemQueuedUsd: s.queue.length === 0 ? 0 : unitsToUsd(previewAtPrice('redeem', queuedShares(s), m.sharePrice[day])),
   }),
 };
