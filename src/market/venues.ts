@@ -16,6 +16,7 @@ import { RAY } from '../core/fixedPoint.ts';
 import type { Rng } from '../core/rng.ts';
 import { aprToApy, liquidityRateRay, rateStrategyToRay, rayToNumber, type RateStrategy } from '../protocols/aave.ts';
 import { fillRateProcess, type RateProcess } from './processes.ts';
+import { gridStrategy, supplyRateRayOnGrid, type GridStrategy } from './utilisationGrid.ts';
 import { DAYS_PER_YEAR } from '../core/time.ts';
 
 /** Lowest vault APY a path takes (a vault cannot lose more than everything in a year). */
@@ -107,8 +108,21 @@ export function supplyRateRayAt(strategyRay: ReturnType<typeof rateStrategyToRay
   return liquidityRateRay(strategyRay, usage);
 }
 
+/** Each strategy's grid form, made once (a fund samples its reserves' paths in every run). */
+const GRID_STRATEGIES = new WeakMap<RateStrategy, GridStrategy>();
+
+function gridStrategyOf(strategy: RateStrategy): GridStrategy {
+  let grid = GRID_STRATEGIES.get(strategy);
+  if (grid === undefined) {
+    grid = gridStrategy(rateStrategyToRay(strategy));
+    GRID_STRATEGIES.set(strategy, grid);
+  }
+  return grid;
+}
+
 /**
- * Samples a reserve's daily path (days + 1 values): utilisation, then TVL.
+ * Samples a reserve's daily path (days + 1 values): utilisation, then TVL; the supply rate is
+ * {@link supplyRateRayAt}'s (computed on the utilisation grid, `market/utilisationGrid.ts`).
  *
  * @example sampleReservePath(spec, 365, Rng.stream(42, 0)).supplyApy[0]
  */
@@ -117,13 +131,13 @@ export function sampleReservePath(spec: ReservePathSpec, days: number, rng: Rng,
   const dtYears = 1 / DAYS_PER_YEAR;
   const utilisation = fillUtilisationPath(new Float64Array(n), spec.utilisation, dtYears, rng, `${field}.utilisation`);
   const tvlUsd = fillFlooredPath(new Float64Array(n), spec.tvlUsd, 0, dtYears, rng, `${field}.tvlUsd`);
-  const strategyRay = rateStrategyToRay(spec.strategy);
+  const grid = gridStrategyOf(spec.strategy);
   const liquidityRate: bigint[] = new Array<bigint>(n);
   const supplyApr = new Float64Array(n);
   const supplyApy = new Float64Array(n);
   const availableLiquidityUsd = new Float64Array(n);
   for (let t = 0; t < n; t++) {
-    liquidityRate[t] = supplyRateRayAt(strategyRay, utilisation[t]);
+    liquidityRate[t] = supplyRateRayOnGrid(grid, BigInt(Math.round(utilisation[t] * UTILISATION_SCALE)));
     supplyApr[t] = rayToNumber(liquidityRate[t]);
     supplyApy[t] = aprToApy(supplyApr[t]);
     availableLiquidityUsd[t] = tvlUsd[t] * (1 - utilisation[t]);
