@@ -27,9 +27,8 @@ export function applyInterest(state: TreasuryState, event: InterestEvent, out: B
   let onlyQuantity = 0n;
   let count = 0;
   for (const position of state.holdings.keys()) {
-    if (LEDGER_POSITIONS.includes(position)) continue;
     const quantity = state.holdings.get(position)?.get(event.asset);
-    if (quantity === undefined) continue;
+    if (quantity === undefined || LEDGER_POSITIONS.includes(position)) continue;
     if (count++ === 0) {
       only = position;
       onlyQuantity = quantity;
