@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBDateValue, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { duckDbApi, openDuckDb } from '../core/duckdb.ts';
 import { UserError } from '../core/errors.ts';
+import { removeStaleTemps, writeAtomically } from '../core/outputFile.ts';
 import { dayNumber } from './cells.ts';
 import type { DailySeries, DailyStats } from './daily.ts';
 import type { ImportSpec, SeriesKind } from './spec.ts';
@@ -107,16 +108,27 @@ export class HistoryStore {
       throw new UserError({ field, value: path, message: `no history file at ${path}`, hint: 'import a series first with `capflow data import`, or pass the right path' });
     }
     DateValue = (await duckDbApi()).DuckDBDateValue;
-    const instance = await openDuckDb(path, opts.create ? undefined : { access_mode: 'READ_ONLY' }, { field, action: opts.create ? 'create' : 'open', hint: 'is it a capflow history file, not used by another process?' });
-    const store = new HistoryStore(path, instance, await instance.connect());
-    // a new file, or one a killed import left with part of the schema: create what is missing, in one transaction
-    if (opts.create && (await store.onlyHistoryTables())) await store.inTransaction(async () => {
-      for (const sql of SCHEMA) await store.conn.run(sql);
-    });
-    else if (!(await store.hasSchema())) {
+    // a new file is made whole beside its path and renamed into place: a kill leaves none or one with the schema
+    if (opts.create) removeStaleTemps(path); // what a killed creation left beside it
+    if (opts.create && !existsSync(path)) await writeAtomically(path, field, async (tempPath) => (await HistoryStore.connect(tempPath, true, field)).close());
+    const store = await HistoryStore.connect(path, opts.create === true, field);
+    if (!(await store.hasSchema())) {
       store.close();
       throw new UserError({ field, value: path, message: `${path} is not a capflow history file (no series table)`, hint: 'pass the file `capflow data import` wrote' });
     }
+    return store;
+  }
+
+  /**
+   * Opens a DuckDB file (read-only unless `write`); for writing, creates the history tables a
+   * new file lacks, or that a killed import of an older capflow left missing, in one transaction.
+   */
+  private static async connect(path: string, write: boolean, field: string): Promise<HistoryStore> {
+    const instance = await openDuckDb(path, write ? undefined : { access_mode: 'READ_ONLY' }, { field, action: write ? 'create' : 'open', hint: 'is it a capflow history file, not used by another process?' });
+    const store = new HistoryStore(path, instance, await instance.connect());
+    if (write && (await store.onlyHistoryTables())) await store.inTransaction(async () => {
+      for (const sql of SCHEMA) await store.conn.run(sql);
+    });
     return store;
   }
 
