@@ -23,8 +23,11 @@ export interface FundBooks {
   /** Every balance update (detail runs only; other runs build none). */
   readonly updates: BalanceUpdate[] | null;
   day: number;
+  /** The day's block (day + 1). */
+  block: number;
   logIndex: number;
   timestamp: string;
+  /** The day's tx hashes up to the log index (kept books only; '' otherwise). */
   txPrefix: string;
 }
 
@@ -32,6 +35,13 @@ export interface FundBooks {
 const LOG_INDEX_HEX = Array.from({ length: 1024 }, (_, i) => i.toString(16).padStart(8, '0'));
 
 type EventFields<E> = E extends LedgerEvent ? Omit<E, keyof EventBase> : never;
+/**
+ * A fund event as its caller writes it: the kind's own fields and the day's block and time
+ * (`books.block`, `books.timestamp`). Written in the literal, not added by {@link book}: an
+ * object that gets properties after its birth changes shape twice and grows a property store,
+ * for each of the run's ~6,000 events.
+ */
+type DayEventFields = EventFields<LedgerEvent> & Pick<EventBase, 'blockNumber' | 'timestamp'>;
 type Mutable<E> = { -readonly [K in keyof E]: E[K] };
 
 /**
@@ -40,7 +50,7 @@ type Mutable<E> = { -readonly [K in keyof E]: E[K] };
  * @example createBooks(false).ledger.totalAssets // 0n
  */
 export function createBooks(detail: boolean): FundBooks {
-  return { ledger: createTreasury(FUND_TREASURY_CONFIG), events: detail ? [] : null, updates: detail ? [] : null, day: 0, logIndex: 0, timestamp: '', txPrefix: '' };
+  return { ledger: createTreasury(FUND_TREASURY_CONFIG), events: detail ? [] : null, updates: detail ? [] : null, day: 0, block: 1, logIndex: 0, timestamp: '', txPrefix: '' };
 }
 
 /**
@@ -50,34 +60,30 @@ export function createBooks(detail: boolean): FundBooks {
  */
 export function beginBooksDay(books: FundBooks, day: number, date: string): void {
   books.day = day;
+  books.block = day + 1;
   books.logIndex = 0;
   books.timestamp = `${date}T00:00:00.000Z`;
-  books.txPrefix = `0x${day.toString(16).padStart(8, '0')}${'0'.repeat(48)}`;
+  books.txPrefix = books.events === null ? '' : `0x${day.toString(16).padStart(8, '0')}${'0'.repeat(48)}`;
 }
 
 /**
- * Applies the fund's own event (the key fields are the day's next). Books that keep no events
- * (a study's runs after run 0) give it only the block and time the ledger reads without balance
- * updates: no transaction hash is built for an event nobody keeps.
+ * Applies the fund's own event, stamped with the day's block and time by its caller. Books that
+ * keep no events (a study's runs after run 0) apply it as it is, without balance updates: no
+ * transaction hash is built for an event nobody keeps.
  *
- * @example book(books, { kind: 'deposit', owner, assets: 10n ** 9n, shares: 10n ** 21n });
+ * @example book(books, { kind: 'deposit', owner, assets: 10n ** 9n, shares: 10n ** 21n, blockNumber: books.block, timestamp: books.timestamp });
  */
-export function book(books: FundBooks, fields: EventFields<LedgerEvent>): void {
+export function book(books: FundBooks, fields: DayEventFields): void {
   const logIndex = books.logIndex++;
   // the caller's fresh literal becomes the event (no copy: this runs for every event of every run)
   const event = fields as Mutable<LedgerEvent>;
   if (books.events === null) {
-    // nothing keeps this event: only the fields the books read without balance updates (block, time)
-    event.blockNumber = books.day + 1;
-    event.timestamp = books.timestamp;
     applyEvent(books.ledger, event, null);
     return;
   }
   event.chainId = 1;
-  event.blockNumber = books.day + 1;
   event.txHash = books.txPrefix + (logIndex < LOG_INDEX_HEX.length ? LOG_INDEX_HEX[logIndex] : logIndex.toString(16).padStart(8, '0'));
   event.logIndex = logIndex;
-  event.timestamp = books.timestamp;
   applyEvent(books.ledger, event, books.updates);
   books.events.push(event);
 }
@@ -109,8 +115,8 @@ export function positionUnits(books: FundBooks, position: string): bigint {
 export function transfer(books: FundBooks, position: string, units: bigint, reason: string): void {
   if (units === 0n) return;
   const usdc = FUND_TREASURY_CONFIG.assetSymbol;
-  const into = { kind: 'correction', asset: position, quantity: units, reason, position } as const;
-  const out = { kind: 'correction', asset: usdc, quantity: -units, reason } as const;
+  const into = { kind: 'correction', asset: position, quantity: units, reason, position, blockNumber: books.block, timestamp: books.timestamp } as const;
+  const out = { kind: 'correction', asset: usdc, quantity: -units, reason, blockNumber: books.block, timestamp: books.timestamp } as const;
   if (units > 0n) {
     book(books, into);
     book(books, out);
@@ -127,8 +133,8 @@ export function transfer(books: FundBooks, position: string, units: bigint, reas
  */
 export function payCost(books: FundBooks, units: bigint, reason: string, position?: string): void {
   if (units <= 0n) return;
-  if (position === undefined) book(books, { kind: 'cost', asset: FUND_TREASURY_CONFIG.assetSymbol, quantity: units, reason });
-  else book(books, { kind: 'cost', asset: position, quantity: units, reason, position });
+  if (position === undefined) book(books, { kind: 'cost', asset: FUND_TREASURY_CONFIG.assetSymbol, quantity: units, reason, blockNumber: books.block, timestamp: books.timestamp });
+  else book(books, { kind: 'cost', asset: position, quantity: units, reason, position, blockNumber: books.block, timestamp: books.timestamp });
 }
 
 /**
@@ -144,12 +150,13 @@ export function markPosition(books: FundBooks, position: string, valueUnits: big
   const change = valueUnits - held;
   if (change === 0n) return 0n;
   if (valueChange === 'pnl') {
-    book(books, { kind: 'correction', asset: position, quantity: change, reason: `${position} pnl`, position });
+    book(books, { kind: 'correction', asset: position, quantity: change, reason: `${position} pnl`, position, blockNumber: books.block, timestamp: books.timestamp });
   } else if (held <= 0n || valueUnits < 0n) {
-    book(books, { kind: 'correction', asset: position, quantity: change, reason: MARK_REASON, position });
+    book(books, { kind: 'correction', asset: position, quantity: change, reason: MARK_REASON, position, blockNumber: books.block, timestamp: books.timestamp });
   } else {
     const force = (change < 0n ? -change : change) * 20n > held; // a real jump above 5% (e.g. a vault loss)
-    book(books, force ? { kind: 'interest', asset: position, balance: valueUnits, force } : { kind: 'interest', asset: position, balance: valueUnits });
+    const { block: blockNumber, timestamp } = books;
+    book(books, force ? { kind: 'interest', asset: position, balance: valueUnits, force, blockNumber, timestamp } : { kind: 'interest', asset: position, balance: valueUnits, blockNumber, timestamp });
   }
   return change;
 }

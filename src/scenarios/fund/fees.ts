@@ -49,7 +49,7 @@ function mintFraction(books: FundBooks, p: FundFeeParams, fraction: number, reas
   if (s === 0n || fWad <= 0n || fWad >= WAD) return 0;
   const shares = (s * fWad) / (WAD - fWad);
   if (shares === 0n) return 0;
-  book(books, { kind: 'fee', owner: p.receiver, shares, reason });
+  book(books, { kind: 'fee', owner: p.receiver, shares, reason, blockNumber: books.block, timestamp: books.timestamp });
   return (unitsToUsd(books.ledger.totalAssets) * Number(shares)) / Number(s + shares);
 }
 

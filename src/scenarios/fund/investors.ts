@@ -57,7 +57,7 @@ function nextOwner(inv: Investors): string {
 
 function deposit(books: FundBooks, inv: Investors, units: bigint, owner: string): void {
   if (units <= 0n) return;
-  book(books, { kind: 'deposit', owner, assets: units, shares: quoteDeposit(books.ledger, units) });
+  book(books, { kind: 'deposit', owner, assets: units, shares: quoteDeposit(books.ledger, units), blockNumber: books.block, timestamp: books.timestamp });
   inv.depositsUnits += units;
 }
 
@@ -65,7 +65,7 @@ function requestRedemption(books: FundBooks, inv: Investors, setup: FundSetup, s
   const free = freeSharesOf(books.ledger);
   const locked = shares < free ? shares : free;
   if (locked <= 0n) return;
-  book(books, { kind: 'redeem_request', owner, shares: locked });
+  book(books, { kind: 'redeem_request', owner, shares: locked, blockNumber: books.block, timestamp: books.timestamp });
   inv.requests.push({ owner, shares: locked, dueDay: books.day + setup.params.redemptions.settlementDays });
 }
 
@@ -106,7 +106,7 @@ export function settleDueRequests(books: FundBooks, inv: Investors): void {
       inv.requests[kept++] = r;
       continue;
     }
-    book(books, { kind: 'settle', owner: r.owner, shares: r.shares, navPerShare: quoteNavPerShare(books.ledger) });
+    book(books, { kind: 'settle', owner: r.owner, shares: r.shares, navPerShare: quoteNavPerShare(books.ledger), blockNumber: books.block, timestamp: books.timestamp });
     if (!inv.claimants.includes(r.owner)) inv.claimants.push(r.owner);
   }
   inv.requests.length = kept;
@@ -125,7 +125,7 @@ export function payClaims(books: FundBooks, inv: Investors): bigint {
     if (claim === undefined || claim.claimableAssets === 0n) continue;
     if (claim.claimableAssets <= cashUnits(books)) {
       const assets = claim.claimableAssets;
-      book(books, { kind: 'redeem', owner, assets, shares: claim.claimableShares });
+      book(books, { kind: 'redeem', owner, assets, shares: claim.claimableShares, blockNumber: books.block, timestamp: books.timestamp });
       inv.paidUnits += assets;
       if (books.ledger.redemptions.get(owner)?.claimableAssets) inv.claimants[kept++] = owner;
     } else {
