@@ -7,6 +7,7 @@
  * rollback to a block for chain reorganisations. Batches are written by storeBatch.ts.
  */
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { openDuckDbReader, openDuckDbWriter, type DuckDbHandle } from '../core/duckdbAccess.ts';
 import { UserError } from '../core/errors.ts';
@@ -69,6 +70,11 @@ export class LedgerStore implements LedgerBackend {
   /** True when this store reads a snapshot of the file (another process was writing it). */
   get isSnapshot(): boolean {
     return this.db.source === 'snapshot';
+  }
+
+  /** Where staged rows go on their way in: a private directory beside the ledger file (storeCsv.ts). */
+  private stageIn(): string {
+    return dirname(resolve(this.path));
   }
 
   /** Closes the connection and the database (a writer checkpoints it; a snapshot's copy is removed). */
@@ -261,7 +267,7 @@ export class LedgerStore implements LedgerBackend {
       const [[updates]] = await this.rows('SELECT count(*) FROM balance_updates WHERE event_seq > ?', [BigInt(state.eventsApplied)]);
       await this.conn.run('DELETE FROM balance_updates WHERE event_seq > ?', [BigInt(state.eventsApplied)]);
       await this.conn.run('DELETE FROM events WHERE block_number > ?', [BigInt(block)]);
-      await writeSnapshot(this.conn, state, syncedAt);
+      await writeSnapshot(this.conn, this.stageIn(), state, syncedAt);
       return { events: Number(events), updates: Number(updates) };
     });
   }
@@ -305,21 +311,21 @@ export class LedgerStore implements LedgerBackend {
 
   /**
    * Begins a batch written as it is booked (see {@link BatchWriter}): rows staged in a
-   * temporary file as they come, nothing kept in memory, written in one transaction.
+   * file beside the ledger as they come, nothing kept in memory, written in one transaction.
    *
    * @example const batch = await store.openBatch(); batch.event(sourced, seq); await batch.commit(state, now);
    */
   openBatch(): Promise<BatchWriter> {
-    return openDuckDbBatch(this.conn);
+    return openDuckDbBatch(this.conn, this.stageIn());
   }
 
   /**
-   * Batches booked first and written after (see {@link BatchStage}), staged in temporary files.
+   * Batches booked first and written after (see {@link BatchStage}), staged in files beside the ledger.
    *
    * @example const stage = store.stageBatches(); try { …; await stage.write(); } finally { stage.discard(); }
    */
   stageBatches(): BatchStage {
-    return openDuckDbStage(this.conn);
+    return openDuckDbStage(this.conn, this.stageIn());
   }
 
   /** A fund ledger's venues, by position (empty for a vault ledger). */

@@ -88,10 +88,10 @@ async function ingestSnapshot(conn: DuckDBConnection, snap: StagedSnapshot): Pro
  * the redemptions, share balances and deposit requests — all of them, or (given `touched`)
  * only the rows of the touched holders, owners and controllers.
  *
- * @example await writeSnapshot(conn, state, new Date().toISOString(), new Set([owner]));
+ * @example await writeSnapshot(conn, '/data', state, new Date().toISOString(), new Set([owner]));
  */
-export async function writeSnapshot(conn: DuckDBConnection, s: TreasuryState, syncedAt: string, touched?: ReadonlySet<string>): Promise<void> {
-  const dir = StageDir.create();
+export async function writeSnapshot(conn: DuckDBConnection, stageIn: string, s: TreasuryState, syncedAt: string, touched?: ReadonlySet<string>): Promise<void> {
+  const dir = StageDir.create(stageIn);
   try {
     await ingestSnapshot(conn, stageSnapshot(dir, s, syncedAt, touched));
   } finally {
@@ -132,10 +132,10 @@ function memoryLimitMb(batches: readonly StagedBatch[]): number {
  * Stages batches on `conn`'s database (see {@link BatchStage}): nothing is written before
  * `write`, which writes the staged batches in order, one transaction each.
  *
- * @example const stage = openDuckDbStage(conn); try { const b = stage.writer(); b.event(s, 1); await b.commit(state, now); await stage.write(); } finally { stage.discard(); }
+ * @example const stage = openDuckDbStage(conn, '/data'); try { const b = stage.writer(); b.event(s, 1); await b.commit(state, now); await stage.write(); } finally { stage.discard(); }
  */
-export function openDuckDbStage(conn: DuckDBConnection): BatchStage {
-  const dir = StageDir.create();
+export function openDuckDbStage(conn: DuckDBConnection, stageIn: string): BatchStage {
+  const dir = StageDir.create(stageIn);
   const staged: StagedBatch[] = [];
   return {
     writer(): BatchWriter {
@@ -189,10 +189,10 @@ export function openDuckDbStage(conn: DuckDBConnection): BatchStage {
  * staged as they come; `commit` writes them with the snapshot in one transaction; on any
  * failure of `commit`, or on `abort`, nothing of the batch is written.
  *
- * @example const batch = await openDuckDbBatch(conn); batch.event(s, 1); await batch.commit(state, now);
+ * @example const batch = await openDuckDbBatch(conn, '/data'); batch.event(s, 1); await batch.commit(state, now);
  */
-export async function openDuckDbBatch(conn: DuckDBConnection): Promise<BatchWriter> {
-  const stage = openDuckDbStage(conn);
+export async function openDuckDbBatch(conn: DuckDBConnection, stageIn: string): Promise<BatchWriter> {
+  const stage = openDuckDbStage(conn, stageIn);
   const batch = stage.writer();
   return {
     event: batch.event,

@@ -1,6 +1,7 @@
 /**
- * Rows on their way into the DuckDB store: written as CSV files into a private temporary
- * directory, then read by DuckDB's own CSV reader in one `INSERT … SELECT` per table. One
+ * Rows on their way into the DuckDB store: written as CSV files into a private directory
+ * beside the ledger file (on its disk, which has room for the ledger anyway; the system's
+ * temporary directory is often memory), then read by DuckDB's own CSV reader in one `INSERT … SELECT` per table. One
  * statement per file costs DuckDB far less than a call per value through its appender, and
  * a staged batch costs no memory of its own (the text goes to the file a megabyte at a time).
  *
@@ -9,7 +10,6 @@
  * value is an unquoted empty field (NULL).
  */
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { errorCode } from '../core/files.ts';
@@ -24,8 +24,8 @@ const COMMA = 0x2c;
 const QUOTE_BYTE = 0x22;
 const NEWLINE = 0x0a;
 
-const STAGE_PREFIX = 'capflow-stage-';
-const STAGE_NAME = /^capflow-stage-(\d+)-/;
+const STAGE_PREFIX = '.capflow-stage-';
+const STAGE_NAME = /^\.capflow-stage-(\d+)-/;
 
 /** True while a process with this id runs (or may run: we may not signal it). */
 function isRunning(pid: number): boolean {
@@ -46,9 +46,9 @@ function removeOrphans(dir: string): void {
 }
 
 /**
- * A private temporary directory for staged files, removed with {@link StageDir.remove}.
+ * A private directory for staged files, removed with {@link StageDir.remove}.
  *
- * @example const dir = StageDir.create(); try { const f = dir.file('events', 24); … } finally { dir.remove(); }
+ * @example const dir = StageDir.create('/data'); try { const f = dir.file('events', 24); … } finally { dir.remove(); }
  */
 export class StageDir {
   private count = 0;
@@ -56,12 +56,13 @@ export class StageDir {
   private constructor(readonly path: string) {}
 
   /**
-   * A new directory under the system's temporary directory, named after this process; the
-   * directories of processes that are gone (killed before they removed theirs) are removed.
+   * A new hidden directory in `parent` (the ledger file's directory), named after this
+   * process; the directories there of processes that are gone (killed before they removed
+   * theirs) are removed.
    */
-  static create(): StageDir {
-    removeOrphans(tmpdir());
-    return new StageDir(mkdtempSync(join(tmpdir(), `${STAGE_PREFIX}${process.pid}-`)));
+  static create(parent: string): StageDir {
+    removeOrphans(parent);
+    return new StageDir(mkdtempSync(join(parent, `${STAGE_PREFIX}${process.pid}-`)));
   }
 
   /** A new CSV file in the directory for rows of `columns` values (`name` only helps a reader of the directory). */

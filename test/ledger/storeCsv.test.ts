@@ -25,7 +25,7 @@ describe('staged CSV files', () => {
       await conn.run('CREATE TABLE t (i INTEGER, s VARCHAR, n BIGINT, d DOUBLE, b BOOLEAN)');
       await fc.assert(
         fc.asyncProperty(fc.array(row, { maxLength: 30 }), async (rows) => {
-          const dir = StageDir.create();
+          const dir = StageDir.create(tmpdir());
           try {
             const file = dir.file('t', 5);
             rows.forEach(([s, n, d, b], i) => {
@@ -57,7 +57,7 @@ describe('staged CSV files', () => {
   });
 
   it('refuses a row with too few or too many values', () => {
-    const dir = StageDir.create();
+    const dir = StageDir.create(tmpdir());
     try {
       const file = dir.file('t', 2);
       file.appendVarchar('a');
@@ -69,18 +69,18 @@ describe('staged CSV files', () => {
 
   it('removes the stage directories of processes that are gone, and only those', () => {
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    const orphan = join(tmpdir(), `capflow-stage-${gone.stdout}-test`);
-    const alive = join(tmpdir(), `capflow-stage-${process.pid}-test`);
+    const orphan = join(tmpdir(), `.capflow-stage-${gone.stdout}-test`);
+    const alive = join(tmpdir(), `.capflow-stage-${process.pid}-test`);
     for (const dir of [orphan, alive]) {
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, '1-events.csv'), '1\n');
     }
     try {
-      const dir = StageDir.create();
+      const dir = StageDir.create(tmpdir());
       dir.remove();
       expect(existsSync(orphan)).toBe(false);
       expect(existsSync(alive)).toBe(true);
-      expect(dir.path).toContain(`capflow-stage-${process.pid}-`);
+      expect(dir.path).toContain(`.capflow-stage-${process.pid}-`);
     } finally {
       rmSync(orphan, { recursive: true, force: true });
       rmSync(alive, { recursive: true, force: true });
