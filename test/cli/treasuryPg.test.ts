@@ -7,19 +7,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateFeed } from '../../src/ledger/generate.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { dumpDuckDbLedger, dumpPgLedger } from '../helpers/ledgerTables.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { usePostgres } from '../helpers/postgres.ts';
 
-let pg: TestPostgres;
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await pg?.destroy();
-});
+const pg = usePostgres();
 
 const INIT = ['--chain-id', '1', '--address', '0x1111111111111111111111111111111111111111', '--name', 'Capflow USD', '--symbol', 'cfUSD'];
 
@@ -35,7 +29,7 @@ function feed(events: number, seed = 11): string {
 
 describe('treasury commands on PostgreSQL', () => {
   it('init, sync, show, history and verify through --db and CAPFLOW_DB_URL, without printing the password', async () => {
-    const url = withPassword(pg.createDatabase('cli'));
+    const url = withPassword(pg().createDatabase('cli'));
     const events = feed(400);
     const outputs: string[] = [];
     const json = (args: string[], env?: NodeJS.ProcessEnv) => {
@@ -71,7 +65,7 @@ describe('treasury commands on PostgreSQL', () => {
     const other = runCli(['treasury', 'show', '--db', 'mysql://capflow@127.0.0.1/fund']);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/mysql:\/\/ is not a ledger store/);
-    const empty = runCli(['treasury', 'history', '--db', pg.createDatabase('nothing')]);
+    const empty = runCli(['treasury', 'history', '--db', pg().createDatabase('nothing')]);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/no ledger in .*treasury init/);
     for (const r of [bad, noDb, down, other]) expect(r.stderr).not.toContain('s3cret-pw');
@@ -83,7 +77,7 @@ describe('treasury commands on PostgreSQL', () => {
     const source = join(dir, 'fund.duckdb');
     expect(runCliJson(['treasury', 'init', ...INIT, '--db', source]).code).toBe(0);
     expect(runCliJson(['treasury', 'sync', '--events', events, '--db', source, '--batch-size', '400']).code).toBe(0);
-    const url = withPassword(pg.createDatabase('migrated'));
+    const url = withPassword(pg().createDatabase('migrated'));
 
     const there = runCliJson(['treasury', 'migrate', '--from', source, '--to', url]);
     expect(there.code, there.stderr).toBe(0);

@@ -9,32 +9,26 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateFeed } from '../../src/ledger/generate.ts';
 import { withLedger } from '../../src/ledger/open.ts';
 import { JsonlEventSource } from '../../src/ledger/source.ts';
 import { verifyLedger } from '../../src/ledger/sync.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { usePostgres } from '../helpers/postgres.ts';
 import { seeded, spawnCli } from '../helpers/process.ts';
 
 const KILLS = Number(process.env.CAPFLOW_KILLS ?? 20);
 /** Events each step adds to the feed. */
 const STEP = 4_000;
 
-let pg: TestPostgres;
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await pg?.destroy();
-});
+const pg = usePostgres();
 
 describe('SIGKILL of treasury sync on PostgreSQL', () => {
   it(`${KILLS} kills at random moments: each time the ledger is consistent and the next sync completes it`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'capflow-pg-kill-'));
     const lines = [...generateFeed({ events: STEP * (KILLS + 1), seed: 31 })];
-    const db = pg.createDatabase('killed');
+    const db = pg().createDatabase('killed');
     expect(runCli(['treasury', 'init', '--chain-id', '1', '--address', `0x${'1'.repeat(40)}`, '--name', 'Fund', '--symbol', 'cfUSD', '--db', db]).code).toBe(0);
     const blocks = lines.map((l) => (JSON.parse(l) as { blockNumber: number }).blockNumber);
     /** The feed's first `n` events, less those of a block the cut would split (a feed never adds to a delivered block). */

@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from './redis.ts';
 
 /** Debian's PostgreSQL binary directory (the newest installed major version). */
@@ -75,5 +76,25 @@ export async function startPostgres(): Promise<TestPostgres> {
       }
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A throwaway PostgreSQL for the whole test file: started before its tests, stopped after them.
+ * Returns the running server (call it inside a test or hook).
+ *
+ * @example const pg = usePostgres(); it('…', () => { const url = pg().createDatabase('t'); });
+ */
+export function usePostgres(): () => TestPostgres {
+  let pg: TestPostgres | undefined;
+  beforeAll(async () => {
+    pg = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await pg?.destroy();
+  });
+  return () => {
+    if (pg === undefined) throw new Error('usePostgres: the server is started in beforeAll; call this inside a test or a later hook');
+    return pg;
   };
 }

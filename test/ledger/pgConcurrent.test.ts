@@ -8,22 +8,16 @@ import { writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/open.ts';
 import { countsInNav } from '../../src/ledger/types.ts';
 import { generateFeed } from '../../src/ledger/generate.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { dumpPgLedger } from '../helpers/ledgerTables.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { usePostgres } from '../helpers/postgres.ts';
 import { spawnCli } from '../helpers/process.ts';
 
-let pg: TestPostgres;
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await pg?.destroy();
-});
+const pg = usePostgres();
 
 const INIT = ['treasury', 'init', '--chain-id', '1', '--address', `0x${'1'.repeat(40)}`, '--name', 'Fund', '--symbol', 'cfUSD'];
 const total = (counts: Record<string, number>): number => Object.values(counts).reduce((a, b) => a + b, 0);
@@ -36,7 +30,7 @@ function feed(events: number, seed: number): { path: string; blocks: number[] } 
 }
 
 function newLedger(name: string): string {
-  const url = pg.createDatabase(name);
+  const url = pg().createDatabase(name);
   const r = runCli([...INIT, '--db', url]);
   expect(r.code, r.stderr).toBe(0);
   return url;

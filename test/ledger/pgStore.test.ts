@@ -7,24 +7,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateFeed, JsonlEventSource, formatFeedLine, parseFeed, syncLedger, treasurySummary, verifyLedger, withLedger, openLedger, type LedgerEvent } from '../../src/index.ts';
 import { BusyError, UserError } from '../../src/core/errors.ts';
 import { GENERATED_FEED_CONFIG } from '../../src/ledger/generate.ts';
 import { dumpDuckDbLedger, dumpPgLedger } from '../helpers/ledgerTables.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { usePostgres } from '../helpers/postgres.ts';
 import { DEPLOYMENT, OWNER_A, OWNER_B, ev } from './helpers.ts';
 
 const MAX = 2n ** 256n - 1n;
-let pg: TestPostgres;
-
-beforeAll(async () => {
-  pg = await startPostgres();
-}, 60_000);
-
-afterAll(async () => {
-  await pg?.destroy();
-});
+const pg = usePostgres();
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'capflow-pg-ledger-'));
 
@@ -44,7 +36,7 @@ describe('the ledger in PostgreSQL', () => {
     writeFileSync(feedPath, `${[...generateFeed({ events: 3000, seed: 5 })].join('\n')}\n`);
     const deployment = { ...DEPLOYMENT, symbol: GENERATED_FEED_CONFIG.shareSymbol };
     const duck = join(dir, 'ledger.duckdb');
-    const url = pg.createDatabase('parity');
+    const url = pg().createDatabase('parity');
     const now = () => new Date('2025-06-01T00:00:00.000Z');
     for (const db of [duck, url]) {
       await withLedger(db, (store) => store.init(deployment), { create: true });
@@ -68,7 +60,7 @@ describe('the ledger in PostgreSQL', () => {
   }, 120_000);
 
   it('stores and sums amounts up to 2^256 - 1 exactly (totals beyond it too)', async () => {
-    const url = pg.createDatabase('u256');
+    const url = pg().createDatabase('u256');
     const events: LedgerEvent[] = [
       ev(1, { kind: 'deposit', owner: OWNER_A, assets: MAX, shares: MAX }),
       ev(2, { kind: 'deposit', owner: OWNER_B, assets: MAX, shares: MAX }),
@@ -93,21 +85,21 @@ describe('the ledger in PostgreSQL', () => {
   }, 60_000);
 
   it('refuses unreachable servers, bad URLs and a database without a ledger naming the field, never showing the password', async () => {
-    const port = new URL(pg.url).port;
+    const port = new URL(pg().url).port;
     const unreachable = await rejection(openLedger('postgres://fund:s3cret@127.0.0.1:1/ledger'));
     expect(unreachable.field).toBe('--db');
     expect(unreachable.message).toMatch(/cannot connect to postgres:\/\/fund@127\.0\.0\.1:1\/ledger/);
     const noDb = await rejection(openLedger(`postgres://capflow:s3cret@127.0.0.1:${port}/missing`, { field: 'CAPFLOW_DB_URL' }));
     expect(noDb.field).toBe('CAPFLOW_DB_URL');
     expect(noDb.message).toMatch(/does not exist/);
-    const empty = pg.createDatabase('empty');
+    const empty = pg().createDatabase('empty');
     expect((await rejection(openLedger(empty, { access: 'read' }))).message).toMatch(/no ledger in .*empty.*treasury init/);
     expect((await rejection(openLedger(empty))).message).toMatch(/no ledger in/);
     for (const e of [unreachable, noDb]) expect(`${e.message} ${String(e.value)}`).not.toContain('s3cret');
   }, 60_000);
 
   it('a reader sees one committed snapshot while a writer commits', async () => {
-    const url = pg.createDatabase('snapshot');
+    const url = pg().createDatabase('snapshot');
     await withLedger(url, (store) => store.init(DEPLOYMENT), { create: true });
     const feed = (n: number) => new JsonlEventSource('feed', parseFeed(Array.from({ length: n }, (_, i) => formatFeedLine(ev(i + 1, { kind: 'deposit', owner: OWNER_A, assets: 1_000_000n, shares: 10n ** 18n }))).join('\n')));
     await withLedger(url, (store) => syncLedger(store, feed(2)));
@@ -124,7 +116,7 @@ describe('the ledger in PostgreSQL', () => {
   }, 60_000);
 
   it('a second writer waits for the first, or is refused at once with lockTimeoutMs 0', async () => {
-    const url = pg.createDatabase('lock');
+    const url = pg().createDatabase('lock');
     await withLedger(url, (store) => store.init(DEPLOYMENT), { create: true });
     const first = await openLedger(url);
     const refused = await rejection(openLedger(url, { lockTimeoutMs: 0 }));
