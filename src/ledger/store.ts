@@ -14,10 +14,11 @@ import { UserError } from '../core/errors.ts';
 import type { BatchStage, BatchWriter, LedgerBackend, LedgerBatch } from './backend.ts';
 import { checkReadableSchema, MIGRATIONS, SCHEMA_VERSION } from './storeSchema.ts';
 import { openDuckDbBatch, openDuckDbStage, writeSnapshot } from './storeBatch.ts';
-import { DUCKDB_DIALECT, readCounts, readDeployment, readLastUpdatedAt, readStoredState, requireDeployment } from './storeState.ts';
-import { amountOf, EVENT_COLUMNS, isoOrNull, numOrNull, rowToEvent, rowToUpdate, toMs } from './storeRows.ts';
+import { StoredLedgerReads } from './storeReads.ts';
+import { DUCKDB_DIALECT, type StoreParam } from './storeState.ts';
+import { amountOf, toMs } from './storeRows.ts';
 import { createTreasury, treasuryConfigOf, type TreasuryState } from './treasury.ts';
-import { eventKey, type BalanceUpdate, type Deployment, type EventKind, type LedgerFundVenue, type LedgerEvent } from './types.ts';
+import { eventKey, type Deployment, type LedgerFundVenue, type LedgerEvent } from './types.ts';
 
 export { SCHEMA_VERSION } from './storeSchema.ts';
 export type { LedgerBackend, LedgerBatch } from './backend.ts';
@@ -32,12 +33,14 @@ export const DEFAULT_DB_PATH = './capflow.duckdb';
  * const store = await LedgerStore.open('capflow.duckdb');
  * try { console.log(await store.counts()); } finally { store.close(); }
  */
-export class LedgerStore implements LedgerBackend {
+export class LedgerStore extends StoredLedgerReads implements LedgerBackend {
   private constructor(
     readonly path: string,
     private readonly db: DuckDbHandle,
     private readonly conn: DuckDBConnection,
-  ) {}
+  ) {
+    super(DUCKDB_DIALECT, path);
+  }
 
   /**
    * Opens (with `create`, creates) a ledger file and brings its schema up to date; `readOnly`
@@ -83,8 +86,9 @@ export class LedgerStore implements LedgerBackend {
     this.db.close();
   }
 
-  private async rows(sql: string, values?: DuckDBValue[]): Promise<DuckDBValue[][]> {
-    return (await this.conn.runAndReadAll(sql, values)).getRows();
+  /** The rows of a query as arrays. */
+  protected async rows(sql: string, params?: StoreParam[]): Promise<DuckDBValue[][]> {
+    return (await this.conn.runAndReadAll(sql, params)).getRows();
   }
 
   private async transaction<T>(work: () => Promise<T>): Promise<T> {
@@ -149,41 +153,6 @@ export class LedgerStore implements LedgerBackend {
     });
   }
 
-  private findDeployment(): Promise<Deployment | null> {
-    return readDeployment((sql) => this.rows(sql), DUCKDB_DIALECT);
-  }
-
-  /** The deployment; a {@link UserError} when the ledger was never initialised. */
-  async deployment(): Promise<Deployment> {
-    return requireDeployment(await this.findDeployment(), this.path);
-  }
-
-  /** The books as of the last committed batch. */
-  async loadState(): Promise<TreasuryState> {
-    return readStoredState((sql) => this.rows(sql), DUCKDB_DIALECT, await this.deployment(), await this.counts());
-  }
-
-  /** Stored events per kind. */
-  counts(): Promise<Record<EventKind, number>> {
-    return readCounts((sql) => this.rows(sql));
-  }
-
-  /** Wall-clock time of the last sync, or null. */
-  lastUpdatedAt(): Promise<string | null> {
-    return readLastUpdatedAt((sql) => this.rows(sql), DUCKDB_DIALECT);
-  }
-
-  /** The stored events with fromBlock ≤ blockNumber ≤ toBlock, by event key. */
-  async storedEvents(fromBlock: number, toBlock: number): Promise<Map<string, LedgerEvent>> {
-    const out = new Map<string, LedgerEvent>();
-    const rows = await this.rows(`SELECT ${EVENT_COLUMNS} FROM events WHERE block_number BETWEEN ? AND ?`, [BigInt(fromBlock), BigInt(toBlock)]);
-    for (const row of rows) {
-      const event = rowToEvent(row);
-      out.set(eventKey(event), event);
-    }
-    return out;
-  }
-
   /**
    * The keys (`chainId:txHash:logIndex`, see `eventKey`) of those of `events` that are stored,
    * wherever they are stored (the sync refuses a new event whose key is taken).
@@ -191,28 +160,11 @@ export class LedgerStore implements LedgerBackend {
    * @example const taken = await store.storedEventKeys(batch.map((s) => s.event));
    */
   async storedEventKeys(events: readonly LedgerEvent[]): Promise<Set<string>> {
-    const taken = new Set<string>();
-    if (events.length === 0) return taken;
-    const wanted = new Set(events.map(eventKey));
+    if (events.length === 0) return new Set();
     // transaction hashes hold no newline: the list travels as one text
     const hashes = [...new Set(events.map((e) => e.txHash))].join('\n');
     const rows = await this.rows('SELECT chain_id, tx_hash, log_index FROM events WHERE tx_hash IN (SELECT unnest(string_split(?, chr(10))))', [hashes]);
-    for (const [chainId, txHash, logIndex] of rows) {
-      const key = eventKey({ chainId: Number(chainId), txHash: String(txHash), logIndex: Number(logIndex) });
-      if (wanted.has(key)) taken.add(key);
-    }
-    return taken;
-  }
-
-  /** Every stored event in the order it was applied. */
-  async eventsInOrder(): Promise<LedgerEvent[]> {
-    return (await this.rows(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY seq`)).map(rowToEvent);
-  }
-
-  /** Stored events and the highest sequence number (they should be equal). */
-  async eventSeqs(): Promise<{ count: number; maxSeq: number }> {
-    const [[count, maxSeq]] = await this.rows('SELECT count(*), coalesce(max(seq), 0) FROM events');
-    return { count: Number(count), maxSeq: Number(maxSeq) };
+    return StoredLedgerReads.takenKeys(rows, new Set(events.map(eventKey)));
   }
 
   /** Σ quantity of the stored balance updates per `position\u0000asset`, how many there are and their highest id. */
@@ -225,32 +177,6 @@ export class LedgerStore implements LedgerBackend {
     }
     const [[count, maxId]] = await this.rows('SELECT count(*), coalesce(max(id), 0) FROM balance_updates');
     return { sums, count: Number(count), maxId: Number(maxId) };
-  }
-
-  /** The latest block time of the stored events (ISO-8601 UTC), or null when there are none. */
-  async latestEventTime(): Promise<string | null> {
-    const [[ms]] = await this.rows('SELECT epoch_ms(max(timestamp)) FROM events');
-    return isoOrNull(ms);
-  }
-
-  /** Highest stored event block, or null. */
-  async maxEventBlock(): Promise<number | null> {
-    const [[b]] = await this.rows('SELECT max(block_number) FROM events');
-    return numOrNull(b);
-  }
-
-  /**
-   * The distinct (block, hash) pairs of stored events at or below `block`, highest first, at
-   * most `limit` of them: where a reorganisation is looked for.
-   *
-   * @example const blocks = await store.storedBlockHashes(120, 50);
-   */
-  async storedBlockHashes(block: number, limit: number): Promise<{ blockNumber: number; blockHash: string }[]> {
-    const rows = await this.rows(
-      'SELECT DISTINCT block_number, block_hash FROM events WHERE block_number <= ? AND block_hash IS NOT NULL ORDER BY block_number DESC LIMIT ?',
-      [BigInt(block), BigInt(limit)],
-    );
-    return rows.map(([n, h]) => ({ blockNumber: Number(n), blockHash: String(h) }));
   }
 
   /**
@@ -270,31 +196,6 @@ export class LedgerStore implements LedgerBackend {
       await writeSnapshot(this.conn, this.stageIn(), state, syncedAt);
       return { events: Number(events), updates: Number(updates) };
     });
-  }
-
-  /** Every stored event at or below `block`, in the order it was applied. */
-  async eventsUpTo(block: number): Promise<LedgerEvent[]> {
-    return (await this.rows(`SELECT ${EVENT_COLUMNS} FROM events WHERE block_number <= ? ORDER BY seq`, [BigInt(block)])).map(rowToEvent);
-  }
-
-  /**
-   * Balance updates, newest `limit` in id order, optionally of one cause, with how many match.
-   *
-   * @example const { updates, total } = await store.history({ cause: 'interest', limit: 20 });
-   */
-  async history(opts: { cause?: EventKind; limit?: number } = {}): Promise<{ updates: BalanceUpdate[]; total: number }> {
-    const where = opts.cause === undefined ? '' : 'WHERE u.cause = ?';
-    const params: DuckDBValue[] = opts.cause === undefined ? [] : [opts.cause];
-    const [[total]] = await this.rows(`SELECT count(*) FROM balance_updates u ${where}`, params);
-    const rows = await this.rows(
-      `SELECT * FROM (SELECT u.id, u.event_seq, u.cause, u.position, u.asset, u.quantity, u.previous_balance, u.value_usd, e.chain_id,
-         e.block_number, e.tx_hash, e.log_index, e.owner, epoch_ms(e.timestamp), e.cycle, coalesce(e.reason, e.notes), e.block_hash
-       FROM balance_updates u JOIN events e ON e.seq = u.event_seq ${where}
-       ORDER BY u.id DESC LIMIT ?) ORDER BY id`,
-      [...params, BigInt(opts.limit ?? 100)],
-    );
-    const updates = rows.map(rowToUpdate);
-    return { updates, total: Number(total) };
   }
 
   /**
@@ -326,12 +227,6 @@ export class LedgerStore implements LedgerBackend {
    */
   stageBatches(): BatchStage {
     return openDuckDbStage(this.conn, this.stageIn());
-  }
-
-  /** A fund ledger's venues, by position (empty for a vault ledger). */
-  async fundVenues(): Promise<LedgerFundVenue[]> {
-    const rows = await this.rows('SELECT position, kind, address, asset FROM fund_venues ORDER BY position');
-    return rows.map(([position, kind, address, asset]) => ({ position: String(position), kind: String(kind) as LedgerFundVenue['kind'], address: String(address), asset: asset === null ? null : String(asset) }));
   }
 
   /** Records (adds or replaces, by position) a fund ledger's venues, in one transaction. */

@@ -4,7 +4,7 @@
  * becomes epoch milliseconds, an amount decimal text, and how text sorts byte-wise.
  */
 import type { DuckDBValue } from '@duckdb/node-api';
-import { amountOf, isoOrNull, numOrNull, parseDistribution } from './storeRows.ts';
+import { amountOf, EVENT_COLUMNS, isoOrNull, numOrNull, parseDistribution } from './storeRows.ts';
 import { UserError } from '../core/errors.ts';
 import { createTreasury, treasuryConfigOf, zeroCounts, type TreasuryState } from './treasury.ts';
 import { countsInNav, EVENT_KINDS, PENDING_POSITION, type Deployment, type EventKind } from './types.ts';
@@ -12,8 +12,11 @@ import { countsInNav, EVENT_KINDS, PENDING_POSITION, type Deployment, type Event
 /** A query returning its rows as arrays. @example const rows: StoreRows = (sql) => conn.runAndReadAll(sql).then((r) => r.getRows()); */
 export type StoreRows = (sql: string) => Promise<DuckDBValue[][]>;
 
+/** A query parameter: text, an integer (as the driver takes it, see {@link StoreDialect.int}) or null. */
+export type StoreParam = string | bigint | null;
+
 /**
- * What differs between the stores' SQL for these reads.
+ * What differs between the stores' SQL for the shared reads (here and storeReads.ts).
  *
  * @example DUCKDB_DIALECT.ms('block_time') // 'epoch_ms(block_time)'
  */
@@ -24,10 +27,16 @@ export interface StoreDialect {
   amount(column: string): string;
   /** a text column for ORDER BY in byte order */
   order(column: string): string;
+  /** the SELECT list of a whole event, in the order `rowToEvent` reads it */
+  eventColumns: string;
+  /** the placeholder of the `n`-th parameter (from 1) of SQL type `type` */
+  param(n: number, type: 'bigint' | 'text'): string;
+  /** an integer parameter as the driver takes it */
+  int(x: number): StoreParam;
 }
 
-/** DuckDB: amounts are stored as decimal text, text sorts byte-wise. @example DUCKDB_DIALECT.amount('shares') // 'shares' */
-export const DUCKDB_DIALECT: StoreDialect = { ms: (c) => `epoch_ms(${c})`, amount: (c) => c, order: (c) => c };
+/** DuckDB: amounts are stored as decimal text, text sorts byte-wise, `?` parameters, integers as bigint. @example DUCKDB_DIALECT.amount('shares') // 'shares' */
+export const DUCKDB_DIALECT: StoreDialect = { ms: (c) => `epoch_ms(${c})`, amount: (c) => c, order: (c) => c, eventColumns: EVENT_COLUMNS, param: () => '?', int: (x) => BigInt(x) };
 
 /**
  * The recorded deployment, or null before `treasury init`.
